@@ -1,0 +1,2 @@
+/** Framework-free core of stormwatch: no Storm or Spark import may appear below this package. */
+package io.stormwatch.core;

@@ -1,0 +1,118 @@
+package io.stormwatch.core.stats;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ObjLongConsumer;
+
+/**
+ * A multiset: how often each key was seen. Counting does not box (a {@code long[1]} per key), which
+ * keeps per-line aggregation cheap. Equality is by content.
+ *
+ * @param <K> key type; must have value equality
+ */
+public final class Counts<K> implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final HashMap<K, long[]> counts;
+
+    public Counts() {
+        counts = new HashMap<>();
+    }
+
+    private Counts(HashMap<K, long[]> counts) {
+        this.counts = counts;
+    }
+
+    public void add(K key, long n) {
+        long[] cell = counts.get(key);
+        if (cell == null) {
+            counts.put(key, new long[] {n});
+        } else {
+            cell[0] += n;
+        }
+    }
+
+    public void increment(K key) {
+        add(key, 1);
+    }
+
+    public long get(K key) {
+        long[] cell = counts.get(key);
+        return cell == null ? 0 : cell[0];
+    }
+
+    public int size() {
+        return counts.size();
+    }
+
+    public boolean isEmpty() {
+        return counts.isEmpty();
+    }
+
+    public void addAll(Counts<K> other) {
+        other.counts.forEach((key, cell) -> add(key, cell[0]));
+    }
+
+    public void forEach(ObjLongConsumer<K> action) {
+        counts.forEach((key, cell) -> action.accept(key, cell[0]));
+    }
+
+    public Counts<K> copy() {
+        HashMap<K, long[]> copy = new HashMap<>(Math.max(16, counts.size() * 4 / 3 + 1));
+        counts.forEach((key, cell) -> copy.put(key, new long[] {cell[0]}));
+        return new Counts<>(copy);
+    }
+
+    /** All entries, most frequent first, ties by key order: deterministic output for any insertion order. */
+    public List<Map.Entry<K, Long>> sortedByCountDesc(Comparator<? super K> keyOrder) {
+        List<Map.Entry<K, Long>> entries = new ArrayList<>(counts.size());
+        counts.forEach((key, cell) -> entries.add(Map.entry(key, cell[0])));
+        entries.sort(Map.Entry.<K, Long>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey(keyOrder)));
+        return entries;
+    }
+
+    /** A plain map copy, e.g. for assertions and serialization. */
+    public Map<K, Long> toMap() {
+        Map<K, Long> map = new LinkedHashMap<>();
+        counts.forEach((key, cell) -> map.put(key, cell[0]));
+        return map;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof Counts<?> other) || other.counts.size() != counts.size()) {
+            return false;
+        }
+        for (Map.Entry<K, long[]> e : counts.entrySet()) {
+            long[] theirs = other.counts.get(e.getKey());
+            if (theirs == null || theirs[0] != e.getValue()[0]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int hashCode() {
+        int h = 0;
+        for (Map.Entry<K, long[]> e : counts.entrySet()) {
+            h += e.getKey().hashCode() ^ Long.hashCode(e.getValue()[0]);
+        }
+        return h;
+    }
+
+    @Override
+    public String toString() {
+        return toMap().toString();
+    }
+}
