@@ -1,0 +1,43 @@
+package io.stormwatch.storm;
+
+import org.apache.storm.tuple.Fields;
+
+/**
+ * Stream and field names shared by stormwatch's spouts and bolts. Read fields by these names, never by
+ * position.
+ *
+ * <p>Every line carries its source position from the spout on — {@link #SOURCE} (a file path, a file
+ * identity for tailed files, {@code socket:host:port#connection}) and {@link #OFFSET} (byte offset of the
+ * line's first byte, or a line sequence number where there are no bytes to count) — so that downstream
+ * state can tell a replayed line from a new one.
+ */
+public final class Schema {
+
+    private Schema() {}
+
+    // --- spout → parse (default stream)
+    public static final String LINE = "line";
+    public static final String SOURCE = "source";
+    public static final String OFFSET = "offset";
+    public static final Fields LINE_FIELDS = new Fields(LINE, SOURCE, OFFSET);
+
+    /**
+     * Control stream a finite source (a file, a spool directory run to exhaustion) emits on exactly once
+     * per spout task, unanchored, after every line it emitted has been acked. Bolts forward it once they
+     * have heard it from all their upstream tasks, so downstream windows can be closed (a final watermark)
+     * and totals written.
+     */
+    public static final String END_OF_INPUT_STREAM = "end-of-input";
+    public static final Fields END_OF_INPUT_FIELDS = new Fields(SOURCE);
+
+    // --- parse → windows and totals
+    public static final String RECORD = "record";
+    /** Default stream of the parse bolt: one {@code LogRecord} per parsed line. */
+    public static final Fields RECORD_FIELDS = new Fields(RECORD, SOURCE, OFFSET);
+
+    /** Lines the parser rejected, for the dead-letter sink and the totals. */
+    public static final String REJECTED_STREAM = "rejected";
+    public static final String REASON = "reason";
+    public static final String DETAIL = "detail";
+    public static final Fields REJECTED_FIELDS = new Fields(REASON, DETAIL, LINE, SOURCE, OFFSET);
+}
