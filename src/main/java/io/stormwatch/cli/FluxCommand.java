@@ -1,14 +1,55 @@
 package io.stormwatch.cli;
 
+import io.stormwatch.storm.topology.LocalRunner;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.storm.Config;
+import org.apache.storm.flux.FluxBuilder;
+import org.apache.storm.flux.model.ExecutionContext;
+import org.apache.storm.flux.model.TopologyDef;
+import org.apache.storm.flux.parser.FluxParser;
+import org.apache.storm.generated.StormTopology;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** Placeholder until implemented. */
-@Command(name = "flux", mixinStandardHelpOptions = true, description = "Run a Flux YAML topology in-process (Flux --local is ignored in Storm 2.x).")
+/**
+ * Runs a Flux YAML topology in-process. Storm 2.x ignores {@code Flux --local} and always submits to
+ * Nimbus, so this builds the topology with Flux's own parser and builder and submits it to a LocalCluster:
+ * the same YAML, the same {@code --filter} properties and {@code ${ENV-...}} substitution as on a cluster.
+ */
+@Command(name = "flux", mixinStandardHelpOptions = true,
+        description = "Run a Flux YAML topology in-process (Flux --local is ignored in Storm 2.x).")
 final class FluxCommand implements Callable<Integer> {
 
+    @Parameters(index = "0", paramLabel = "FILE", description = "Flux YAML topology definition.")
+    Path file;
+
+    @Option(names = "--filter", paramLabel = "PROPERTIES",
+            description = "Properties file whose values replace ${name} in the YAML (as Flux --filter).")
+    Path filter;
+
+    @Option(names = "--env-filter", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Replace ${ENV-NAME} with environment variables (default: ${DEFAULT-VALUE}).")
+    boolean envFilter;
+
+    @Option(names = "--until", paramLabel = "FILE",
+            description = "Stop when this file appears, e.g. DIR/_SUCCESS of a jsonl output on a finite input.")
+    Path until;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
+    Long durationSeconds;
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("flux is not implemented yet");
+    public Integer call() throws Exception {
+        Properties properties = FluxParser.parseProperties(filter == null ? null : filter.toString(), false);
+        TopologyDef def = FluxParser.parseFile(file.toString(), false, true, properties, envFilter);
+        Config conf = FluxBuilder.buildConfig(def);
+        StormTopology topology = FluxBuilder.buildTopology(new ExecutionContext(def, conf));
+        Duration limit = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
+        LocalRunner.Outcome outcome = LocalRunner.run(def.getName(), conf, topology, until, limit);
+        return outcome == LocalRunner.Outcome.TIMED_OUT && until != null ? 1 : 0;
     }
 }

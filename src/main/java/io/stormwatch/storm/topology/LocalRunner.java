@@ -1,0 +1,89 @@
+package io.stormwatch.storm.topology;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.storm.LocalCluster;
+import org.apache.storm.generated.StormTopology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one topology in-process on a {@link LocalCluster} until it is done: a marker file appears (a finite
+ * input was drained and every sink flushed), a time limit passes, or the JVM is interrupted (Ctrl-C).
+ * Used by {@code stormwatch local} and {@code stormwatch flux}; tests drive LocalCluster themselves.
+ *
+ * <p>LocalCluster leaves non-daemon ZooKeeper threads behind after {@code close()}, so a command line
+ * program must exit explicitly once this returns.
+ */
+public final class LocalRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRunner.class);
+    private static final long POLL_MILLIS = 100;
+
+    /** How a run ended. */
+    public enum Outcome { DONE, TIMED_OUT, INTERRUPTED }
+
+    private LocalRunner() {}
+
+    /**
+     * @param doneMarker file whose appearance ends the run, or null to run until the limit or Ctrl-C; one
+     *                   left by an earlier run is deleted first
+     * @param limit      longest run, or null for no limit
+     */
+    public static Outcome run(String name, Map<String, Object> conf, StormTopology topology, Path doneMarker,
+            Duration limit) throws Exception {
+        if (doneMarker != null) {
+            Files.deleteIfExists(doneMarker);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stopped.countDown();
+            try {
+                // Let the main thread kill the topology and close the cluster before the JVM goes.
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "stormwatch-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (LocalCluster cluster = new LocalCluster()) {
+            cluster.submitTopology(name, conf, topology);
+            LOG.info("Topology {} submitted to an in-process cluster", name);
+            long deadline = limit == null ? Long.MAX_VALUE : System.nanoTime() + limit.toNanos();
+            Outcome outcome;
+            while (true) {
+                if (doneMarker != null && Files.exists(doneMarker)) {
+                    outcome = Outcome.DONE;
+                    break;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    outcome = Outcome.TIMED_OUT;
+                    break;
+                }
+                if (stopped.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    outcome = Outcome.INTERRUPTED;
+                    break;
+                }
+            }
+            LOG.info("Stopping topology {} ({})", name, outcome);
+            cluster.killTopologyWithOpts(name, killNow());
+            return outcome;
+        } finally {
+            finished.countDown();
+            if (stopped.getCount() > 0) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+    }
+
+    private static org.apache.storm.generated.KillOptions killNow() {
+        org.apache.storm.generated.KillOptions options = new org.apache.storm.generated.KillOptions();
+        options.set_wait_secs(0);
+        return options;
+    }
+}
