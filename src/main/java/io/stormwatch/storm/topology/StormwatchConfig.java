@@ -1,0 +1,99 @@
+package io.stormwatch.storm.topology;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.utils.Utils;
+
+/**
+ * stormwatch's own configuration keys, which live in the Storm topology config beside Storm's: set them in
+ * a {@code conf/*.yaml} file (under {@code config:}), in a Flux file's {@code config:}, with
+ * {@code -c key=value} on {@code storm jar}, or with {@code stormwatch local} flags.
+ *
+ * <p>Precedence, lowest first: built-in defaults, config files in the order given, {@code -c} options.
+ */
+public final class StormwatchConfig {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StormwatchConfig() {}
+
+    public static final String SOURCE = "stormwatch.source";
+    public static final String FORMAT = "stormwatch.format";
+    public static final String MAX_LINE_LENGTH = "stormwatch.max.line.length";
+    public static final String WINDOW_LENGTH = "stormwatch.window.length";
+    public static final String WINDOW_SLIDE = "stormwatch.window.slide";
+    public static final String WINDOW_LAG = "stormwatch.window.lag";
+    public static final String TIME = "stormwatch.time";
+    public static final String STATE = "stormwatch.state";
+    public static final String OUTPUTS = "stormwatch.outputs";
+    public static final String CLIENTS_OVER = "stormwatch.stats.clients.over";
+    public static final String TOP_ENDPOINTS = "stormwatch.stats.top.endpoints";
+    public static final String PARSE_PARALLELISM = "stormwatch.parse.parallelism";
+    /** Environment variable holding the Redis password; never put a password in a file or on a command line. */
+    public static final String REDIS_PASSWORD_ENV = "STORMWATCH_REDIS_PASSWORD";
+
+    /**
+     * Reads a YAML config file as {@code storm jar -conf} takes it: the map under its top-level
+     * {@code config:} key (the form Flux includes use), or the whole file when it has no such key.
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> readFile(Path file) {
+        Map<String, Object> yaml = Utils.findAndReadConfigFile(file.toAbsolutePath().toString(), true);
+        Object config = yaml.get("config");
+        return config instanceof Map<?, ?> map ? new HashMap<>((Map<String, Object>) map) : new HashMap<>(yaml);
+    }
+
+    /** Merges config files (later ones win) and then {@code overrides}. */
+    public static Map<String, Object> merge(List<Path> files, Map<String, Object> overrides) {
+        Map<String, Object> conf = new HashMap<>();
+        for (Path file : files) {
+            conf.putAll(readFile(file));
+        }
+        conf.putAll(overrides);
+        return conf;
+    }
+
+    /**
+     * Parses {@code key=value} as {@code storm jar -c} does: a value that is valid JSON (number, boolean,
+     * list, map) becomes that, anything else stays a string.
+     */
+    public static Map.Entry<String, Object> parseOverride(String keyValue) {
+        int eq = keyValue.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("expected key=value, got '" + keyValue + "'");
+        }
+        String key = keyValue.substring(0, eq);
+        String text = keyValue.substring(eq + 1);
+        Object value;
+        try {
+            value = JSON.readValue(text, Object.class);
+        } catch (JsonProcessingException notJson) {
+            value = null; // a plain string, as storm's own -c handling keeps it
+        }
+        return Map.entry(key, value == null ? text : value);
+    }
+
+    static String string(Map<String, Object> conf, String key, String defaultValue) {
+        Object value = conf.get(key);
+        return value == null ? defaultValue : value.toString();
+    }
+
+    static int integer(Map<String, Object> conf, String key, int defaultValue) {
+        Object value = conf.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
+        }
+    }
+}
