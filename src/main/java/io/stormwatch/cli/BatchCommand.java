@@ -104,8 +104,12 @@ final class BatchCommand implements Callable<Integer> {
             };
             LongConsumer onBytesRead = progress == null ? bytes -> {} : progress::stepBy;
             stats = LogFiles.analyze(files, parser, maxLineLength, sink, onBytesRead);
+        } catch (LogFiles.ReadException e) {
+            err.println("stormwatch batch: cannot read " + e.file() + ": " + Cli.describe(e.getCause()));
+            return 1;
         } catch (IOException e) {
-            err.println("stormwatch batch: " + Cli.describe(e));
+            err.println("stormwatch batch: " + (rejects == null ? "" : "cannot write " + rejects + ": ")
+                    + Cli.describe(e));
             return 1;
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -1,9 +1,11 @@
 package io.stormwatch.cli;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.zip.ZipException;
 
 /** Helpers shared by the subcommands' own output. */
 final class Cli {
@@ -20,6 +22,12 @@ final class Cli {
         }
         if (e instanceof NotDirectoryException) {
             return "not a directory";
+        }
+        if (e instanceof EOFException) {
+            return "unexpected end of data (a cut gzip file?)";
+        }
+        if (e instanceof ZipException) {
+            return "not valid gzip (" + e.getMessage() + ")";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

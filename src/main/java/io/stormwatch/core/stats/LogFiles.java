@@ -43,6 +43,28 @@ public final class LogFiles {
         void accept(RejectedLine rejected) throws IOException;
     }
 
+    /** Reading {@link #file()} failed; the cause tells why (e.g. {@code NoSuchFileException}, {@code ZipException}). */
+    public static final class ReadException extends IOException {
+
+        private static final long serialVersionUID = 1L;
+
+        private final transient Path file;
+
+        ReadException(Path file, IOException cause) {
+            super(file + ": " + cause, cause);
+            this.file = file;
+        }
+
+        public Path file() {
+            return file;
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
     private LogFiles() {}
 
     /** Analyzes {@code files} with lines bounded by {@link AccessLogParser#DEFAULT_MAX_LINE_LENGTH}. */
@@ -55,15 +77,15 @@ public final class LogFiles {
      *                      parser rejects as too long
      * @param onBytesRead   told how many raw (possibly compressed) file bytes were read, as they are read;
      *                      for progress reporting against the files' sizes
-     * @throws IOException  when a file cannot be read; the stats so far are lost with it
+     * @throws ReadException when a file cannot be read (or decompressed); the stats so far are lost with it
+     * @throws IOException     what {@code onReject} throws, or closing a file failed
      */
     public static LogStats analyze(List<Path> files, AccessLogParser parser, int maxLineLength, RejectSink onReject,
             LongConsumer onBytesRead) throws IOException {
         LogStats stats = new LogStats();
         for (Path file : files) {
-            InputStream raw = new CountingInputStream(Files.newInputStream(file), onBytesRead);
-            try (LineReader reader = new LineReader(Inputs.open(raw), maxLineLength)) {
-                for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
+            try (LineReader reader = open(file, maxLineLength, onBytesRead)) {
+                for (LineReader.Line line = next(reader, file); line != null; line = next(reader, file)) {
                     ParseResult result = parser.parse(line.text());
                     if (result instanceof ParseResult.Parsed parsed) {
                         stats.add(parsed.record());
@@ -73,11 +95,34 @@ public final class LogFiles {
                                 line.text()));
                     }
                 }
-            } finally {
-                raw.close();
             }
         }
         return stats;
+    }
+
+    private static LineReader open(Path file, int maxLineLength, LongConsumer onBytesRead) throws ReadException {
+        InputStream raw = null;
+        try {
+            raw = new CountingInputStream(Files.newInputStream(file), onBytesRead);
+            return new LineReader(Inputs.open(raw), maxLineLength); // reads the gzip header, if any
+        } catch (IOException e) {
+            if (raw != null) {
+                try {
+                    raw.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw new ReadException(file, e);
+        }
+    }
+
+    private static LineReader.Line next(LineReader reader, Path file) throws ReadException {
+        try {
+            return reader.next();
+        } catch (IOException e) {
+            throw new ReadException(file, e);
+        }
     }
 
     /** Reports bytes as they pass. */
