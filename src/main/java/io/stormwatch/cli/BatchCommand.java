@@ -42,6 +42,8 @@ final class BatchCommand implements Callable<Integer> {
 
     /** Inputs smaller than this are read before a progress bar would be worth drawing. */
     private static final long PROGRESS_MIN_BYTES = 8L << 20;
+    /** System property: "true" when stderr is a terminal. */
+    static final String STDERR_TTY = "stormwatch.stderr.tty";
 
     @Spec
     CommandSpec spec;
@@ -122,9 +124,14 @@ final class BatchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** A bar on stderr, only for a person watching a terminal and an input that takes a while. */
+    /**
+     * A bar on stderr, only for a person watching a terminal and an input that takes a while. Whether
+     * stderr is a terminal Java cannot tell; bin/stormwatch can and says so in {@value #STDERR_TTY}, else
+     * an interactive console (stdin and stdout) stands in for it.
+     */
     private ProgressBar progressBar() throws IOException {
-        if (System.console() == null) {
+        String stderrTty = System.getProperty(STDERR_TTY);
+        if (stderrTty == null ? System.console() == null : !Boolean.parseBoolean(stderrTty)) {
             return null;
         }
         long total = 0;
