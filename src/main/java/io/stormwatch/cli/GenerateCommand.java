@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code stormwatch generate}: writes a {@link LogGenerator} log to a file or to stdout. Same options, same
- * bytes. Exit code 0, or 1 when the output cannot be written (one line on stderr).
+ * bytes. Exit code 0; 1 when the output cannot be written (one line on stderr); 141, quietly, when stdout
+ * is a pipe whose reader has gone.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write a realistic, deterministic access log.")
@@ -72,6 +73,9 @@ final class GenerateCommand implements Callable<Integer> {
             }
             return 0;
         } catch (IOException e) {
+            if (output == null && "Broken pipe".equals(e.getMessage())) {
+                return 141; // the reader went away (`generate | head`): quiet, as a tool killed by SIGPIPE
+            }
             spec.commandLine().getErr().println("stormwatch generate: cannot write "
                     + (output == null ? "stdout" : output) + ": " + Cli.describe(e));
             return 1;
