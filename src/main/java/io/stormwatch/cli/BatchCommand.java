@@ -8,7 +8,6 @@ import io.stormwatch.core.stats.LogFiles;
 import io.stormwatch.core.stats.LogStats;
 import io.stormwatch.core.stats.StatsJson;
 import io.stormwatch.core.stats.StatsReport;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;

@@ -2,6 +2,7 @@ package io.stormwatch.core.stats;
 
 import io.stormwatch.core.log.RejectReason;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,14 @@ public record StatsReport(
         List<LogStats.EndpointCount> topEndpoints,
         Instant firstTime,
         Instant lastTime) {
+
+    /** Keeps unmodifiable copies, in the order given. */
+    public StatsReport {
+        rejectReasons = Collections.unmodifiableMap(new LinkedHashMap<>(rejectReasons));
+        responseCodes = Collections.unmodifiableMap(new LinkedHashMap<>(responseCodes));
+        clientsOver = Collections.unmodifiableMap(new LinkedHashMap<>(clientsOver));
+        topEndpoints = List.copyOf(topEndpoints);
+    }
 
     /** Sum, min, max and truncated average of content sizes; all 0 when there are no records. */
     public record ContentSize(long sum, long min, long max, long avg) {}
