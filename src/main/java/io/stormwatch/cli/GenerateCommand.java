@@ -1,14 +1,93 @@
 package io.stormwatch.cli;
 
+import io.stormwatch.core.gen.LogGenerator;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until implemented. */
-@Command(name = "generate", mixinStandardHelpOptions = true, description = "Write a realistic, deterministic access log.")
+/**
+ * {@code stormwatch generate}: writes a {@link LogGenerator} log to a file or to stdout. Same options, same
+ * bytes. Exit code 0; 1 when the output cannot be written (one line on stderr); 141, quietly, when stdout
+ * is a pipe whose reader has gone.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Write a realistic, deterministic access log.")
 final class GenerateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--lines", required = true, paramLabel = "N", description = "Number of lines to write.")
+    long lines;
+
+    @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
+            description = "Random seed; the same seed gives the same bytes (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--format", defaultValue = "combined", paramLabel = "common|combined",
+            description = "Apache log format (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--malformed-ratio", defaultValue = "0", paramLabel = "R",
+            description = "Share of malformed lines, 0 to 1, of every reject reason (default: ${DEFAULT-VALUE}).")
+    double malformedRatio;
+
+    @Option(names = "--start", defaultValue = "2024-03-31T00:00:00Z", paramLabel = "ISO",
+            description = "Time of the first line, an ISO-8601 instant (default: ${DEFAULT-VALUE}).")
+    Instant start;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of stdout.")
+    Path output;
 
     @Override
     public Integer call() {
-        throw new UnsupportedOperationException("generate is not implemented yet");
+        LogGenerator.Options options;
+        try {
+            options = new LogGenerator.Options(lines, seed, format(), malformedRatio, start);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        LogGenerator generator = new LogGenerator(options);
+        try {
+            if (output == null) {
+                // Bytes, not a Writer: malformed lines hold invalid UTF-8 on purpose.
+                OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+                generator.writeTo(stdout);
+                stdout.flush();
+            } else {
+                try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 1 << 16)) {
+                    generator.writeTo(out);
+                }
+            }
+            return 0;
+        } catch (IOException e) {
+            if (output == null && "Broken pipe".equals(e.getMessage())) {
+                return 141; // the reader went away (`generate | head`): quiet, as a tool killed by SIGPIPE
+            }
+            spec.commandLine().getErr().println("stormwatch generate: cannot write "
+                    + (output == null ? "stdout" : output) + ": " + Cli.describe(e));
+            return 1;
+        }
+    }
+
+    private LogGenerator.Format format() {
+        return switch (format.toLowerCase(Locale.ROOT)) {
+            case "common" -> LogGenerator.Format.COMMON;
+            case "combined" -> LogGenerator.Format.COMBINED;
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--format must be common or combined, not '" + format + "'");
+        };
     }
 }

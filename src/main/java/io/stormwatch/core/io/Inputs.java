@@ -14,7 +14,15 @@ public final class Inputs {
 
     /** Opens {@code file} for reading, decompressing it when it is gzip. */
     public static InputStream open(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+        return open(Files.newInputStream(file));
+    }
+
+    /**
+     * Wraps {@code in}, decompressing it when it starts with the gzip magic; for callers that count or
+     * throttle the raw bytes themselves.
+     */
+    public static InputStream open(InputStream in) throws IOException {
+        InputStream raw = new BufferedInputStream(in, 64 * 1024);
         raw.mark(2);
         int b1 = raw.read();
         int b2 = raw.read();

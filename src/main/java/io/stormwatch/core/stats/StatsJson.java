@@ -1,0 +1,188 @@
+package io.stormwatch.core.stats;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stormwatch.core.log.RejectReason;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON form of a {@link LogStats}, shared by {@code stormwatch batch --json} and the streaming jobs'
+ * totals and windows (which add their own keys, e.g. {@code windowStart}, to the object {@link #toJson}
+ * returns). Keys come in this order:
+ *
+ * <pre>{@code
+ * {"records":9900,"rejected":100,
+ *  "rejectReasons":{"empty":14,"truncated":15},                      // by reason key
+ *  "contentSize":{"sum":51234567,"min":0,"max":912345,"avg":5175},   // avg truncated
+ *  "responseCodes":{"200":7800,"304":800,"404":500},                 // numeric order
+ *  "clientsOver":{"threshold":10,"clients":{"10.0.0.1":812,"::1":15}},  // all of them, most first
+ *  "topEndpoints":[{"endpoint":"/","count":1500},{"endpoint":"/a","count":90}],
+ *  "firstTime":"2024-03-10T00:00:00Z","lastTime":"2024-03-10T00:00:41Z"}  // null without records
+ * }</pre>
+ *
+ * <p>{@link #read} turns such an object (extra keys ignored) back into a {@link StatsReport}, so two
+ * outputs compare field for field with {@code equals}.
+ */
+public final class StatsJson {
+
+    public static final String RECORDS = "records";
+    public static final String REJECTED = "rejected";
+    public static final String REJECT_REASONS = "rejectReasons";
+    public static final String CONTENT_SIZE = "contentSize";
+    public static final String SUM = "sum";
+    public static final String MIN = "min";
+    public static final String MAX = "max";
+    public static final String AVG = "avg";
+    public static final String RESPONSE_CODES = "responseCodes";
+    public static final String CLIENTS_OVER = "clientsOver";
+    public static final String THRESHOLD = "threshold";
+    public static final String CLIENTS = "clients";
+    public static final String TOP_ENDPOINTS = "topEndpoints";
+    public static final String ENDPOINT = "endpoint";
+    public static final String COUNT = "count";
+    public static final String FIRST_TIME = "firstTime";
+    public static final String LAST_TIME = "lastTime";
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private StatsJson() {}
+
+    /** The JSON object of {@code stats} with the default client threshold and top-K. */
+    public static ObjectNode toJson(LogStats stats) {
+        return toJson(StatsReport.of(stats));
+    }
+
+    public static ObjectNode toJson(LogStats stats, long clientThreshold, int topK) {
+        return toJson(StatsReport.of(stats, clientThreshold, topK));
+    }
+
+    /** A new, mutable object: callers may add keys after the documented ones. */
+    public static ObjectNode toJson(StatsReport report) {
+        ObjectNode json = MAPPER.createObjectNode();
+        json.put(RECORDS, report.records());
+        json.put(REJECTED, report.rejected());
+        ObjectNode reasons = json.putObject(REJECT_REASONS);
+        report.rejectReasons().forEach((reason, n) -> reasons.put(reason.key(), n));
+        ObjectNode size = json.putObject(CONTENT_SIZE);
+        size.put(SUM, report.contentSize().sum());
+        size.put(MIN, report.contentSize().min());
+        size.put(MAX, report.contentSize().max());
+        size.put(AVG, report.contentSize().avg());
+        ObjectNode codes = json.putObject(RESPONSE_CODES);
+        report.responseCodes().forEach((code, n) -> codes.put(Integer.toString(code), n));
+        ObjectNode over = json.putObject(CLIENTS_OVER);
+        over.put(THRESHOLD, report.clientThreshold());
+        ObjectNode clients = over.putObject(CLIENTS);
+        report.clientsOver().forEach(clients::put);
+        ArrayNode top = json.putArray(TOP_ENDPOINTS);
+        for (LogStats.EndpointCount e : report.topEndpoints()) {
+            top.addObject().put(ENDPOINT, e.endpoint()).put(COUNT, e.count());
+        }
+        putInstant(json, FIRST_TIME, report.firstTime());
+        putInstant(json, LAST_TIME, report.lastTime());
+        return json;
+    }
+
+    /** One line of compact JSON, without a line terminator. */
+    public static String write(JsonNode json) {
+        try {
+            return MAPPER.writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of plain nodes always serializes
+        }
+    }
+
+    /** Parses JSON text, e.g. one line of a job's output. */
+    public static JsonNode parse(String json) throws JsonProcessingException {
+        return MAPPER.readTree(json);
+    }
+
+    /**
+     * Reads an object in the documented form back; keys beyond the documented ones are ignored.
+     *
+     * @throws IllegalArgumentException when a documented key is missing or has the wrong type
+     */
+    public static StatsReport read(JsonNode json) {
+        Map<RejectReason, Long> reasons = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object(json, REJECT_REASONS).properties()) {
+            reasons.put(RejectReason.ofKey(e.getKey()), e.getValue().asLong());
+        }
+        Map<Integer, Long> codes = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object(json, RESPONSE_CODES).properties()) {
+            codes.put(Integer.valueOf(e.getKey()), e.getValue().asLong());
+        }
+        JsonNode over = object(json, CLIENTS_OVER);
+        Map<String, Long> clients = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : object(over, CLIENTS).properties()) {
+            clients.put(e.getKey(), e.getValue().asLong());
+        }
+        List<LogStats.EndpointCount> top = new ArrayList<>();
+        JsonNode endpoints = json.path(TOP_ENDPOINTS);
+        if (!endpoints.isArray()) {
+            throw new IllegalArgumentException("missing array " + TOP_ENDPOINTS);
+        }
+        for (JsonNode e : endpoints) {
+            top.add(new LogStats.EndpointCount(text(e, ENDPOINT), number(e, COUNT)));
+        }
+        JsonNode size = object(json, CONTENT_SIZE);
+        return new StatsReport(
+                number(json, RECORDS),
+                number(json, REJECTED),
+                reasons,
+                new StatsReport.ContentSize(number(size, SUM), number(size, MIN), number(size, MAX), number(size, AVG)),
+                codes,
+                number(over, THRESHOLD),
+                clients,
+                top,
+                instant(json, FIRST_TIME),
+                instant(json, LAST_TIME));
+    }
+
+    private static void putInstant(ObjectNode json, String key, Instant instant) {
+        if (instant == null) {
+            json.putNull(key);
+        } else {
+            json.put(key, instant.toString());
+        }
+    }
+
+    private static JsonNode object(JsonNode json, String key) {
+        JsonNode node = json.path(key);
+        if (!node.isObject()) {
+            throw new IllegalArgumentException("missing object " + key);
+        }
+        return node;
+    }
+
+    private static long number(JsonNode json, String key) {
+        JsonNode node = json.path(key);
+        if (!node.isIntegralNumber()) {
+            throw new IllegalArgumentException("missing integer " + key);
+        }
+        return node.asLong();
+    }
+
+    private static String text(JsonNode json, String key) {
+        JsonNode node = json.path(key);
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException("missing string " + key);
+        }
+        return node.asText();
+    }
+
+    private static Instant instant(JsonNode json, String key) {
+        JsonNode node = json.path(key);
+        if (node.isNull()) {
+            return null;
+        }
+        return Instant.parse(text(json, key));
+    }
+}
