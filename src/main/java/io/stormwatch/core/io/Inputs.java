@@ -1,6 +1,7 @@
 package io.stormwatch.core.io;
 
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,7 +15,15 @@ public final class Inputs {
 
     /** Opens {@code file} for reading, decompressing it when it is gzip. */
     public static InputStream open(Path file) throws IOException {
-        return open(Files.newInputStream(file));
+        return open(file, Long.MAX_VALUE);
+    }
+
+    /**
+     * Opens {@code file} like {@link #open(Path)}, reading at most its first {@code limit} bytes (before
+     * decompression): bytes appended after its size was taken are not read.
+     */
+    public static InputStream open(Path file, long limit) throws IOException {
+        return open(limited(Files.newInputStream(file), limit));
     }
 
     /**
@@ -31,6 +40,56 @@ public final class Inputs {
             return new GZIPInputStream(raw, 64 * 1024);
         }
         return raw;
+    }
+
+    private static InputStream limited(InputStream in, long limit) {
+        if (limit == Long.MAX_VALUE) {
+            return in;
+        }
+        return new FilterInputStream(in) {
+            private long left = limit;
+
+            @Override
+            public int read() throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int b = super.read();
+                if (b >= 0) {
+                    left--;
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (left <= 0) {
+                    return -1;
+                }
+                int n = super.read(buffer, offset, (int) Math.min(length, left));
+                if (n > 0) {
+                    left -= n;
+                }
+                return n;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                long skipped = super.skip(Math.min(n, left));
+                left -= skipped;
+                return skipped;
+            }
+
+            @Override
+            public int available() throws IOException {
+                return (int) Math.min(super.available(), left);
+            }
+
+            @Override
+            public boolean markSupported() {
+                return false;
+            }
+        };
     }
 
     /** True when {@code file} starts with the gzip magic. */

@@ -1,6 +1,7 @@
 package io.stormwatch.core.io;
 
 import java.io.Closeable;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +21,16 @@ import java.util.Arrays;
  *       longer than the bound and the parser rejects it as too long. Memory stays bounded on any input.</li>
  *   <li>{@link Line#offset()} is the byte offset of the line's first byte in the (decompressed) stream,
  *       counted from {@code startOffset}; {@link #position()} is the offset just past the last line
- *       returned, where a reader resumes.</li>
+ *       returned, where a reader resumes (open the resumed reader with {@link #resume}, which knows about
+ *       a {@code \r\n} split by that position).</li>
+ *   <li>In {@linkplain #following(boolean) following} mode (for a file that is still being written) an
+ *       unterminated last line is not returned at end of stream: {@link #next()} returns null and keeps the
+ *       bytes read so far, and a later call, once more bytes arrived, continues the same line.</li>
  * </ul>
  *
- * <p>Example: {@code "a\r\nbb\rc"} gives {@code ("a", 0)}, {@code ("bb", 3)}, {@code ("c", 6)}.
+ * <p>Example: {@code "a\r\nbb\rc"} gives {@code ("a", 0)}, {@code ("bb", 3)}, {@code ("c", 6)}; while
+ * following, the same stream gives {@code ("a", 0)}, {@code ("bb", 3)} and then null until a terminator
+ * after {@code c} arrives.
  */
 public final class LineReader implements Closeable {
 
@@ -40,7 +47,14 @@ public final class LineReader implements Closeable {
     private long bufferStartOffset;
     private long position;
     private boolean skipLeadingLf;
+    private boolean following;
+
+    // The line being assembled; kept in fields so that a following reader can continue it on a later call.
     private byte[] line = new byte[256];
+    private int lineLength;
+    private int lineCodePoints;
+    private boolean lineCut;
+    private long lineOffset = -1;
 
     /**
      * @param in            the stream, already positioned at {@code startOffset}
@@ -58,19 +72,45 @@ public final class LineReader implements Closeable {
         this(in, maxLineLength, 0);
     }
 
-    /** The next line, or null at end of stream. */
+    /**
+     * A reader that continues at {@code offset}, a value {@link #position()} once returned, of the stream
+     * {@code fromStart} (positioned at byte 0). It skips the bytes before {@code offset}; when the byte just
+     * before it is a {@code \r}, a {@code \n} at {@code offset} is taken as the rest of that terminator, not
+     * as an empty line.
+     *
+     * @throws EOFException when the stream is shorter than {@code offset}
+     */
+    public static LineReader resume(InputStream fromStart, int maxLineLength, long offset) throws IOException {
+        LineReader reader = new LineReader(fromStart, maxLineLength, offset);
+        if (offset > 0) {
+            fromStart.skipNBytes(offset - 1);
+            int before = fromStart.read();
+            if (before < 0) {
+                throw new EOFException("stream ends before offset " + offset);
+            }
+            reader.skipLeadingLf = before == '\r';
+        }
+        return reader;
+    }
+
+    /**
+     * Turns following mode on or off (off by default). Turning it off makes the next {@link #next()} return a
+     * held unterminated line at end of stream, e.g. once a followed file has been rotated away.
+     */
+    public LineReader following(boolean following) {
+        this.following = following;
+        return this;
+    }
+
+    /** The next line, or null at end of stream (or, while following, when no complete line is there yet). */
     public Line next() throws IOException {
-        int lineLength = 0;
-        int codePoints = 0;
-        boolean cut = false;
-        long lineOffset = -1;
         while (true) {
             if (bufferPos == bufferEnd && !fill()) {
-                if (lineOffset < 0) {
+                if (lineOffset < 0 || following) {
                     return null;
                 }
                 position = bufferStartOffset + bufferPos;
-                return new Line(decode(lineLength), lineOffset);
+                return takeLine();
             }
             byte b = buffer[bufferPos];
             if (skipLeadingLf) {
@@ -87,13 +127,13 @@ public final class LineReader implements Closeable {
             if (b == '\n' || b == '\r') {
                 skipLeadingLf = b == '\r';
                 position = bufferStartOffset + bufferPos;
-                return new Line(decode(lineLength), lineOffset);
+                return takeLine();
             }
-            if (cut) {
+            if (lineCut) {
                 continue;
             }
-            if ((b & 0xC0) != 0x80 && ++codePoints > maxLineLength + 1) {
-                cut = true;
+            if ((b & 0xC0) != 0x80 && ++lineCodePoints > maxLineLength + 1) {
+                lineCut = true;
                 continue;
             }
             if (lineLength == line.length) {
@@ -108,6 +148,15 @@ public final class LineReader implements Closeable {
         return position;
     }
 
+    private Line takeLine() {
+        Line result = new Line(new String(line, 0, lineLength, StandardCharsets.UTF_8), lineOffset);
+        lineLength = 0;
+        lineCodePoints = 0;
+        lineCut = false;
+        lineOffset = -1;
+        return result;
+    }
+
     private boolean fill() throws IOException {
         bufferStartOffset += bufferEnd;
         bufferPos = 0;
@@ -118,10 +167,6 @@ public final class LineReader implements Closeable {
         }
         bufferEnd = n;
         return true;
-    }
-
-    private String decode(int length) {
-        return new String(line, 0, length, StandardCharsets.UTF_8);
     }
 
     @Override

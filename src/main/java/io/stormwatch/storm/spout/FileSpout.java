@@ -1,0 +1,53 @@
+package io.stormwatch.storm.spout;
+
+import io.stormwatch.core.io.FileList;
+import io.stormwatch.core.io.ReliableFileReader;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.storm.task.TopologyContext;
+
+/**
+ * Reads the given files once, at least once per line, and then signals end of input: the spout behind
+ * {@code --source file:PATH}. The files are never renamed, moved or written.
+ *
+ * <p>Tuples are those of {@link SpoolDirectorySpout}: {@code line}, {@code source} = absolute path,
+ * {@code offset} = byte offset (decompressed for gzip, recognised by content), message id
+ * {@code (source, offset)}, failed lines replayed from memory. Files are read in the order given; with
+ * several tasks, task {@code i} of {@code n} reads files {@code i, i + n, …} of the list. After every line of
+ * its files is acked, each task emits one unanchored tuple on the end-of-input stream (source = the paths,
+ * comma-separated) and stops.
+ *
+ * <p>A missing or unreadable file, or one that changes while read, is logged at ERROR and counted in
+ * {@code files-failed}; the other files are still read. No progress is kept on disk: a restarted topology
+ * reads the files again from their start (at-least-once; downstream recognises the repeated
+ * {@code (source, offset)} pairs).
+ */
+public class FileSpout extends ReliableFileSpout<FileSpout> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final List<String> paths;
+
+    public FileSpout(String path) {
+        this(List.of(path));
+    }
+
+    public FileSpout(List<String> paths) {
+        if (paths.isEmpty()) {
+            throw new IllegalArgumentException("no file to read");
+        }
+        this.paths = List.copyOf(paths);
+    }
+
+    @Override
+    protected ReliableFileReader.Catalog catalog(TopologyContext context) {
+        int taskCount = context.getComponentTasks(context.getThisComponentId()).size();
+        List<Path> files = paths.stream().map(Path::of).toList();
+        return new FileList(FileList.share(files, context.getThisTaskIndex(), taskCount));
+    }
+
+    @Override
+    protected String describeInput() {
+        return String.join(",", paths.stream().map(p -> Path.of(p).toAbsolutePath().toString()).toList());
+    }
+}

@@ -1,0 +1,149 @@
+package io.stormwatch.storm.spout;
+
+import com.codahale.metrics.Counter;
+import io.stormwatch.core.io.SocketLineClient;
+import io.stormwatch.core.io.SourcedLine;
+import io.stormwatch.core.log.AccessLogParser;
+import io.stormwatch.storm.Schema;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.storm.spout.SpoutOutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.base.BaseRichSpout;
+import org.apache.storm.tuple.Values;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Emits the lines a TCP server sends, as a client like Spark's {@code socketTextStream}: run
+ * {@code tail -f access.log | nc -lk 9999} or {@code stormwatch serve --port 9999 access.log} and point this
+ * spout at {@code host:port}.
+ *
+ * <p>Tuples: {@code line}, {@code source} = {@code socket:host:port#n} (n counts connections of this task from
+ * 1), {@code offset} = the line's sequence number within that connection (from 0); message id
+ * {@code (source, offset)}, so {@code topology.max.spout.pending} bounds the lines in flight.
+ *
+ * <p><b>Delivery: at most once for failed lines.</b> A socket cannot be re-read, and this spout keeps no
+ * copy: a tuple that fails (or times out) downstream is lost. Each loss is counted in the
+ * {@code lines-lost} metric and reported at WARN (at most one message per 10 s, with the count). Lines that
+ * are acked were processed; lines sent by the server while no connection was up, or still queued in the
+ * spout when the worker stops, are never seen.
+ *
+ * <p>A reader thread fills a bounded queue (default 10,000 lines) and blocks while it is full, which pushes
+ * back on the server. When the server is down or closes the connection the spout reconnects, waiting 100 ms
+ * doubling up to 5 s between attempts (configurable); {@code nextTuple} never blocks or throws, so the
+ * worker lives on however the server behaves. Lines longer than the maximum length are cut so that the
+ * parser rejects them. The end-of-input stream is declared but never used: a socket has no end.
+ *
+ * <p>Metrics (per task): {@code lines-received}, {@code lines-lost}, {@code connections},
+ * {@code connected} (1 or 0).
+ */
+public class SocketLineSpout extends BaseRichSpout {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(SocketLineSpout.class);
+    private static final long LOSS_WARNING_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private final String host;
+    private final int port;
+    private int queueCapacity = 10_000;
+    private int maxLineLength = AccessLogParser.DEFAULT_MAX_LINE_LENGTH;
+    private long initialBackoffMillis = 100;
+    private long maxBackoffMillis = 5_000;
+
+    private transient SpoutOutputCollector collector;
+    private transient SocketLineClient client;
+    private transient Counter linesLost;
+    private transient long lostSinceWarning;
+    private transient long lastWarningNanos;
+
+    public SocketLineSpout(String host, int port) {
+        if (port < 1 || port > 65_535) {
+            throw new IllegalArgumentException("invalid port " + port);
+        }
+        this.host = host;
+        this.port = port;
+    }
+
+    /** Lines received but not yet emitted, at most (default 10,000); the reader waits when it is full. */
+    public SocketLineSpout withQueueCapacity(int lines) {
+        if (lines < 1) {
+            throw new IllegalArgumentException("queue capacity must be positive, got " + lines);
+        }
+        this.queueCapacity = lines;
+        return this;
+    }
+
+    /** Lines longer than this many characters are cut so the parser rejects them (default 64 Ki). */
+    public SocketLineSpout withMaxLineLength(int characters) {
+        if (characters < 1) {
+            throw new IllegalArgumentException("max line length must be positive, got " + characters);
+        }
+        this.maxLineLength = characters;
+        return this;
+    }
+
+    /** Wait between connection attempts: from {@code initialMillis} doubling up to {@code maxMillis}. */
+    public SocketLineSpout withReconnectBackoffMillis(long initialMillis, long maxMillis) {
+        if (initialMillis <= 0 || maxMillis < initialMillis) {
+            throw new IllegalArgumentException("need 0 < initial <= max, got " + initialMillis + ", " + maxMillis);
+        }
+        this.initialBackoffMillis = initialMillis;
+        this.maxBackoffMillis = maxMillis;
+        return this;
+    }
+
+    @Override
+    public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+        this.collector = collector;
+        this.client = new SocketLineClient(host, port, queueCapacity, maxLineLength, initialBackoffMillis,
+                maxBackoffMillis);
+        SocketLineClient metered = client;
+        context.registerGauge("lines-received", metered::linesReceived);
+        context.registerGauge("connections", metered::connections);
+        context.registerGauge("connected", () -> metered.connected() ? 1 : 0);
+        this.linesLost = context.registerCounter("lines-lost");
+        this.lastWarningNanos = System.nanoTime() - LOSS_WARNING_INTERVAL_NANOS;
+        client.start();
+    }
+
+    @Override
+    public void nextTuple() {
+        try {
+            SourcedLine line = client.poll();
+            if (line != null) {
+                collector.emit(new Values(line.text(), line.source(), line.offset()),
+                        new LineMessageId(line.source(), line.offset()));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure emitting a line from {}:{}; going on", host, port, e);
+        }
+    }
+
+    @Override
+    public void fail(Object msgId) {
+        linesLost.inc();
+        lostSinceWarning++;
+        long now = System.nanoTime();
+        if (now - lastWarningNanos >= LOSS_WARNING_INTERVAL_NANOS) {
+            LOG.warn("{} line(s) from {}:{} failed downstream and are lost: a socket cannot replay ({} lost in all;"
+                    + " last: {})", lostSinceWarning, host, port, linesLost.getCount(), msgId);
+            lostSinceWarning = 0;
+            lastWarningNanos = now;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    @Override
+    public void declareOutputFields(OutputFieldsDeclarer declarer) {
+        declarer.declare(Schema.LINE_FIELDS);
+        declarer.declareStream(Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS);
+    }
+}

@@ -1,0 +1,166 @@
+package io.stormwatch.storm.spout;
+
+import io.stormwatch.core.io.FileTailer;
+import io.stormwatch.core.io.ProgressStore;
+import io.stormwatch.core.io.SourcedLine;
+import io.stormwatch.core.log.AccessLogParser;
+import io.stormwatch.storm.Schema;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.storm.spout.SpoutOutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.base.BaseRichSpout;
+import org.apache.storm.tuple.Values;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows a live log file like {@code tail -F}, at least once per line: appends, rotation by rename and by
+ * truncation, and restarts from a durable position. The following rules are those of {@link FileTailer}.
+ *
+ * <p>Tuples: {@code line}, {@code source} = {@code <absolute path>#<generation>} (the generation counts file
+ * instances seen at the path, so a rotated file's offsets never collide with its successor's), {@code offset}
+ * = byte offset in that instance; message id {@code (source, offset)}. Failed lines are replayed from memory
+ * (at most {@code maxInFlight} lines are unacked).
+ *
+ * <p><b>State.</b> The resume point (generation, file key, offset of the oldest unacked line) is written
+ * atomically about once a second and on deactivate/close, by default into
+ * {@code <directory of the file>/.stormwatch/tail/} (the process needs write access there), or into the
+ * directory given with {@link #withStateDirectory}. After a restart lines acked after the last write are
+ * emitted again with the same source and offset (at-least-once).
+ *
+ * <p>Run it with parallelism 1: a file is one stream; further tasks log a WARN and stay idle. The spout
+ * polls: when nothing new is there, {@code nextTuple} returns without emitting and Storm's spout wait
+ * strategy idles; the path is checked for rotation every {@code pollIntervalMillis} (default 250 ms). The
+ * end-of-input stream is declared but never used: a followed file has no end. Nothing is thrown into Storm.
+ *
+ * <p>Metrics (per task): {@code lines-emitted}, {@code lines-replayed}, {@code lines-in-flight},
+ * {@code rotations}, {@code truncations}.
+ */
+public class TailFileSpout extends BaseRichSpout {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(TailFileSpout.class);
+
+    private final String file;
+    private String stateDirectory;
+    private int maxInFlight = 10_000;
+    private int maxLineLength = AccessLogParser.DEFAULT_MAX_LINE_LENGTH;
+    private long pollIntervalMillis = 250;
+    private long checkpointIntervalMillis = 1_000;
+
+    private transient SpoutOutputCollector collector;
+    private transient FileTailer tailer;
+
+    public TailFileSpout(String file) {
+        this.file = file;
+    }
+
+    /** Where the resume point is kept (default {@code <directory of the file>/.stormwatch/tail/}). */
+    public TailFileSpout withStateDirectory(String directory) {
+        this.stateDirectory = directory;
+        return this;
+    }
+
+    /** Upper bound on unacked lines, whose text is kept for replay (default 10,000). */
+    public TailFileSpout withMaxInFlight(int lines) {
+        if (lines < 1) {
+            throw new IllegalArgumentException("max in-flight lines must be positive, got " + lines);
+        }
+        this.maxInFlight = lines;
+        return this;
+    }
+
+    /** Lines longer than this many characters are cut so the parser rejects them (default 64 Ki). */
+    public TailFileSpout withMaxLineLength(int characters) {
+        if (characters < 1) {
+            throw new IllegalArgumentException("max line length must be positive, got " + characters);
+        }
+        this.maxLineLength = characters;
+        return this;
+    }
+
+    /** How often the path is checked for rotation once everything is read (default 250 ms). */
+    public TailFileSpout withPollIntervalMillis(long millis) {
+        this.pollIntervalMillis = millis;
+        return this;
+    }
+
+    /** How often the resume point is written (default 1000 ms; 0 = on every call). */
+    public TailFileSpout withCheckpointIntervalMillis(long millis) {
+        this.checkpointIntervalMillis = millis;
+        return this;
+    }
+
+    @Override
+    public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
+        this.collector = collector;
+        if (context.getThisTaskIndex() > 0) {
+            LOG.warn("{} is followed by task 0 of {} only; this task ({}) stays idle: give the spout parallelism 1",
+                    file, context.getThisComponentId(), context.getThisTaskIndex());
+            return;
+        }
+        Path path = Path.of(file);
+        Path state = stateDirectory == null ? FileTailer.defaultStateDirectory(path) : Path.of(stateDirectory);
+        this.tailer = new FileTailer(path, new ProgressStore(state),
+                new FileTailer.Settings(maxInFlight, maxLineLength, pollIntervalMillis, checkpointIntervalMillis),
+                System::currentTimeMillis);
+        FileTailer metered = tailer;
+        context.registerGauge("lines-emitted", metered::linesEmitted);
+        context.registerGauge("lines-replayed", metered::linesReplayed);
+        context.registerGauge("lines-in-flight", metered::inFlight);
+        context.registerGauge("rotations", metered::rotations);
+        context.registerGauge("truncations", metered::truncations);
+    }
+
+    @Override
+    public void nextTuple() {
+        if (tailer == null) {
+            return;
+        }
+        try {
+            SourcedLine line = tailer.next();
+            if (line != null) {
+                collector.emit(new Values(line.text(), line.source(), line.offset()),
+                        new LineMessageId(line.source(), line.offset()));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure following {}; going on", file, e);
+        }
+    }
+
+    @Override
+    public void ack(Object msgId) {
+        if (tailer != null && msgId instanceof LineMessageId id) {
+            tailer.ack(id.source(), id.offset());
+        }
+    }
+
+    @Override
+    public void fail(Object msgId) {
+        if (tailer != null && msgId instanceof LineMessageId id) {
+            tailer.fail(id.source(), id.offset());
+        }
+    }
+
+    @Override
+    public void deactivate() {
+        if (tailer != null) {
+            tailer.checkpoint();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (tailer != null) {
+            tailer.close();
+        }
+    }
+
+    @Override
+    public void declareOutputFields(OutputFieldsDeclarer declarer) {
+        declarer.declare(Schema.LINE_FIELDS);
+        declarer.declareStream(Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS);
+    }
+}

@@ -1,0 +1,99 @@
+package io.stormwatch.storm.spout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileSpoutTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> dirContents() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void readsTheFileOnceAndSendsEndOfInputOnlyAfterEveryLineIsAcked() throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\nthree");
+        try (var h = SpoutHarness.open(new FileSpout(file.toString()))) {
+            h.next(10);
+            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
+                    .containsExactly(tuple("one", file.toString(), 0L), tuple("two", file.toString(), 4L),
+                            tuple("three", file.toString(), 8L));
+            assertThat(h.collector.endOfInput()).isEmpty();
+
+            h.spout.ack(h.collector.lines().get(0).messageId());
+            h.spout.ack(h.collector.lines().get(2).messageId());
+            h.next(10);
+            assertThat(h.collector.endOfInput()).isEmpty();
+
+            h.spout.ack(h.collector.lines().get(1).messageId());
+            h.next(10);
+            assertThat(h.collector.endOfInput()).singleElement()
+                    .satisfies(e -> assertThat(e.values()).containsExactly(file.toString()));
+            assertThat(h.collector.lines()).hasSize(3);
+        }
+        assertThat(dirContents()).containsExactly("access.log");
+        assertThat(file).hasContent("one\ntwo\nthree");
+    }
+
+    @Test
+    void replaysFailedLines() throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\n");
+        try (var h = SpoutHarness.open(new FileSpout(file.toString()))) {
+            h.next(3);
+            h.spout.fail(h.collector.lines().get(0).messageId());
+            h.next(1);
+            assertThat(h.collector.lines()).extracting(e -> e.line()).containsExactly("one", "two", "one");
+            h.ackAll();
+            h.next(3);
+            assertThat(h.collector.endOfInput()).hasSize(1);
+        }
+    }
+
+    @Test
+    void readsAListInOrderAndReportsAMissingFileWithoutStopping() throws IOException {
+        Path a = Files.writeString(dir.resolve("a.log"), "a\n");
+        Path missing = dir.resolve("missing.log");
+        Path b = Files.writeString(dir.resolve("b.log"), "b\n");
+        try (var h = SpoutHarness.open(new FileSpout(List.of(a.toString(), missing.toString(), b.toString())))) {
+            h.next(10);
+            h.ackAll();
+            h.next(10);
+            assertThat(h.collector.lines()).extracting(e -> e.line()).containsExactly("a", "b");
+            assertThat(h.gauge("files-failed")).isEqualTo(1L);
+            assertThat(h.gauge("files-completed")).isEqualTo(2L);
+            assertThat(h.collector.endOfInput()).hasSize(1);
+        }
+    }
+
+    @Test
+    void tasksShareTheListWithoutOverlapAndEachSendsEndOfInput() throws IOException {
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            paths.add(Files.writeString(dir.resolve(i + ".log"), "line " + i + "\n").toString());
+        }
+        List<String> lines = new ArrayList<>();
+        for (int task = 0; task < 2; task++) {
+            try (var h = SpoutHarness.open(new FileSpout(paths), task, 2)) {
+                h.next(10);
+                h.ackAll();
+                h.next(10);
+                assertThat(h.collector.endOfInput()).hasSize(1);
+                h.collector.lines().forEach(e -> lines.add(e.line()));
+            }
+        }
+        assertThat(lines).containsExactlyInAnyOrder("line 0", "line 1", "line 2", "line 3", "line 4");
+    }
+}

@@ -1,0 +1,185 @@
+package io.stormwatch.storm.spout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.stormwatch.core.io.SocketLineClient;
+import io.stormwatch.storm.Schema;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+import org.apache.storm.Config;
+import org.apache.storm.LocalCluster;
+import org.apache.storm.task.OutputCollector;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.topology.OutputFieldsDeclarer;
+import org.apache.storm.topology.TopologyBuilder;
+import org.apache.storm.topology.base.BaseRichBolt;
+import org.apache.storm.tuple.Tuple;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A socket spout in a real topology: the server sends lines, goes away (the spout finds the port closed),
+ * comes back on the same port and sends more; the spout reconnects, every line of both connections is
+ * counted, and the worker is still alive.
+ */
+class SocketLineSpoutIT {
+
+    @TempDir
+    Path dir;
+
+    /** Counts lines per source and writes the counts to a file after every tuple (atomically, by rename). */
+    static final class CountingBolt extends BaseRichBolt {
+        private static final long serialVersionUID = 1L;
+        private final String countsFile;
+        private transient Map<String, Long> counts;
+        private transient OutputCollector collector;
+
+        CountingBolt(Path countsFile) {
+            this.countsFile = countsFile.toString();
+        }
+
+        @Override
+        public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
+            this.counts = new TreeMap<>();
+            this.collector = collector;
+        }
+
+        @Override
+        public void execute(Tuple input) {
+            counts.merge(input.getStringByField(Schema.SOURCE), 1L, Long::sum);
+            String text = counts.entrySet().stream()
+                    .map(e -> e.getKey() + "\t" + e.getValue())
+                    .collect(Collectors.joining("\n", "", "\n"));
+            try {
+                Path target = Path.of(countsFile);
+                Path temp = target.resolveSibling(target.getFileName() + ".tmp");
+                Files.writeString(temp, text);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                collector.ack(input);
+            } catch (IOException e) {
+                collector.reportError(e);
+                collector.fail(input);
+            }
+        }
+
+        @Override
+        public void declareOutputFields(OutputFieldsDeclarer declarer) {}
+    }
+
+    /** Keeps the messages the socket client logs, so the test can wait until it has seen the server go. */
+    static final class ClientLog extends AbstractAppender {
+        final List<String> messages = new CopyOnWriteArrayList<>();
+
+        ClientLog() {
+            super("socket-client-log", null, null, true, Property.EMPTY_ARRAY);
+        }
+
+        @Override
+        public void append(LogEvent event) {
+            if (event.getLoggerName().equals(SocketLineClient.class.getName())) {
+                messages.add(event.getMessage().getFormattedMessage());
+            }
+        }
+
+        ClientLog attach() {
+            start();
+            LoggerContext context = (LoggerContext) LogManager.getContext(false);
+            context.getConfiguration().getLoggerConfig(SocketLineClient.class.getName())
+                    .addAppender(this, Level.INFO, null);
+            context.updateLoggers();
+            return this;
+        }
+
+        boolean serverReportedDown() {
+            return messages.stream().anyMatch(m -> m.startsWith("cannot read lines from"));
+        }
+    }
+
+    private static ServerSocket listen(int port) throws IOException {
+        ServerSocket socket = new ServerSocket();
+        socket.setReuseAddress(true);
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        socket.setSoTimeout(60_000);
+        return socket;
+    }
+
+    private static void send(Socket client, String prefix, int lines) {
+        try {
+            OutputStream out = client.getOutputStream();
+            String text = IntStream.range(0, lines).mapToObj(i -> prefix + " " + i + "\n").collect(Collectors.joining());
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String counts(Path file) throws IOException {
+        return Files.exists(file) ? Files.readString(file) : "";
+    }
+
+    @Test
+    void reconnectsAfterTheServerWentAwayAndCountsEveryLine() throws Exception {
+        Path countsFile = dir.resolve("counts.tsv");
+        ServerSocket server = listen(0);
+        int port = server.getLocalPort();
+        String source = "socket:127.0.0.1:" + port + "#";
+
+        TopologyBuilder builder = new TopologyBuilder();
+        builder.setSpout("lines", new SocketLineSpout("127.0.0.1", port).withReconnectBackoffMillis(100, 1_000));
+        builder.setBolt("count", new CountingBolt(countsFile)).shuffleGrouping("lines");
+        Config conf = new Config();
+        conf.setMaxSpoutPending(1_000);
+        conf.put(Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE, true);
+
+        ClientLog log = new ClientLog().attach();
+        try (LocalCluster cluster = new LocalCluster()) {
+            cluster.submitTopology("socket-it", conf, builder.createTopology());
+
+            try (Socket first = server.accept()) {
+                send(first, "before", 50);
+                await().atMost(Duration.ofSeconds(60)).until(() -> counts(countsFile).contains(source + "1\t50\n"));
+            }
+            server.close();
+            // The server stays away until the spout has found it unreachable at least once.
+            await().atMost(Duration.ofSeconds(60)).until(log::serverReportedDown);
+
+            try (ServerSocket again = listen(port); Socket second = again.accept()) {
+                send(second, "after", 70);
+                await().atMost(Duration.ofSeconds(60)).until(() -> counts(countsFile).contains(source + "2\t70\n"));
+            }
+
+            assertThat(counts(countsFile)).isEqualTo(source + "1\t50\n" + source + "2\t70\n");
+            assertThat(cluster.getClusterInfo().get_topologies())
+                    .singleElement()
+                    .satisfies(t -> {
+                        assertThat(t.get_name()).isEqualTo("socket-it");
+                        assertThat(t.get_status()).isEqualTo("ACTIVE");
+                    });
+            cluster.killTopology("socket-it");
+        }
+    }
+}
