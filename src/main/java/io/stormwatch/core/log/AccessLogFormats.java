@@ -50,8 +50,8 @@ public final class AccessLogFormats {
             if (!tail.matches()) {
                 return new ParseResult.Rejected(RejectReason.MALFORMED, "unexpected text after the size");
             }
-            referer = unescape(tail.group(1));
-            agent = unescape(tail.group(2));
+            referer = tail.group(1).equals("-") ? null : unescape(tail.group(1));
+            agent = tail.group(2).equals("-") ? null : unescape(tail.group(2));
         } else if (combinedOnly) {
             return new ParseResult.Rejected(RejectReason.TRUNCATED, "no referer and user agent");
         }
