@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * windows holding at least one real pane are emitted (a gap in the data yields no empty windows).
  *
  * <p><b>Message timeout</b>: Storm refuses (in {@code prepare}, halting the worker) a window whose length +
- * slide exceeds {@code topology.message.timeout.secs}; the topology must set the timeout at least that
- * high, even though panes are unanchored.
+ * slide exceeds {@code topology.message.timeout.secs}; the topology must set the timeout at least to
+ * {@link #minMessageTimeoutSecs}, even though panes are unanchored.
  *
  * <p><b>End of input</b> arrives as the {@linkplain Pane#endOfInputMarker marker pane}; when a window holds
  * it, this bolt emits {@link Schema#END_OF_INPUT_STREAM} after that window's result.
@@ -54,6 +54,11 @@ public final class WindowStatsBolt extends BaseWindowedBolt {
         withTimestampField(Schema.PANE_END);
         withLag(new Duration(0, TimeUnit.MILLISECONDS));
         withWatermarkInterval(new Duration(WATERMARK_INTERVAL_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    /** The smallest {@code topology.message.timeout.secs} Storm accepts for this window: length + slide. */
+    public static int minMessageTimeoutSecs(WindowSpec spec) {
+        return (int) Math.ceil((spec.lengthMillis() + spec.slideMillis()) / 1000.0);
     }
 
     @Override
