@@ -40,4 +40,26 @@ public final class Schema {
     public static final String REASON = "reason";
     public static final String DETAIL = "detail";
     public static final Fields REJECTED_FIELDS = new Fields(REASON, DETAIL, LINE, SOURCE, OFFSET);
+
+    // --- windows and totals (the pane, window and running-totals bolts)
+    /** Closed panes, pane bolt → window bolt; {@link #PANE_END} is the window bolt's event timestamp. */
+    public static final String PANES_STREAM = "panes";
+    public static final String PANE_END = "pane-end";
+    public static final String PANE = "pane";
+    public static final Fields PANE_FIELDS = new Fields(PANE_END, PANE);
+
+    /** Records the pane bolt found late (their pane was already closed): same fields as parsed records. */
+    public static final String LATE_STREAM = "late";
+    public static final Fields LATE_FIELDS = new Fields(RECORD, SOURCE, OFFSET);
+
+    /** One {@code WindowResult} per window that holds data. */
+    public static final String WINDOWS_STREAM = "windows";
+    public static final String WINDOW = "window";
+    public static final Fields WINDOW_FIELDS = new Fields(WINDOW);
+
+    /** Snapshots of the all-time {@code LogStats}; {@link #FINAL} is true for the one at end of input. */
+    public static final String TOTALS_STREAM = "totals";
+    public static final String TOTALS = "totals";
+    public static final String FINAL = "final";
+    public static final Fields TOTALS_FIELDS = new Fields(TOTALS, FINAL);
 }

@@ -1,0 +1,39 @@
+package io.stormwatch.storm.sink;
+
+import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.window.WindowResult;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.storm.task.TopologyContext;
+
+/**
+ * Where results go: windows, running totals, dead letters and late records. {@link SinkBolt} drives one
+ * sink per task, from one thread; an implementation is serializable configuration until {@link #open}.
+ *
+ * <p>Order of calls: {@code open}, then any mix of the data calls and {@link #flush()} (about every
+ * second), then {@link #endOfInput()} at most once (a finite input is complete and every upstream bolt has
+ * flushed), then {@code close}. An exception from a data call fails that tuple; it does not stop the sink.
+ */
+public interface StatsSink extends Serializable {
+
+    void open(Map<String, Object> topoConf, TopologyContext context) throws IOException;
+
+    void window(WindowResult window) throws IOException;
+
+    /** The latest all-time totals; {@code isFinal} for the last ones of a finite input. */
+    void totals(LogStats totals, boolean isFinal) throws IOException;
+
+    void rejected(DeadLetter deadLetter) throws IOException;
+
+    void late(LateRecord late) throws IOException;
+
+    /** Makes buffered output visible. */
+    void flush() throws IOException;
+
+    /** Every upstream bolt has finished a finite input: write what marks the output complete. */
+    void endOfInput() throws IOException;
+
+    /** Releases resources; never throws. */
+    void close();
+}
