@@ -1,14 +1,140 @@
 package io.stormwatch.cli;
 
+import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.storm.topology.LocalRunner;
+import io.stormwatch.storm.topology.LogAnalyticsJob;
+import io.stormwatch.storm.topology.LogAnalyticsTopology;
+import io.stormwatch.storm.topology.StormwatchConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** Placeholder until implemented. */
-@Command(name = "local", mixinStandardHelpOptions = true, description = "Run a topology in-process on LocalCluster until its input is drained.")
+/**
+ * Runs a topology in-process until a finite input is drained (then exits 0) or until Ctrl-C. Flags map to
+ * the {@code stormwatch.*} config keys, so a run here and one submitted with {@code storm jar} mean the same.
+ */
+@Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a topology in-process on LocalCluster until its input is drained.")
 final class LocalCommand implements Callable<Integer> {
 
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "TOPOLOGY", description = "Which topology: log-analytics.")
+    String topology;
+
+    @Option(names = "--source", paramLabel = "SPEC",
+            description = "file:PATH, spool:DIR (drained, then stop), tail:PATH or socket:HOST:PORT.")
+    String source;
+
+    @Option(names = "--window", paramLabel = "DURATION", description = "Window length (default 30s).")
+    String window;
+
+    @Option(names = "--slide", paramLabel = "DURATION", description = "Window slide (default 10s).")
+    String slide;
+
+    @Option(names = "--lag", paramLabel = "DURATION", description = "Allowed lateness in event time (default 5s).")
+    String lag;
+
+    @Option(names = "--time", paramLabel = "event|processing", description = "Which clock places lines in windows (default event).")
+    String time;
+
+    @Option(names = "--state", paramLabel = "memory|redis://HOST:PORT[/DB]",
+            description = "Where running totals are kept (default memory); Redis password from $"
+                    + StormwatchConfig.REDIS_PASSWORD_ENV + ".")
+    String state;
+
+    @Option(names = "--output", paramLabel = "OUTPUT",
+            description = "jsonl:DIR or redis://HOST:PORT[/DB], besides the log; repeatable.")
+    List<String> outputs = new ArrayList<>();
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "Log format (default auto).")
+    String format;
+
+    @Option(names = "--conf", paramLabel = "FILE", description = "Config YAML (conf/*.yaml); repeatable, flags win.")
+    List<Path> confFiles = new ArrayList<>();
+
+    @Option(names = "-c", paramLabel = "KEY=VALUE", description = "Any config key; repeatable, flags win.")
+    List<String> overrides = new ArrayList<>();
+
     @Override
-    public Integer call() {
-        throw new UnsupportedOperationException("local is not implemented yet");
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        if (!LogAnalyticsTopology.NAME.equals(topology)) {
+            err.println("stormwatch local: unknown topology '" + topology + "'; known: " + LogAnalyticsTopology.NAME);
+            return 2;
+        }
+        Map<String, Object> flags = new HashMap<>();
+        for (String override : overrides) {
+            Map.Entry<String, Object> entry = StormwatchConfig.parseOverride(override);
+            flags.put(entry.getKey(), entry.getValue());
+        }
+        putIfSet(flags, StormwatchConfig.SOURCE, source);
+        putIfSet(flags, StormwatchConfig.WINDOW_LENGTH, window);
+        putIfSet(flags, StormwatchConfig.WINDOW_SLIDE, slide);
+        putIfSet(flags, StormwatchConfig.WINDOW_LAG, lag);
+        putIfSet(flags, StormwatchConfig.TIME, time);
+        putIfSet(flags, StormwatchConfig.STATE, state);
+        putIfSet(flags, StormwatchConfig.FORMAT, format);
+        Map<String, Object> conf = StormwatchConfig.merge(confFiles, flags);
+
+        List<String> outputList = new ArrayList<>(List.of("log"));
+        outputList.addAll(outputs);
+        Path doneDir = outputs.stream().filter(o -> o.startsWith("jsonl:"))
+                .map(o -> Path.of(o.substring("jsonl:".length()))).findFirst().orElse(null);
+        Path scratch = null;
+        if (doneDir == null) {
+            // A finite run ends when a jsonl sink marks its output complete: give it a scratch one.
+            scratch = Files.createTempDirectory("stormwatch-local-");
+            doneDir = scratch;
+            outputList.add("jsonl:" + scratch);
+        }
+        conf.putIfAbsent(StormwatchConfig.OUTPUTS, String.join(",", outputList));
+        try {
+            LogAnalyticsJob job = LogAnalyticsJob.fromConfig(topology, conf, true, System.getenv());
+            Path marker = job.finite() ? doneDir.resolve(JsonLinesSink.SUCCESS) : null;
+            if (!job.finite()) {
+                err.println("stormwatch local: " + conf.get(StormwatchConfig.SOURCE) + " does not end by itself; Ctrl-C stops it");
+            }
+            LocalRunner.Outcome outcome = LocalRunner.run(job.name(), job.config(), job.topology(), marker, null);
+            if (outcome == LocalRunner.Outcome.DONE && scratch == null) {
+                err.println("stormwatch local: done; results in " + doneDir.toAbsolutePath());
+            }
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println("stormwatch local: " + e.getMessage());
+            return 2;
+        } finally {
+            if (scratch != null) {
+                deleteRecursively(scratch);
+            }
+        }
+    }
+
+    private static void putIfSet(Map<String, Object> conf, String key, String value) {
+        if (value != null) {
+            conf.put(key, value);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.Schema;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,14 +32,17 @@ import org.slf4j.LoggerFactory;
  * panes in processing time only; in event time a rejected line has no time and is just acked), and
  * {@link Schema#END_OF_INPUT_STREAM}. Each input is acked once aggregated.
  *
- * <p><b>Panes are emitted unanchored</b>: a pane lives in the window bolt as long as its windows do, far
- * longer than any sensible message timeout, and a line's fate must not wait on it. So windows are
- * in-memory and not replayed after a crash; the durable, exactly-counted part is {@link RunningTotalsBolt}.
- * Late records go, anchored, to {@link Schema#LATE_STREAM} ({@link Schema#LATE_FIELDS}).
+ * <p><b>Panes are emitted on the next tick</b> (every second, Storm's finest), anchored to the tick
+ * tuple, which is anchored to nothing. A pane lives in the window bolt as long as its windows do, far
+ * longer than any sensible message timeout, so no line's fate may wait on it: anchored to the line that
+ * closed it, that line would stay pending until the pane left the window (and at end of input, forever).
+ * Storm forbids unanchored emits in a topology with a stateful bolt, hence the tick. The cost: a window
+ * is emitted up to a second after the watermark passes its end. Windows are in-memory and not replayed
+ * after a crash; the durable, exactly-counted part is {@link RunningTotalsBolt}. Late records go,
+ * anchored to their line, to {@link Schema#LATE_STREAM} ({@link Schema#LATE_FIELDS}).
  *
- * <p><b>Processing time</b>: a record's time is the bolt's clock at arrival, and tick tuples every second
- * (Storm's finest tick) advance the clock, so a pane closes at most about a second after its end even when
- * no data arrives.
+ * <p><b>Processing time</b>: a record's time is the bolt's clock at arrival, and the ticks also advance
+ * the clock, so a pane closes at most about a second after its end even when no data arrives.
  *
  * <p><b>End of input</b>, once every upstream task has sent it: every open pane is closed and emitted, then
  * an {@linkplain Pane#endOfInputMarker end-of-input marker} at {@code last pane end + window length} —
@@ -59,6 +63,8 @@ public final class PaneBolt extends BaseRichBolt {
     private transient String componentId;
     private transient long lastPaneEnd;
     private transient boolean emittedAny;
+    /** Closed panes waiting for the next tick or end of input to carry them. */
+    private transient List<Pane> closed;
 
     public PaneBolt(WindowSpec spec, TimeMode timeMode) {
         this(spec, timeMode, Clock.systemUTC());
@@ -74,6 +80,7 @@ public final class PaneBolt extends BaseRichBolt {
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         this.assembler = new PaneAssembler(spec);
+        this.closed = new ArrayList<>();
         this.collector = collector;
         this.endOfInput = new EndOfInputBarrier(context);
         this.componentId = context.getThisComponentId();
@@ -82,9 +89,7 @@ public final class PaneBolt extends BaseRichBolt {
     @Override
     public Map<String, Object> getComponentConfiguration() {
         Map<String, Object> conf = new HashMap<>();
-        if (timeMode == TimeMode.PROCESSING) {
-            conf.put(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1);
-        }
+        conf.put(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1);
         return conf;
     }
 
@@ -94,16 +99,17 @@ public final class PaneBolt extends BaseRichBolt {
             if (TupleUtils.isTick(input)) {
                 if (timeMode == TimeMode.PROCESSING) {
                     assembler.advanceTo(clock.millis());
-                    emit(assembler.takeClosed());
+                    closed.addAll(assembler.takeClosed());
                 }
+                emitClosed(input);
             } else if (EndOfInputBarrier.isEndOfInput(input)) {
                 if (endOfInput.arrive(input)) {
-                    finish();
+                    finish(input);
                 }
             } else if (Schema.REJECTED_STREAM.equals(input.getSourceStreamId())) {
                 if (timeMode == TimeMode.PROCESSING) {
                     assembler.reject(RejectReason.ofKey(input.getStringByField(Schema.REASON)), clock.millis());
-                    emit(assembler.takeClosed());
+                    closed.addAll(assembler.takeClosed());
                 }
             } else {
                 addRecord(input);
@@ -123,22 +129,26 @@ public final class PaneBolt extends BaseRichBolt {
             collector.emit(Schema.LATE_STREAM, input,
                     new Values(record, input.getStringByField(Schema.SOURCE), input.getLongByField(Schema.OFFSET)));
         }
-        emit(assembler.takeClosed());
+        closed.addAll(assembler.takeClosed());
     }
 
-    private void finish() {
-        emit(assembler.closeAll());
+    /** Closes every pane and sends them, the marker and the signal on, all carried by the end-of-input tuple. */
+    private void finish(Tuple endOfInputTuple) {
+        closed.addAll(assembler.closeAll());
+        emitClosed(endOfInputTuple);
         long markerEnd = (emittedAny ? lastPaneEnd : 0) + spec.lengthMillis();
-        collector.emit(Schema.PANES_STREAM, new Values(markerEnd, Pane.endOfInputMarker(markerEnd)));
-        collector.emit(Schema.END_OF_INPUT_STREAM, new Values(componentId));
+        collector.emit(Schema.PANES_STREAM, endOfInputTuple, new Values(markerEnd, Pane.endOfInputMarker(markerEnd)));
+        collector.emit(Schema.END_OF_INPUT_STREAM, endOfInputTuple, new Values(componentId));
     }
 
-    private void emit(List<Pane> panes) {
-        for (Pane pane : panes) {
-            collector.emit(Schema.PANES_STREAM, new Values(pane.end(), pane));
+    /** Emits the waiting closed panes anchored to {@code carrier}, a tuple no spout tracks (tick, end of input). */
+    private void emitClosed(Tuple carrier) {
+        for (Pane pane : closed) {
+            collector.emit(Schema.PANES_STREAM, carrier, new Values(pane.end(), pane));
             lastPaneEnd = pane.end();
             emittedAny = true;
         }
+        closed.clear();
     }
 
     @Override

@@ -64,7 +64,7 @@ public final class ParseBolt extends BaseRichBolt {
         try {
             if (EndOfInputBarrier.isEndOfInput(input)) {
                 if (endOfInput.arrive(input)) {
-                    collector.emit(Schema.END_OF_INPUT_STREAM, new Values(componentId));
+                    collector.emit(Schema.END_OF_INPUT_STREAM, input, new Values(componentId));
                 }
             } else {
                 parse(input);

@@ -43,6 +43,38 @@ public record RedisEndpoint(String host, int port, String password, int database
         return new RedisEndpoint(host, port, null, 0, false, DEFAULT_TIMEOUT_MILLIS);
     }
 
+    /**
+     * Parses {@code redis://HOST[:PORT][/DB]} ({@code rediss://} for TLS). A password never goes in the URL,
+     * where command lines and configs would show it: pass it separately, e.g. from the environment.
+     *
+     * @param password AUTH password, or null/empty for none
+     */
+    public static RedisEndpoint parse(String url, String password) {
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url.trim());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a Redis URL: '" + url + "' (expected redis://HOST:PORT[/DB])");
+        }
+        String scheme = uri.getScheme();
+        if (!"redis".equals(scheme) && !"rediss".equals(scheme) || uri.getHost() == null) {
+            throw new IllegalArgumentException("not a Redis URL: '" + url + "' (expected redis://HOST:PORT[/DB])");
+        }
+        if (uri.getUserInfo() != null) {
+            throw new IllegalArgumentException("put no password in a Redis URL; set it in the environment instead");
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+        int database;
+        try {
+            database = path.isEmpty() ? 0 : Integer.parseInt(path);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("Redis database must be a number: '" + url + "'");
+        }
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        return new RedisEndpoint(host, uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), password, database,
+                "rediss".equals(scheme), DEFAULT_TIMEOUT_MILLIS);
+    }
+
     @Override
     public String toString() {
         return (tls ? "rediss://" : "redis://") + (password == null ? "" : "***@") + host + ':' + port + '/' + database;

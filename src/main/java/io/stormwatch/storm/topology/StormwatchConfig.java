@@ -22,6 +22,7 @@ public final class StormwatchConfig {
     private StormwatchConfig() {}
 
     public static final String SOURCE = "stormwatch.source";
+    public static final String SOURCE_PARALLELISM = "stormwatch.source.parallelism";
     public static final String FORMAT = "stormwatch.format";
     public static final String MAX_LINE_LENGTH = "stormwatch.max.line.length";
     public static final String WINDOW_LENGTH = "stormwatch.window.length";

@@ -53,7 +53,7 @@ class PaneBoltTest {
     }
 
     @Test
-    void eventTimeEmitsClosedPanesUnanchoredAndLateRecordsAnchored() {
+    void eventTimeSendsLateRecordsAtOnceAndClosedPanesWithTheNextTick() {
         start(TimeMode.EVENT);
         Tuple a = record(Records.at(5_000), 0);
         Tuple b = record(Records.at(12_000), 1);
@@ -62,11 +62,14 @@ class PaneBoltTest {
         bolt.execute(a);
         bolt.execute(b);
         bolt.execute(late);
-
         assertThat(output.emits()).containsExactly(
-                new Emit(Schema.PANES_STREAM, List.of(), List.of(10_000L, new Pane(10_000, new LogStats().add(Records.at(5_000)), 0))),
                 new Emit(Schema.LATE_STREAM, List.of(late), List.of(Records.at(3_000), "access.log", 2L)));
-        assertThat(output.acked()).containsExactly(a, b, late);
+
+        Tuple tick = topology.tick();
+        bolt.execute(tick);
+        assertThat(output.emits(Schema.PANES_STREAM)).containsExactly(
+                new Emit(Schema.PANES_STREAM, List.of(tick), List.of(10_000L, new Pane(10_000, new LogStats().add(Records.at(5_000)), 0))));
+        assertThat(output.acked()).containsExactly(a, b, late, tick);
     }
 
     @Test
@@ -85,7 +88,6 @@ class PaneBoltTest {
     @Test
     void processingTimeUsesTheClockAndTicksClosePanes() {
         start(TimeMode.PROCESSING);
-        assertThat(bolt.getComponentConfiguration()).containsEntry(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1);
 
         clock.set(1_000);
         bolt.execute(record(Records.at(999_999_000), 0));
@@ -96,18 +98,21 @@ class PaneBoltTest {
         assertThat(output.emits()).isEmpty();
 
         clock.set(10_000);
-        bolt.execute(topology.tick());
+        Tuple tick = topology.tick();
+        bolt.execute(tick);
 
         LogStats expected = new LogStats().add(Records.at(999_999_000)).reject(RejectReason.TRUNCATED);
         assertThat(output.emits()).containsExactly(
-                new Emit(Schema.PANES_STREAM, List.of(), List.of(10_000L, new Pane(10_000, expected, 0))));
+                new Emit(Schema.PANES_STREAM, List.of(tick), List.of(10_000L, new Pane(10_000, expected, 0))));
         assertThat(output.acked()).hasSize(4);
     }
 
     @Test
-    void eventTimeNeedsNoTicks() {
-        start(TimeMode.EVENT);
-        assertThat(bolt.getComponentConfiguration()).doesNotContainKey(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS);
+    void bothClocksTickEverySecondToCarryClosedPanes() {
+        for (TimeMode mode : TimeMode.values()) {
+            start(mode);
+            assertThat(bolt.getComponentConfiguration()).containsEntry(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1);
+        }
     }
 
     @Test
@@ -116,19 +121,22 @@ class PaneBoltTest {
         bolt.execute(record(Records.at(5_000), 0));
         bolt.execute(record(Records.at(25_000), 1));
         bolt.execute(record(Records.at(29_000), 2));
-        assertThat(output.emits(Schema.PANES_STREAM)).extracting(e -> e.values().get(0)).containsExactly(10_000L);
-        output.clear();
+        assertThat(output.emits()).as("closed panes wait for a tick or the end").isEmpty();
 
         bolt.execute(endOfInput(0));
         assertThat(output.emits()).as("one parse task of two has finished").isEmpty();
-        bolt.execute(endOfInput(1));
+        Tuple last = endOfInput(1);
+        bolt.execute(last);
 
-        assertThat(output.streams()).containsExactly(Schema.PANES_STREAM, Schema.PANES_STREAM, Schema.END_OF_INPUT_STREAM);
+        assertThat(output.streams()).containsExactly(
+                Schema.PANES_STREAM, Schema.PANES_STREAM, Schema.PANES_STREAM, Schema.END_OF_INPUT_STREAM);
         List<Emit> panes = output.emits(Schema.PANES_STREAM);
-        assertThat(panes.get(0).values().get(1)).isEqualTo(
+        assertThat(panes.get(0).values().get(1)).isEqualTo(new Pane(10_000, new LogStats().add(Records.at(5_000)), 0));
+        assertThat(panes.get(1).values().get(1)).isEqualTo(
                 new Pane(30_000, new LogStats().add(Records.at(25_000)).add(Records.at(29_000)), 0));
-        assertThat(panes.get(1).values()).containsExactly(50_000L, Pane.endOfInputMarker(50_000));
-        assertThat(panes).allSatisfy(e -> assertThat(e.anchors()).isEmpty());
+        assertThat(panes.get(2).values()).containsExactly(50_000L, Pane.endOfInputMarker(50_000));
+        assertThat(output.emits()).as("Storm refuses unanchored emits in a stateful topology")
+                .allSatisfy(e -> assertThat(e.anchors()).containsExactly(last));
     }
 
     @Test
@@ -136,10 +144,11 @@ class PaneBoltTest {
         start(TimeMode.EVENT);
 
         bolt.execute(endOfInput(0));
-        bolt.execute(endOfInput(1));
+        Tuple last = endOfInput(1);
+        bolt.execute(last);
 
         assertThat(output.emits()).containsExactly(
-                new Emit(Schema.PANES_STREAM, List.of(), List.of(20_000L, Pane.endOfInputMarker(20_000))),
-                new Emit(Schema.END_OF_INPUT_STREAM, List.of(), List.of("panes")));
+                new Emit(Schema.PANES_STREAM, List.of(last), List.of(20_000L, Pane.endOfInputMarker(20_000))),
+                new Emit(Schema.END_OF_INPUT_STREAM, List.of(last), List.of("panes")));
     }
 }

@@ -1,0 +1,74 @@
+package io.stormwatch.storm.topology;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.storm.StormSubmitter;
+import org.apache.storm.utils.Utils;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The {@code storm jar} entry point:
+ * <pre>
+ * storm jar target/stormwatch-VERSION.jar io.stormwatch.storm.topology.SubmitTopology log-analytics \
+ *     -conf conf/cluster.yaml -c stormwatch.source=spool:/var/spool/stormwatch
+ * </pre>
+ * Also runs under {@code storm local} (Storm then swaps in a LocalCluster). Config files are the
+ * {@code config:}-keyed YAML of {@code conf/}; {@code -c key=value} overrides them.
+ *
+ * <p>Storm's launcher parses {@code -c} itself and passes the values as the {@code storm.options} system
+ * property, which is read here too. Its argument parser also reads {@code -conf FILE} as {@code -c onf}
+ * followed by a bare {@code FILE}, so a config file is accepted as a bare argument as well.
+ */
+@Command(name = "SubmitTopology", mixinStandardHelpOptions = true,
+        description = "Submit a stormwatch topology to the cluster (storm jar) or to storm local.")
+public final class SubmitTopology implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "TOPOLOGY", description = "Which topology: log-analytics.")
+    String topology;
+
+    @Parameters(index = "1..*", paramLabel = "CONF", description = "Config YAML files (as -conf).")
+    List<Path> bareConfFiles = new ArrayList<>();
+
+    @Option(names = {"-conf", "--topology-conf"}, paramLabel = "FILE", description = "Config YAML file; repeatable.")
+    List<Path> confFiles = new ArrayList<>();
+
+    @Option(names = "-c", paramLabel = "KEY=VALUE", description = "Config override; repeatable.")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--name", description = "Topology name (default: the topology's own).")
+    String name;
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new SubmitTopology()).execute(args);
+        // No exit on success: under `storm local` the in-process cluster must keep running after main returns.
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!LogAnalyticsTopology.NAME.equals(topology)) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "unknown topology '" + topology + "'; known: " + LogAnalyticsTopology.NAME);
+        }
+        List<Path> files = new ArrayList<>(bareConfFiles);
+        files.addAll(confFiles);
+        Map<String, Object> commandLine = new HashMap<>(Utils.readCommandLineOpts());
+        for (String override : overrides) {
+            Map.Entry<String, Object> entry = StormwatchConfig.parseOverride(override);
+            commandLine.put(entry.getKey(), entry.getValue());
+        }
+        Map<String, Object> conf = StormwatchConfig.merge(files, commandLine);
+        LogAnalyticsJob job = LogAnalyticsJob.fromConfig(name == null ? topology : name, conf, false, System.getenv());
+        StormSubmitter.submitTopologyWithProgressBar(job.name(), job.config(), job.topology());
+        return 0;
+    }
+}

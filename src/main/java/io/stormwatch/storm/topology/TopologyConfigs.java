@@ -1,0 +1,75 @@
+package io.stormwatch.storm.topology;
+
+import io.stormwatch.core.log.LogRecord;
+import io.stormwatch.core.log.RejectReason;
+import io.stormwatch.core.stats.Counts;
+import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.window.OffsetSet;
+import io.stormwatch.core.window.Pane;
+import io.stormwatch.core.window.WindowResult;
+import io.stormwatch.storm.state.RedisEndpoint;
+import io.stormwatch.storm.state.StateBackends;
+import java.util.Map;
+import org.apache.storm.Config;
+
+/**
+ * The Storm config a stormwatch topology needs on top of the user's: things without which it would not
+ * start or would fail only once tuples really cross workers.
+ */
+public final class TopologyConfigs {
+
+    /** Storm's own default message timeout. */
+    private static final int STORM_DEFAULT_TIMEOUT_SECS = 30;
+    /** Time beyond length + slide that a pane may wait for the window bolt's watermark. */
+    private static final int WINDOW_TIMEOUT_MARGIN_SECS = 10;
+
+    private TopologyConfigs() {}
+
+    /**
+     * The config to submit log-analytics with:
+     * <ul>
+     *   <li>everything in {@code conf};</li>
+     *   <li>{@code topology.message.timeout.secs} raised to window length + slide + a margin when lower:
+     *       Storm's windowed bolt refuses to start otherwise;</li>
+     *   <li>Kryo registrations of every class the tuples carry (records, panes, windows, totals);</li>
+     *   <li>the state backend from {@link StormwatchConfig#STATE}: {@code memory} (default) or
+     *       {@code redis://HOST:PORT[/DB]}, with the password from {@link StormwatchConfig#REDIS_PASSWORD_ENV}.</li>
+     * </ul>
+     *
+     * @param environment where secrets come from ({@code System.getenv()} outside tests)
+     */
+    public static Config logAnalytics(Map<String, Object> conf, LogAnalyticsOptions options,
+            Map<String, String> environment) {
+        Config config = new Config();
+        config.putAll(conf);
+        long windowSecs = (options.window().lengthMillis() + options.window().slideMillis() + 999) / 1000;
+        int needed = (int) windowSecs + WINDOW_TIMEOUT_MARGIN_SECS;
+        Object configured = conf.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS);
+        int timeout = configured == null ? STORM_DEFAULT_TIMEOUT_SECS : ((Number) configured).intValue();
+        config.setMessageTimeoutSecs(Math.max(timeout, needed));
+        registerKryo(config);
+        config.putAll(stateBackend(StormwatchConfig.string(conf, StormwatchConfig.STATE, "memory"), environment));
+        return config;
+    }
+
+    /** Registers with Kryo every class stormwatch puts in a tuple. */
+    public static void registerKryo(Config config) {
+        for (Class<?> type : new Class<?>[] {
+                LogRecord.class, RejectReason.class, LogStats.class, Counts.class, LogStats.EndpointCount.class,
+                Pane.class, WindowResult.class, OffsetSet.class, long[].class}) {
+            config.registerSerialization(type);
+        }
+    }
+
+    /** {@code memory} or {@code redis://HOST:PORT[/DB]} (password from the environment). */
+    public static Map<String, Object> stateBackend(String spec, Map<String, String> environment) {
+        String trimmed = spec.trim();
+        if (trimmed.equals("memory")) {
+            return StateBackends.inMemory();
+        }
+        if (trimmed.startsWith("redis://") || trimmed.startsWith("rediss://")) {
+            return StateBackends.redis(RedisEndpoint.parse(trimmed, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV)));
+        }
+        throw new IllegalArgumentException(StormwatchConfig.STATE + " must be 'memory' or redis://HOST:PORT[/DB], got '" + spec + "'");
+    }
+}
