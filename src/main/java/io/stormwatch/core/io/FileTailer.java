@@ -311,32 +311,43 @@ public final class FileTailer implements Closeable {
             LOG.error("unreadable progress record of {} ({}); reading it from its start", path, e.toString());
             record = Optional.empty();
         }
-        if (record.isEmpty()) {
-            current = new Instance(path, now, 1, 0);
-            LOG.info("following {} from its start", path);
-        } else {
-            ProgressStore.Progress last = record.get();
-            if (last.identity().sameInstance(now) && now.size() >= last.offset()) {
-                current = new Instance(path, now, last.generation(), last.offset());
-                LOG.info("following {} from offset {} (generation {})", path, last.offset(), last.generation());
-            } else if (!last.identity().sameInstance(now)) {
-                Path rotated = findInstance(last.identity());
-                if (rotated != null) {
-                    previous = new Instance(rotated, last.identity(), last.generation(), last.offset());
-                    previous.reader.following(false);
-                    LOG.info("{} was rotated while stopped; reading the rest of {} from offset {} first", path,
-                            rotated, last.offset());
-                } else {
-                    LOG.warn("{} was replaced while stopped and its previous instance ({}) is gone: its lines after"
-                            + " offset {} were not read", path, last.identity().fileKey(), last.offset());
-                }
-                current = new Instance(path, now, last.generation() + 1, 0);
+        Instance rotated = null;
+        Instance reading = null;
+        try {
+            if (record.isEmpty()) {
+                reading = new Instance(path, now, 1, 0);
+                LOG.info("following {} from its start", path);
             } else {
-                LOG.warn("{} was truncated while stopped (now {} bytes, resume offset was {}); reading it from its"
-                        + " start", path, now.size(), last.offset());
-                current = new Instance(path, now, last.generation() + 1, 0);
+                ProgressStore.Progress last = record.get();
+                if (last.identity().sameInstance(now) && now.size() >= last.offset()) {
+                    reading = new Instance(path, now, last.generation(), last.offset());
+                    LOG.info("following {} from offset {} (generation {})", path, last.offset(), last.generation());
+                } else if (!last.identity().sameInstance(now)) {
+                    Path old = findInstance(last.identity());
+                    if (old != null) {
+                        rotated = new Instance(old, last.identity(), last.generation(), last.offset());
+                        rotated.reader.following(false);
+                        LOG.info("{} was rotated while stopped; reading the rest of {} from offset {} first", path,
+                                old, last.offset());
+                    } else {
+                        LOG.warn("{} was replaced while stopped and its previous instance ({}) is gone: its lines"
+                                + " after offset {} were not read", path, last.identity().fileKey(), last.offset());
+                    }
+                    reading = new Instance(path, now, last.generation() + 1, 0);
+                } else {
+                    LOG.warn("{} was truncated while stopped (now {} bytes, resume offset was {}); reading it from"
+                            + " its start", path, now.size(), last.offset());
+                    reading = new Instance(path, now, last.generation() + 1, 0);
+                }
             }
+        } catch (IOException | RuntimeException e) {
+            if (rotated != null) {
+                rotated.close();
+            }
+            throw e;
         }
+        previous = rotated;
+        current = reading;
         checkpoint();
         return true;
     }

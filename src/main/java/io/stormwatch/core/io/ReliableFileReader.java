@@ -4,10 +4,9 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -217,13 +216,11 @@ public final class ReliableFileReader implements Closeable {
     }
 
     private void finishDoneFiles() throws IOException {
-        List<TrackedFile> done = new ArrayList<>();
-        for (TrackedFile file : open.values()) {
-            if (file.done()) {
-                done.add(file);
+        for (Iterator<TrackedFile> files = open.values().iterator(); files.hasNext(); ) {
+            TrackedFile file = files.next();
+            if (!file.done()) {
+                continue;
             }
-        }
-        for (TrackedFile file : done) {
             if (!file.stopped() && changedSafely(file)) {
                 failFile(file, "changed after it was read to its end");
             }
@@ -231,7 +228,7 @@ public final class ReliableFileReader implements Closeable {
                 catalog.completed(file.file());
                 filesCompleted.incrementAndGet();
             }
-            open.remove(file.source());
+            files.remove();
             checkpointed.remove(file.source());
             file.close();
         }

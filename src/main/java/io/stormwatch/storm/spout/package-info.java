@@ -1,0 +1,26 @@
+/**
+ * Spouts: where lines enter a stormwatch topology. Every spout emits {@code (line, source, offset)} on the
+ * default stream ({@link io.stormwatch.storm.Schema#LINE_FIELDS}) with message id
+ * {@link io.stormwatch.storm.spout.LineMessageId}{@code (source, offset)}, and declares the end-of-input
+ * stream; the reading logic lives in {@code io.stormwatch.core.io}.
+ *
+ * <table>
+ *   <caption>Sources and their guarantees</caption>
+ *   <tr><th>Spout</th><th>source / offset</th><th>Failed tuple</th><th>After a restart</th><th>End of input</th></tr>
+ *   <tr><td>{@link io.stormwatch.storm.spout.SpoolDirectorySpout}</td><td>file path / byte offset</td>
+ *       <td>replayed from memory</td><td>resumes at the durable acked prefix; completed files are never
+ *       re-read (at-least-once)</td><td>with {@code stopWhenDrained}</td></tr>
+ *   <tr><td>{@link io.stormwatch.storm.spout.FileSpout}</td><td>file path / byte offset</td>
+ *       <td>replayed from memory</td><td>reads the files again from the start (at-least-once)</td>
+ *       <td>after every line is acked</td></tr>
+ *   <tr><td>{@link io.stormwatch.storm.spout.TailFileSpout}</td><td>{@code path#generation} / byte offset</td>
+ *       <td>replayed from memory</td><td>resumes at the durable acked prefix (at-least-once)</td><td>never</td></tr>
+ *   <tr><td>{@link io.stormwatch.storm.spout.SocketLineSpout}</td><td>{@code socket:host:port#n} / line number
+ *       </td><td>lost, counted in {@code lines-lost} (at-most-once)</td><td>reconnects; what was sent
+ *       meanwhile is gone</td><td>never</td></tr>
+ * </table>
+ *
+ * <p>At-least-once means a line may arrive twice, always with the same {@code (source, offset)}: stateful
+ * bolts use that pair to drop a replay they have already counted.
+ */
+package io.stormwatch.storm.spout;
