@@ -23,10 +23,11 @@ import org.apache.storm.topology.OutputFieldsGetter;
 import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.tuple.TupleImpl;
+import org.apache.storm.utils.Utils;
 
 /**
  * A topology description for bolt tests: components, their tasks, their output streams and what each
- * subscribes to, enough for a real {@link TopologyContext} ({@code getThisSources},
+ * subscribes to, on Storm's default configuration, enough for a real {@link TopologyContext} ({@code getThisSources},
  * {@code getComponentTasks}) and real {@link TupleImpl}s whose fields resolve by name. Local mode is on,
  * so Storm checks every tuple's value count against its stream's fields.
  *
@@ -47,6 +48,7 @@ public final class TestTopology {
     private int nextTask = 1;
 
     public TestTopology() {
+        conf.putAll(Utils.readDefaultConfig());
         conf.put(Config.STORM_CLUSTER_MODE, "local");
         conf.put(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS, 30);
         streams.put(Constants.SYSTEM_COMPONENT_ID, Map.of(Constants.SYSTEM_TICK_STREAM_ID, new Fields("rate_secs")));

@@ -1,0 +1,133 @@
+package io.stormwatch.storm.state;
+
+import static io.stormwatch.testing.TestTopology.stream;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stormwatch.core.log.RejectReason;
+import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.bolt.ParseBolt;
+import io.stormwatch.storm.bolt.RunningTotalsBolt;
+import io.stormwatch.testing.RecordingOutputCollector;
+import io.stormwatch.testing.RedisServer;
+import io.stormwatch.testing.Records;
+import io.stormwatch.testing.TestTopology;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.Config;
+import org.apache.storm.state.InMemoryKeyValueState;
+import org.apache.storm.state.KeyValueState;
+import org.apache.storm.state.StateFactory;
+import org.apache.storm.task.TopologyContext;
+import org.apache.storm.tuple.Tuple;
+import org.apache.storm.utils.Utils;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class StateBackendsTest {
+
+    private static final String PASSWORD = "state-secret";
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void startRedis() throws IOException {
+        redis = RedisServer.start(PASSWORD);
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        redis.close();
+    }
+
+    @Test
+    void inMemoryIsStormsDefaultProvider() {
+        TopologyContext context = topology(StateBackends.inMemory()).context("totals", 0);
+        assertThat(StateFactory.getState("ns", context.getConf(), context)).isInstanceOf(InMemoryKeyValueState.class);
+    }
+
+    @Test
+    void redisConfigurationIsWhatStormRedisReads() {
+        Map<String, Object> conf = StateBackends.redis(new RedisEndpoint("redis.example", 6380, "pw", 3, false, 1500));
+
+        assertThat(conf).containsEntry(Config.TOPOLOGY_STATE_PROVIDER, "org.apache.storm.redis.state.RedisKeyValueStateProvider");
+        assertThat((String) conf.get(Config.TOPOLOGY_STATE_PROVIDER_CONFIG)).isEqualTo(
+                "{\"jedisPoolConfig\":{\"host\":\"redis.example\",\"port\":6380,\"timeout\":1500,\"database\":3,\"password\":\"pw\"}}");
+    }
+
+    @Test
+    void tlsIsRefusedForState() {
+        assertThatThrownBy(() -> StateBackends.redis(new RedisEndpoint("h", 6379, null, 0, true, 1000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TLS");
+    }
+
+    /**
+     * The running totals survive a restart through real Redis state: what was committed comes back, and
+     * the replayed lines that were committed are skipped.
+     */
+    @Test
+    void runningTotalsSurviveARestartInRedis() {
+        Map<String, Object> backend = StateBackends.redis(new RedisEndpoint(redis.host(), redis.port(), PASSWORD, 1, false, 2000));
+        TestTopology topology = topology(backend);
+
+        RecordingOutputCollector output = new RecordingOutputCollector();
+        RunningTotalsBolt first = start(topology, output);
+        KeyValueState<String, Object> firstState = state(topology);
+        first.initState(firstState);
+        first.execute(record(topology, 0));
+        first.execute(topology.tuple("parse", 0, Schema.REJECTED_STREAM, "binary", "NUL", "x", "a.log", 1L));
+        first.prePrepare(1);
+        firstState.prepareCommit(1);
+        firstState.commit(1);
+        first.execute(record(topology, 2));
+        first.prePrepare(2);
+        firstState.prepareCommit(2);
+        // Crash before the commit of txid 2: a new worker gets a fresh state object, rolled back by Storm.
+
+        RunningTotalsBolt second = start(topology, output);
+        KeyValueState<String, Object> secondState = state(topology);
+        secondState.rollback();
+        second.initState(secondState);
+        for (long offset : List.of(0L, 2L, 3L)) {
+            second.execute(record(topology, offset));
+        }
+        second.execute(topology.tick());
+
+        List<RecordingOutputCollector.Emit> totals = output.emits(Schema.TOTALS_STREAM);
+        LogStats expected = new LogStats().add(Records.at(1_000)).add(Records.at(1_002)).add(Records.at(1_003))
+                .reject(RejectReason.BINARY);
+        assertThat(totals.get(totals.size() - 1).values().get(0)).isEqualTo(expected);
+        try (var jedis = redis.client()) {
+            jedis.select(1);
+            assertThat(jedis.exists("totals-" + topology.tasks("totals").get(0))).as("Storm's state hash, totals-<task>").isTrue();
+        }
+    }
+
+    private static TestTopology topology(Map<String, Object> backend) {
+        TestTopology topology = new TestTopology()
+                .bolt("parse", 1, new ParseBolt("combined", 100))
+                .bolt("totals", 1, new RunningTotalsBolt(), stream("parse", Utils.DEFAULT_STREAM_ID),
+                        stream("parse", Schema.REJECTED_STREAM));
+        backend.forEach(topology::conf);
+        return topology;
+    }
+
+    private static RunningTotalsBolt start(TestTopology topology, RecordingOutputCollector output) {
+        RunningTotalsBolt bolt = new RunningTotalsBolt();
+        bolt.prepare(topology.conf(), topology.context("totals", 0), output.collector());
+        return bolt;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static KeyValueState<String, Object> state(TestTopology topology) {
+        TopologyContext context = topology.context("totals", 0);
+        String namespace = context.getThisComponentId() + "-" + context.getThisTaskId();
+        return (KeyValueState<String, Object>) StateFactory.getState(namespace, topology.conf(), context);
+    }
+
+    private static Tuple record(TestTopology topology, long offset) {
+        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, Records.at(1_000 + offset), "a.log", offset);
+    }
+}
