@@ -1,12 +1,7 @@
 package io.stormwatch.storm.topology;
 
-import io.stormwatch.core.log.LogRecord;
-import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.Counts;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.window.OffsetSet;
-import io.stormwatch.core.window.Pane;
-import io.stormwatch.core.window.WindowResult;
+import io.stormwatch.storm.bolt.TupleTypes;
+import io.stormwatch.storm.bolt.WindowStatsBolt;
 import io.stormwatch.storm.state.RedisEndpoint;
 import io.stormwatch.storm.state.StateBackends;
 import java.util.Map;
@@ -20,8 +15,6 @@ public final class TopologyConfigs {
 
     /** Storm's own default message timeout. */
     private static final int STORM_DEFAULT_TIMEOUT_SECS = 30;
-    /** Time beyond length + slide that a pane may wait for the window bolt's watermark. */
-    private static final int WINDOW_TIMEOUT_MARGIN_SECS = 10;
 
     private TopologyConfigs() {}
 
@@ -29,8 +22,8 @@ public final class TopologyConfigs {
      * The config to submit log-analytics with:
      * <ul>
      *   <li>everything in {@code conf};</li>
-     *   <li>{@code topology.message.timeout.secs} raised to window length + slide + a margin when lower:
-     *       Storm's windowed bolt refuses to start otherwise;</li>
+     *   <li>{@code topology.message.timeout.secs} raised to what the window needs when lower
+     *       ({@link WindowStatsBolt#minMessageTimeoutSecs}): Storm's windowed bolt refuses to start otherwise;</li>
      *   <li>Kryo registrations of every class the tuples carry (records, panes, windows, totals);</li>
      *   <li>the state backend from {@link StormwatchConfig#STATE}: {@code memory} (default) or
      *       {@code redis://HOST:PORT[/DB]}, with the password from {@link StormwatchConfig#REDIS_PASSWORD_ENV}.</li>
@@ -42,23 +35,13 @@ public final class TopologyConfigs {
             Map<String, String> environment) {
         Config config = new Config();
         config.putAll(conf);
-        long windowSecs = (options.window().lengthMillis() + options.window().slideMillis() + 999) / 1000;
-        int needed = (int) windowSecs + WINDOW_TIMEOUT_MARGIN_SECS;
+        int needed = WindowStatsBolt.minMessageTimeoutSecs(options.window());
         Object configured = conf.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS);
         int timeout = configured == null ? STORM_DEFAULT_TIMEOUT_SECS : ((Number) configured).intValue();
         config.setMessageTimeoutSecs(Math.max(timeout, needed));
-        registerKryo(config);
+        TupleTypes.register(config);
         config.putAll(stateBackend(StormwatchConfig.string(conf, StormwatchConfig.STATE, "memory"), environment));
         return config;
-    }
-
-    /** Registers with Kryo every class stormwatch puts in a tuple. */
-    public static void registerKryo(Config config) {
-        for (Class<?> type : new Class<?>[] {
-                LogRecord.class, RejectReason.class, LogStats.class, Counts.class, LogStats.EndpointCount.class,
-                Pane.class, WindowResult.class, OffsetSet.class, long[].class}) {
-            config.registerSerialization(type);
-        }
     }
 
     /** {@code memory} or {@code redis://HOST:PORT[/DB]} (password from the environment). */
