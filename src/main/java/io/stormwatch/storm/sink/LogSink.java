@@ -60,7 +60,7 @@ public final class LogSink implements StatsSink {
         LOG.warn("rejected line {}@{}: {} ({}){}: {}", deadLetter.source(), deadLetter.offset(), deadLetter.reason(),
                 deadLetter.detail(),
                 suppressedDeadLetters == 0 ? "" : " [" + suppressedDeadLetters + " more rejected lines not shown]",
-                deadLetter.line());
+                printable(deadLetter.line()));
         suppressedDeadLetters = 0;
     }
 
@@ -80,6 +80,23 @@ public final class LogSink implements StatsSink {
 
     @Override
     public void close() {}
+
+    /** The line with control characters shown as {@code \xNN}, as Apache writes them: binary junk must not reach a terminal. */
+    static String printable(String line) {
+        StringBuilder out = null;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                if (out == null) {
+                    out = new StringBuilder(line.length() + 16).append(line, 0, i);
+                }
+                out.append(String.format("\\x%02x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? line : out.toString();
+    }
 
     /** The window's one-line description. */
     static String describe(WindowResult window) {

@@ -21,4 +21,10 @@ class LogSinkTest {
         assertThat(line).isEqualTo("window (1970-01-01T00:00:00Z, 1970-01-01T00:00:30Z] records=3 rejected=0 late=2"
                 + " bytes avg=133 min=0 max=300 codes={200=2, 404=1} top=[/index.html=2, /missing=1]");
     }
+
+    @Test
+    void showsControlCharactersOfRejectedLinesEscaped() {
+        assertThat(LogSink.printable("GET /\u0000\u001b[2J x\u007f")).isEqualTo("GET /\\x00\\x1b[2J x\\x7f");
+        assertThat(LogSink.printable("plain \"text\"")).isEqualTo("plain \"text\"");
+    }
 }
