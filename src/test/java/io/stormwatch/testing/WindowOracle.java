@@ -21,10 +21,13 @@ public final class WindowOracle {
     /** One expected window. */
     public record Window(long start, long end, LogStats stats, long late) {}
 
+    /** Windows by end time, and how many lines were late in all. */
+    public record Result(NavigableMap<Long, Window> windows, long lateLines) {}
+
     private WindowOracle() {}
 
-    /** Windows by end time, for records in arrival order. */
-    public static NavigableMap<Long, Window> eventTime(List<LogRecord> inOrder, long length, long slide, long lag) {
+    /** The windows of records in arrival order. */
+    public static Result eventTime(List<LogRecord> inOrder, long length, long slide, long lag) {
         if (lag <= 0) {
             throw new IllegalArgumentException("the oracle needs a positive lag");
         }
@@ -41,6 +44,7 @@ public final class WindowOracle {
             }
             maxTime = Math.max(maxTime, time);
         }
+        long lateLines = lateByPane.values().stream().mapToLong(Long::longValue).sum();
         TreeMap<Long, Window> windows = new TreeMap<>();
         for (long paneEnd : union(panes, lateByPane)) {
             for (long end = paneEnd; end < paneEnd + length; end += slide) {
@@ -48,7 +52,7 @@ public final class WindowOracle {
                 windows.computeIfAbsent(windowEnd, e -> window(e, length, panes, lateByPane));
             }
         }
-        return windows;
+        return new Result(windows, lateLines);
     }
 
     private static Window window(long end, long length, NavigableMap<Long, LogStats> panes,

@@ -6,6 +6,7 @@ import io.stormwatch.storm.state.RedisEndpoint;
 import io.stormwatch.storm.state.StateBackends;
 import java.util.Map;
 import org.apache.storm.Config;
+import org.apache.storm.spout.CheckPointState;
 
 /**
  * The Storm config a stormwatch topology needs on top of the user's: things without which it would not
@@ -24,7 +25,8 @@ public final class TopologyConfigs {
      *   <li>everything in {@code conf};</li>
      *   <li>{@code topology.message.timeout.secs} raised to what the window needs when lower
      *       ({@link WindowStatsBolt#minMessageTimeoutSecs}): Storm's windowed bolt refuses to start otherwise;</li>
-     *   <li>Kryo registrations of every class the tuples carry (records, panes, windows, totals);</li>
+     *   <li>Kryo registrations of every class the tuples carry (records, panes, windows, totals, and
+     *       Storm's own checkpoint action);</li>
      *   <li>the state backend from {@link StormwatchConfig#STATE}: {@code memory} (default) or
      *       {@code redis://HOST:PORT[/DB]}, with the password from {@link StormwatchConfig#REDIS_PASSWORD_ENV}.</li>
      * </ul>
@@ -40,6 +42,9 @@ public final class TopologyConfigs {
         int timeout = configured == null ? STORM_DEFAULT_TIMEOUT_SECS : ((Number) configured).intValue();
         config.setMessageTimeoutSecs(Math.max(timeout, needed));
         TupleTypes.register(config);
+        // Storm's own checkpoint tuples (stateful topologies) carry this enum, and Storm does not register it:
+        // without it they fail as soon as they are really serialized (two workers, or the test flag).
+        config.registerSerialization(CheckPointState.Action.class);
         config.putAll(stateBackend(StormwatchConfig.string(conf, StormwatchConfig.STATE, "memory"), environment));
         return config;
     }

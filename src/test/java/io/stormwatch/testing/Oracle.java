@@ -1,0 +1,89 @@
+package io.stormwatch.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.io.Inputs;
+import io.stormwatch.core.io.LineReader;
+import io.stormwatch.core.log.AccessLogFormats;
+import io.stormwatch.core.log.AccessLogParser;
+import io.stormwatch.core.log.LogRecord;
+import io.stormwatch.core.log.ParseResult;
+import io.stormwatch.core.stats.LogFiles;
+import io.stormwatch.core.stats.StatsJson;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** The batch side of streaming ITs: generated logs, and what the batch oracle says about them. */
+public final class Oracle {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Oracle() {}
+
+    /** Writes a generated Combined log with malformed and out-of-order lines to {@code file}. */
+    public static Path generate(Path file, long lines, long seed, double malformedRatio) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            new LogGenerator(new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, malformedRatio,
+                    LogGenerator.DEFAULT_START)).writeTo(out);
+        }
+        return file;
+    }
+
+    /** {@code batch --json} of the files, with the default views, as read back from its text. */
+    public static JsonNode totals(Path... files) throws IOException {
+        return asRead(StatsJson.toJson(LogFiles.analyze(List.of(files), AccessLogFormats.parser("auto"), LogFiles.RejectSink.DISCARD)));
+    }
+
+    /**
+     * {@code node} as it reads back from its JSON text: Jackson's node equality tells an int from a long of
+     * the same value, so built and parsed nodes are compared in this form.
+     */
+    public static JsonNode asRead(JsonNode node) throws IOException {
+        return JSON.readTree(JSON.writeValueAsString(node));
+    }
+
+    /** The parsed records of the file, in file order. */
+    public static List<LogRecord> records(Path file) throws IOException {
+        AccessLogParser parser = AccessLogFormats.parser("auto");
+        List<LogRecord> records = new ArrayList<>();
+        try (InputStream in = Inputs.open(file);
+                LineReader reader = new LineReader(in, AccessLogParser.DEFAULT_MAX_LINE_LENGTH)) {
+            for (LineReader.Line line = reader.next(); line != null; line = reader.next()) {
+                if (parser.parse(line.text()) instanceof ParseResult.Parsed parsed) {
+                    records.add(parsed.record());
+                }
+            }
+        }
+        return records;
+    }
+
+    public static JsonNode readJson(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
+    }
+
+    /** Each line of a JSON-lines file. */
+    public static List<JsonNode> readJsonLines(Path file) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        try (Stream<String> lines = Files.lines(file)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (!line.isBlank()) {
+                    nodes.add(JSON.readTree(line));
+                }
+            }
+        }
+        return nodes;
+    }
+
+    public static long isoMillis(JsonNode node) {
+        return Instant.parse(node.asText()).toEpochMilli();
+    }
+}
