@@ -1,7 +1,6 @@
 package io.stormwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.log.LogRecord;
@@ -21,15 +20,12 @@ import io.stormwatch.testing.WindowOracle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
-import org.apache.storm.generated.KillOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LogAnalyticsIT {
 
-    private static final Duration RUN_LIMIT = Duration.ofMinutes(3);
     private static LocalCluster cluster;
 
     @TempDir
@@ -104,7 +99,7 @@ class LogAnalyticsIT {
     void fileSourceInProcessingTimeWithTwoParseTasksGivesTheOracleTotals() throws Exception {
         Path log = Oracle.generate(tmp.resolve("access.log"), 5_000, 11, 0.05);
         Path out = tmp.resolve("out");
-        Map<String, Object> conf = new HashMap<>(testConfig());
+        Map<String, Object> conf = LocalStorm.testConfig();
         conf.put(StormwatchConfig.SOURCE, "file:" + log);
         conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out);
         conf.put(StormwatchConfig.TIME, "processing");
@@ -114,9 +109,9 @@ class LogAnalyticsIT {
         LogAnalyticsJob job = LogAnalyticsJob.fromConfig("file-processing-time", conf, true, Map.of());
         assertThat(job.finite()).isTrue();
 
-        cluster.submitTopology(job.name(), job.config(), job.topology());
-        awaitSuccess(out);
-        kill(job.name());
+        LocalStorm.submit(cluster, job);
+        LocalStorm.awaitSuccess(out);
+        LocalStorm.kill(cluster, job.name());
 
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(log));
         List<JsonNode> windows = Oracle.readJsonLines(out.resolve(JsonLinesSink.WINDOWS));
@@ -129,32 +124,10 @@ class LogAnalyticsIT {
 
     private void run(String name, LogAnalyticsOptions options, org.apache.storm.topology.IRichSpout spout, Path out)
             throws Exception {
-        Config config = TopologyConfigs.logAnalytics(testConfig(), options, Map.of());
+        Config config = TopologyConfigs.logAnalytics(LocalStorm.testConfig(), options, Map.of());
         cluster.submitTopology(name, config, LogAnalyticsTopology.build(spout, 1,
                 Map.of("sink-jsonl", new JsonLinesSink(out.toString())), options));
-        awaitSuccess(out);
-        kill(name);
-    }
-
-    /** Tuples are really serialized, so a class missing from the Kryo registrations fails here. */
-    static Map<String, Object> testConfig() {
-        Map<String, Object> conf = new HashMap<>();
-        conf.put(Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE, true);
-        conf.put(Config.TOPOLOGY_FALL_BACK_ON_JAVA_SERIALIZATION, false);
-        conf.put(Config.TOPOLOGY_MAX_SPOUT_PENDING, 5_000);
-        return conf;
-    }
-
-    private static void awaitSuccess(Path out) {
-        await().atMost(RUN_LIMIT).pollInterval(Duration.ofMillis(200))
-                .until(() -> Files.exists(out.resolve(JsonLinesSink.SUCCESS)));
-    }
-
-    private static void kill(String name) throws Exception {
-        KillOptions now = new KillOptions();
-        now.set_wait_secs(0);
-        cluster.killTopologyWithOpts(name, now);
-        await().atMost(Duration.ofSeconds(30)).until(() -> cluster.getTopologySummaries().stream()
-                .noneMatch(t -> t.get_name().equals(name)));
+        LocalStorm.awaitSuccess(out);
+        LocalStorm.kill(cluster, name);
     }
 }
