@@ -298,8 +298,8 @@ final class LogFormatParser implements AccessLogParser {
      * {@code request()} equal to the text.
      */
     private void splitRequest(String s, int from, int to) {
-        int space = indexOf(s, ' ', from, to);
-        if (space <= from || !isToken(s, from, space)) {
+        int space = s.indexOf(' ', from);
+        if (space <= from || space >= to || !isToken(s, from, space)) {
             method = "";
             protocol = "";
             endpoint = s.substring(from, to);
@@ -307,7 +307,7 @@ final class LogFormatParser implements AccessLogParser {
         }
         method = known(KNOWN_METHODS, s, from, space);
         int uri = space + 1;
-        int last = lastIndexOf(s, ' ', uri, to);
+        int last = s.lastIndexOf(' ', to - 1);
         if (last >= uri && isProtocol(s, last + 1, to)) {
             endpoint = s.substring(uri, last);
             protocol = known(KNOWN_PROTOCOLS, s, last + 1, to);
@@ -496,15 +496,6 @@ final class LogFormatParser implements AccessLogParser {
 
     private static int indexOf(String s, char c, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (s.charAt(i) == c) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int lastIndexOf(String s, char c, int from, int to) {
-        for (int i = to - 1; i >= from; i--) {
             if (s.charAt(i) == c) {
                 return i;
             }
