@@ -26,11 +26,13 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Parse + aggregate throughput over realistic Combined lines, in lines per second (one operation is one
  * line): stormwatch's parser (strict {@code combined} and the default {@code auto}) against
- * nl.basjes httpdlog-parser, each feeding the same {@link LogStats}. Run with {@code bin/bench ParseBenchmark}.
+ * nl.basjes httpdlog-parser, each feeding the same {@link LogStats}, plus our parsing alone to show the
+ * aggregate's share. Run with {@code bin/bench ParseBenchmark}.
  *
  * <p>The lines are rendered in {@link #generate} from a seeded {@link Random}, with skewed clients and
  * endpoints as real traffic has (a few hot ones, a long tail), so map look-ups in the aggregate cost what they
@@ -74,6 +76,15 @@ public class ParseBenchmark {
     @OperationsPerInvocation(LINES)
     public LogStats stormwatchAuto() {
         return aggregate(auto, lines);
+    }
+
+    /** Parsing alone, to tell the parser's share of {@link #stormwatchCombined} from the aggregate's. */
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public void stormwatchCombinedParseOnly(Blackhole blackhole) {
+        for (String line : lines) {
+            blackhole.consume(combined.parse(line));
+        }
     }
 
     @Benchmark

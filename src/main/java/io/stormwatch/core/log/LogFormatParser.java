@@ -60,7 +60,7 @@ final class LogFormatParser implements AccessLogParser {
             return new ParseResult.Rejected(RejectReason.EMPTY, "no line (null)");
         }
         int end = line.length();
-        if (end > maxLineLength && (end > 2 * maxLineLength || line.codePointCount(0, end) > maxLineLength)) {
+        if (end > maxLineLength && (end > 2L * maxLineLength || line.codePointCount(0, end) > maxLineLength)) {
             return new ParseResult.Rejected(RejectReason.TOO_LONG, "longer than " + maxLineLength + " characters");
         }
         while (end > 0 && line.charAt(end - 1) == '\r') {
