@@ -7,8 +7,12 @@ import java.util.Locale;
 
 /**
  * Writes records back as Apache log lines, escaping as Apache does ({@code "} and {@code \} get a
- * backslash), so that for every record {@code parse(render(r))} gives {@code r} back. Used by the
- * generator and by round-trip tests.
+ * backslash), so that for every record a parser can produce, {@code parse(render(r))} gives {@code r} back.
+ * Used by the generator and by round-trip tests.
+ *
+ * <p>A null Referer or User-Agent is written {@code "-"}, and {@link AccessLogFormats}' parsers read
+ * {@code "-"} back as null: {@code -} is the log's "header absent" marker, so a header whose value is the
+ * text {@code -} is not a record any parser produces.
  */
 public final class AccessLogRenderer {
 
