@@ -123,7 +123,7 @@ class BatchCommandTest {
                 "{\"file\":" + quoted(log.toString()) + ",\"offset\":" + emptyOffset
                         + ",\"reason\":\"empty\",\"detail\":\"blank line\",\"line\":\"\"}",
                 "{\"file\":" + quoted(log.toString()) + ",\"offset\":" + cutOffset
-                        + ",\"reason\":\"truncated\",\"detail\":\"ends early\",\"line\":" + quoted(LINES[6]) + "}");
+                        + ",\"reason\":\"truncated\",\"detail\":\"%t at col 14: ends inside the timestamp\",\"line\":" + quoted(LINES[6]) + "}");
     }
 
     @Test
