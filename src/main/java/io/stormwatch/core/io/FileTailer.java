@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * the resume point, so a restart continues with the same source.
  *
  * <p><b>Following.</b> One instance is read at a time: a new generation is read only once every line of the
- * previous one is acked, so the durable resume point always belongs to a single instance. Complete lines are returned as they are appended; an unterminated last line is held
- * until its terminator arrives. Once caught up, the path is checked every {@code pollIntervalMillis}:
+ * previous one is acked, so the durable resume point always belongs to a single instance. Complete lines
+ * are returned as they are appended; an unterminated last line is held until its terminator arrives (one
+ * ending in {@code \r} until the next byte shows whether it is a {@code \r\n}), so each line's next
+ * offset is exact and a replay carries the same one. Once caught up, the path is checked every
+ * {@code pollIntervalMillis}:
  * <ul>
  *   <li><i>Rotation by rename</i> (another file key at the path, e.g. {@code mv access.log access.log.1}
  *       and a new {@code access.log}): the old instance is read to its end through the open handle, including
@@ -96,7 +99,7 @@ public final class FileTailer implements Closeable {
             }
             LineReader.Line line = reader.next();
             if (line != null) {
-                tracker.emitted(line.offset(), reader.position(), line.text());
+                tracker.emitted(line.offset(), line.end(), line.text());
             }
             return line;
         }
