@@ -35,7 +35,7 @@ import org.apache.storm.tuple.TupleImpl;
  *         .component("spout", 2, Map.of("default", Schema.LINE_FIELDS))
  *         .bolt("parse", 1, new ParseBolt("combined", 1024), TestTopology.stream("spout", "default"));
  * TopologyContext context = topology.context("parse", 0);
- * Tuple line = topology.tuple("spout", 1, "default", "127.0.0.1 - - ...", "file", 0L);
+ * Tuple line = topology.tuple("spout", 1, "default", "127.0.0.1 - - ...", "file", 0L, 132L);
  * </pre>
  */
 public final class TestTopology {

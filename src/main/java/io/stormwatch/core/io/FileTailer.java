@@ -257,7 +257,7 @@ public final class FileTailer implements Closeable {
             return null;
         }
         linesReplayed.incrementAndGet();
-        return new SourcedLine(line.text(), instance.source, line.offset());
+        return new SourcedLine(line.text(), instance.source, line.offset(), line.end());
     }
 
     private SourcedLine read(long now) throws IOException {
@@ -296,7 +296,7 @@ public final class FileTailer implements Closeable {
 
     private SourcedLine emitted(Instance instance, LineReader.Line line) {
         linesEmitted.incrementAndGet();
-        return new SourcedLine(line.text(), instance.source, line.offset());
+        return new SourcedLine(line.text(), instance.source, line.offset(), line.end());
     }
 
     /** Opens the file where the progress record says, or returns false when the file is not there yet. */

@@ -54,8 +54,9 @@ class RunningTotalsBoltTest {
         return bolt;
     }
 
+    /** A line at {@code offset} that ends at {@code offset + 1}: offsets here count lines. */
     private Tuple record(String source, long offset, LogRecord record) {
-        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, record, source, offset);
+        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, record, source, offset, offset + 1);
     }
 
     private Tuple record(String source, long offset) {
@@ -63,7 +64,8 @@ class RunningTotalsBoltTest {
     }
 
     private Tuple rejected(String source, long offset, RejectReason reason) {
-        return topology.tuple("parse", 1, Schema.REJECTED_STREAM, reason.key(), "detail", "line", source, offset);
+        return topology.tuple("parse", 1, Schema.REJECTED_STREAM, reason.key(), "detail", "line", source, offset,
+                offset + 1);
     }
 
     private Tuple endOfInput(int parseTask) {
