@@ -69,7 +69,7 @@ final class TrackedFile implements Closeable {
             closeReader();
             return null;
         }
-        tracker.emitted(line.offset(), reader.position(), line.text());
+        tracker.emitted(line.offset(), line.end(), line.text());
         return line;
     }
 

@@ -11,7 +11,8 @@ import org.apache.storm.task.TopologyContext;
  * {@code --source file:PATH}. The files are never renamed, moved or written.
  *
  * <p>Tuples are those of {@link SpoolDirectorySpout}: {@code line}, {@code source} = absolute path,
- * {@code offset} = byte offset (decompressed for gzip, recognised by content), message id
+ * {@code offset} = byte offset (decompressed for gzip, recognised by content), {@code next-offset} = byte
+ * offset just past the line's terminator, message id
  * {@code (source, offset)}, failed lines replayed from memory. Files are read in the order given; with
  * several tasks, task {@code i} of {@code n} reads files {@code i, i + n, …} of the list. After every line of
  * its files is acked, each task emits one unanchored tuple on the end-of-input stream (source = the paths,

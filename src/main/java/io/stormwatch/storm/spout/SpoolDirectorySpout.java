@@ -18,7 +18,8 @@ import org.apache.storm.task.TopologyContext;
  * ignore pattern (default {@code .*\.tmp}) are never read.
  *
  * <p><b>Tuples.</b> One per line: {@code line}, {@code source} = absolute path of the file (its name before
- * the rename), {@code offset} = byte offset of the line in the file; message id {@code (source, offset)}.
+ * the rename), {@code offset} = byte offset of the line in the file, {@code next-offset} = byte offset just
+ * past its terminator (where the next line starts); message id {@code (source, offset)}.
  * A failed tuple is replayed with the same values from memory (at most {@code maxInFlight} lines per task
  * are unacked).
  *

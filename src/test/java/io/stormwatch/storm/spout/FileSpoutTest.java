@@ -28,9 +28,10 @@ class FileSpoutTest {
         Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\nthree");
         try (var h = SpoutHarness.open(new FileSpout(file.toString()))) {
             h.next(10);
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
-                    .containsExactly(tuple("one", file.toString(), 0L), tuple("two", file.toString(), 4L),
-                            tuple("three", file.toString(), 8L));
+            assertThat(h.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("one", file.toString(), 0L, 4L), tuple("two", file.toString(), 4L, 8L),
+                            tuple("three", file.toString(), 8L, 13L));
             assertThat(h.collector.endOfInput()).isEmpty();
 
             h.spout.ack(h.collector.lines().get(0).messageId());
@@ -55,7 +56,8 @@ class FileSpoutTest {
             h.next(3);
             h.spout.fail(h.collector.lines().get(0).messageId());
             h.next(1);
-            assertThat(h.collector.lines()).extracting(e -> e.line()).containsExactly("one", "two", "one");
+            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("one", 0L, 4L), tuple("two", 4L, 8L), tuple("one", 0L, 4L));
             h.ackAll();
             h.next(3);
             assertThat(h.collector.endOfInput()).hasSize(1);

@@ -46,13 +46,14 @@ class SpoolDirectorySpoutTest {
         try (var h = SpoutHarness.open(spout())) {
             h.nextUntil(() -> h.collector.lines().size() == 6, 100);
 
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
+            assertThat(h.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("first", older.toString(), 0L),
-                            org.assertj.core.groups.Tuple.tuple("second", older.toString(), 7L),
-                            org.assertj.core.groups.Tuple.tuple("", older.toString(), 14L),
-                            org.assertj.core.groups.Tuple.tuple("fourth", older.toString(), 15L),
-                            org.assertj.core.groups.Tuple.tuple("newer", newer.toString(), 0L));
+                            org.assertj.core.groups.Tuple.tuple("first", older.toString(), 0L, 7L),
+                            org.assertj.core.groups.Tuple.tuple("second", older.toString(), 7L, 14L),
+                            org.assertj.core.groups.Tuple.tuple("", older.toString(), 14L, 15L),
+                            org.assertj.core.groups.Tuple.tuple("fourth", older.toString(), 15L, 21L),
+                            org.assertj.core.groups.Tuple.tuple("newer", newer.toString(), 0L, 6L));
         }
     }
 
@@ -131,11 +132,12 @@ class SpoolDirectorySpoutTest {
         try (var second = SpoutHarness.open(spout())) {
             second.nextUntil(() -> second.collector.lines().size() == 3, 100);
             second.next(10);
-            assertThat(second.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
+            assertThat(second.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("b2", b.toString(), 6L),
-                            org.assertj.core.groups.Tuple.tuple("b3", b.toString(), 9L),
-                            org.assertj.core.groups.Tuple.tuple("b4", b.toString(), 12L));
+                            org.assertj.core.groups.Tuple.tuple("b2", b.toString(), 6L, 9L),
+                            org.assertj.core.groups.Tuple.tuple("b3", b.toString(), 9L, 12L),
+                            org.assertj.core.groups.Tuple.tuple("b4", b.toString(), 12L, 15L));
             second.ackAll();
             second.next(2);
             assertThat(names()).containsExactly("a.log.COMPLETED", "b.log.COMPLETED");
@@ -209,9 +211,9 @@ class SpoolDirectorySpoutTest {
         Files.write(file, bytes.toByteArray());
         try (var h = SpoutHarness.open(spout())) {
             h.next(5);
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset())
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("alpha", 0L),
-                            org.assertj.core.groups.Tuple.tuple("beta", 6L));
+            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("alpha", 0L, 6L),
+                            org.assertj.core.groups.Tuple.tuple("beta", 6L, 11L));
         }
     }
 
@@ -229,9 +231,9 @@ class SpoolDirectorySpoutTest {
 
         try (var second = SpoutHarness.open(spout())) {
             second.next(5);
-            assertThat(second.collector.lines()).extracting(e -> e.line(), e -> e.offset())
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("beta", 7L),
-                            org.assertj.core.groups.Tuple.tuple("gamma", 12L));
+            assertThat(second.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("beta", 7L, 12L),
+                            org.assertj.core.groups.Tuple.tuple("gamma", 12L, 18L));
         }
     }
 
