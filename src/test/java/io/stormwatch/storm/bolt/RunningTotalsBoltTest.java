@@ -8,7 +8,7 @@ import io.stormwatch.core.stats.LogStats;
 import io.stormwatch.core.io.LineReader;
 import io.stormwatch.core.window.OffsetSet;
 import io.stormwatch.storm.Schema;
-import io.stormwatch.storm.topology.TopologyConfigs;
+
 import io.stormwatch.testing.RecordingOutputCollector;
 import io.stormwatch.testing.Records;
 import io.stormwatch.testing.TestTopology;
@@ -227,7 +227,7 @@ class RunningTotalsBoltTest {
 
         Config conf = new Config();
         conf.putAll(Utils.readDefaultConfig());
-        TopologyConfigs.registerKryo(conf);
+        TupleTypes.register(conf);
         byte[] stored = new DefaultStateSerializer<Object>(conf, topology.context("totals", 0)).serialize(committed);
         assertThat(stored.length).as("bytes a checkpoint writes for this source").isLessThan(100);
     }
