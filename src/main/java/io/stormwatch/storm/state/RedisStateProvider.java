@@ -155,7 +155,7 @@ public final class RedisStateProvider implements StateProvider {
     /** The messages along the cause chain, outermost first, without repeats: Jedis wraps the useful one. */
     private static String causes(Throwable e) {
         StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
             String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
             if (text.indexOf(message) < 0) {
                 text.append(text.length() == 0 ? "" : ": ").append(message);
