@@ -2,7 +2,6 @@ package io.stormwatch.storm.state;
 
 import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stormwatch.core.log.RejectReason;
 import io.stormwatch.core.stats.LogStats;
@@ -49,18 +48,12 @@ class StateBackendsTest {
     }
 
     @Test
-    void redisConfigurationIsWhatStormRedisReads() {
-        Map<String, Object> conf = StateBackends.redis(new RedisEndpoint("redis.example", 6380, "pw", 3, false, 1500));
+    void redisIsOurProviderWithTheEndpointAsJson() {
+        Map<String, Object> conf = StateBackends.redis(new RedisEndpoint("redis.example", 6380, "pw", 3, true, 1500));
 
-        assertThat(conf).containsEntry(Config.TOPOLOGY_STATE_PROVIDER, "org.apache.storm.redis.state.RedisKeyValueStateProvider");
+        assertThat(conf).containsEntry(Config.TOPOLOGY_STATE_PROVIDER, "io.stormwatch.storm.state.RedisStateProvider");
         assertThat((String) conf.get(Config.TOPOLOGY_STATE_PROVIDER_CONFIG)).isEqualTo(
-                "{\"jedisPoolConfig\":{\"host\":\"redis.example\",\"port\":6380,\"timeout\":1500,\"database\":3,\"password\":\"pw\"}}");
-    }
-
-    @Test
-    void tlsIsRefusedForState() {
-        assertThatThrownBy(() -> StateBackends.redis(new RedisEndpoint("h", 6379, null, 0, true, 1000)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TLS");
+                "{\"host\":\"redis.example\",\"port\":6380,\"database\":3,\"timeout\":1500,\"tls\":true,\"password\":\"pw\"}");
     }
 
     /**
