@@ -121,6 +121,6 @@ class StateBackendsTest {
     }
 
     private static Tuple record(TestTopology topology, long offset) {
-        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, Records.at(1_000 + offset), "a.log", offset);
+        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, Records.at(1_000 + offset), "a.log", offset, offset + 1);
     }
 }
