@@ -70,7 +70,7 @@ class StateBackendsTest {
         KeyValueState<String, Object> firstState = state(topology);
         first.initState(firstState);
         first.execute(record(topology, 0));
-        first.execute(topology.tuple("parse", 0, Schema.REJECTED_STREAM, "binary", "NUL", "x", "a.log", 1L));
+        first.execute(topology.tuple("parse", 0, Schema.REJECTED_STREAM, "binary", "NUL", "x", "a.log", 1L, 2L));
         first.prePrepare(1);
         firstState.prepareCommit(1);
         firstState.commit(1);
