@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.core.io.SocketLineClient;
+import io.stormwatch.testing.CapturedLog;
 import io.stormwatch.core.window.OffsetSet;
 import io.stormwatch.storm.Schema;
 import java.io.IOException;
@@ -21,15 +22,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.task.OutputCollector;
@@ -99,35 +94,6 @@ class SocketLineSpoutIT {
         public void declareOutputFields(OutputFieldsDeclarer declarer) {}
     }
 
-    /** Keeps the messages the socket client logs, so the test can wait until it has seen the server go. */
-    static final class ClientLog extends AbstractAppender {
-        final List<String> messages = new CopyOnWriteArrayList<>();
-
-        ClientLog() {
-            super("socket-client-log", null, null, true, Property.EMPTY_ARRAY);
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            if (event.getLoggerName().equals(SocketLineClient.class.getName())) {
-                messages.add(event.getMessage().getFormattedMessage());
-            }
-        }
-
-        ClientLog attach() {
-            start();
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getLoggerConfig(SocketLineClient.class.getName())
-                    .addAppender(this, Level.INFO, null);
-            context.updateLoggers();
-            return this;
-        }
-
-        boolean serverReportedDown() {
-            return messages.stream().anyMatch(m -> m.startsWith("cannot read lines from"));
-        }
-    }
-
     private static ServerSocket listen(int port) throws IOException {
         ServerSocket socket = new ServerSocket();
         socket.setReuseAddress(true);
@@ -165,8 +131,8 @@ class SocketLineSpoutIT {
         conf.setMaxSpoutPending(1_000);
         conf.put(Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE, true);
 
-        ClientLog log = new ClientLog().attach();
-        try (LocalCluster cluster = new LocalCluster()) {
+        try (CapturedLog log = CapturedLog.attach(Level.INFO, SocketLineClient.class.getName());
+                LocalCluster cluster = new LocalCluster()) {
             cluster.submitTopology("socket-it", conf, builder.createTopology());
 
             try (Socket first = server.accept()) {
@@ -175,7 +141,8 @@ class SocketLineSpoutIT {
             }
             server.close();
             // The server stays away until the spout has found it unreachable at least once.
-            await().atMost(Duration.ofSeconds(60)).until(log::serverReportedDown);
+            await().atMost(Duration.ofSeconds(60)).until(() -> log.lines().stream()
+                    .anyMatch(m -> m.startsWith("cannot read lines from")));
 
             try (ServerSocket again = listen(port); Socket second = again.accept()) {
                 send(second, "after", 70);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.stormwatch.testing.CapturedLog;
 import io.stormwatch.testing.RedisServer;
 import io.stormwatch.testing.TestTopology;
 import java.io.IOException;
@@ -12,12 +13,7 @@ import java.io.StringWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 import org.apache.storm.Config;
 import org.apache.storm.redis.state.RedisKeyValueStateProvider;
@@ -138,19 +134,18 @@ class RedisStateProviderTest {
     @Test
     void aWrongPasswordFailsWithoutShowingAnyPassword() {
         Map<String, Object> backend = StateBackends.redis(new RedisEndpoint(plain.host(), plain.port(), WRONG_PASSWORD, 0, false, 2000));
-        CapturedLog log = CapturedLog.attach();
         Throwable failure;
-        try {
+        String logged;
+        try (CapturedLog log = CapturedLog.attach(Level.WARN, "")) {
             failure = catchThrowable(() -> state(backend));
-        } finally {
-            log.detach();
+            logged = log.text();
         }
 
         assertThat(failure).hasStackTraceContaining("Cannot create the Redis state '" + NAMESPACE + "' at redis://***@127.0.0.1:"
                 + plain.port() + "/0").hasStackTraceContaining("WRONGPASS");
-        assertThat(log.text()).as("what Storm and the provider logged")
+        assertThat(logged).as("what Storm and the provider logged")
                 .contains("Cannot create the Redis state '" + NAMESPACE + "'").contains("WRONGPASS");
-        assertThat(List.of(stackTrace(failure), log.text())).allSatisfy(text ->
+        assertThat(List.of(stackTrace(failure), logged)).allSatisfy(text ->
                 assertThat(text).doesNotContain(WRONG_PASSWORD).doesNotContain(PASSWORD).doesNotContain(Config.TOPOLOGY_STATE_PROVIDER_CONFIG + "="));
     }
 
@@ -230,43 +225,5 @@ class RedisStateProviderTest {
         StringWriter text = new StringWriter();
         failure.printStackTrace(new PrintWriter(text));
         return text.toString();
-    }
-
-    /** Everything logged at WARN and above while attached, with stack traces. */
-    private static final class CapturedLog extends AbstractAppender {
-        private final List<String> lines = new CopyOnWriteArrayList<>();
-
-        private CapturedLog() {
-            super("redis-state-provider-test", null, null, true, Property.EMPTY_ARRAY);
-        }
-
-        static CapturedLog attach() {
-            CapturedLog log = new CapturedLog();
-            log.start();
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            // Loggers below the root pass their events on to it (additivity), Storm's and ours alike.
-            context.getConfiguration().getRootLogger().addAppender(log, Level.WARN, null);
-            context.updateLoggers();
-            return log;
-        }
-
-        void detach() {
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getRootLogger().removeAppender(getName());
-            context.updateLoggers();
-            stop();
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            lines.add(event.getMessage().getFormattedMessage());
-            if (event.getThrown() != null) {
-                lines.add(stackTrace(event.getThrown()));
-            }
-        }
-
-        String text() {
-            return String.join("\n", lines);
-        }
     }
 }
