@@ -1,6 +1,7 @@
 /**
- * Spouts: where lines enter a stormwatch topology. Every spout emits {@code (line, source, offset)} on the
- * default stream ({@link io.stormwatch.storm.Schema#LINE_FIELDS}) with message id
+ * Spouts: where lines enter a stormwatch topology. Every spout emits
+ * {@code (line, source, offset, next-offset)} on the default stream
+ * ({@link io.stormwatch.storm.Schema#LINE_FIELDS}) with message id
  * {@link io.stormwatch.storm.spout.LineMessageId}{@code (source, offset)}, and declares the end-of-input
  * stream; the reading logic lives in {@code io.stormwatch.core.io}.
  *
@@ -24,8 +25,9 @@
  * <p>At-least-once means a line may arrive twice, always with the same {@code (source, offset)}: stateful
  * bolts use that pair to drop a replay they have already counted. So a source must never name two different
  * contents, or the second one's lines would be dropped as replays: each names one instance of its stream.
- * For a complete file {@code path#instance} is {@code <absolute path>#<modification time ms>-<size>-<file
- * key>} as recorded when the file was picked up (see {@link io.stormwatch.core.io.FileIdentity#instanceId()}):
+ * For a complete file {@code path#instance} is
+ * {@code <absolute path>#<modification time ms>-<size>-<file key>} as recorded when the file was picked up
+ * (see {@link io.stormwatch.core.io.FileIdentity#instanceId()}):
  * the same for the file's whole life (restarts, the rename when done, an unchanged file read again), another
  * one for a new or changed file under the same name. A followed file numbers its instances instead
  * ({@code path#generation}), and a socket its connections.
