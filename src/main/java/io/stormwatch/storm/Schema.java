@@ -9,8 +9,12 @@ import org.apache.storm.tuple.Fields;
  * <p>Every line carries its source position from the spout on, so that downstream state can tell a
  * replayed line from a new one:
  * <ul>
- *   <li>{@link #SOURCE}: the stream it was read from (a file path, {@code <path>#<generation>} for a
- *       followed file, {@code socket:host:port#connection});</li>
+ *   <li>{@link #SOURCE}: the stream it was read from, one instance of it, never reused for other content
+ *       (a reused name would make new lines look like replays): {@code <absolute path>#<instance id>} for a
+ *       complete file (spool directory, {@code file:}), the id being {@code <modification time ms>-<size>-<file
+ *       key>} as recorded at pick-up, e.g. {@code /var/spool/access.log#1700000000123-4096-dev.fe00.ino.2147253}
+ *       (a new file dropped in under a used name gets another; an unchanged file read again the same);
+ *       {@code <path>#<generation>} for a followed file; {@code socket:host:port#connection};</li>
  *   <li>{@link #OFFSET}: the byte offset of the line's first byte, or a line sequence number where there
  *       are no bytes to count (a socket);</li>
  *   <li>{@link #NEXT_OFFSET}: where the next line starts — the byte offset just past the line and its

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.log.RejectReason;
 import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.io.FileList;
 import io.stormwatch.core.io.LineReader;
+import io.stormwatch.core.io.ReliableFileReader;
+import io.stormwatch.core.io.SourcedLine;
+import io.stormwatch.core.io.SpoolDirectory;
 import io.stormwatch.core.window.OffsetSet;
 import io.stormwatch.storm.Schema;
 
@@ -15,6 +19,9 @@ import io.stormwatch.testing.TestTopology;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,6 +38,7 @@ import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.Utils;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunningTotalsBoltTest {
 
@@ -230,6 +238,82 @@ class RunningTotalsBoltTest {
         TupleTypes.register(conf);
         byte[] stored = new DefaultStateSerializer<Object>(conf, topology.context("totals", 0)).serialize(committed);
         assertThat(stored.length).as("bytes a checkpoint writes for this source").isLessThan(100);
+    }
+
+    /**
+     * Reads every line {@code catalog} gives through the spouts' {@link ReliableFileReader} into {@code bolt}
+     * as a record at {@code 1000 + n} ms for a line reading {@code n} (like {@link #record}), acking each
+     * line to the reader once the bolt has it, until the reader is drained.
+     */
+    private void readAll(ReliableFileReader.Catalog catalog, RunningTotalsBolt bolt) {
+        Function<List<Object>, Tuple> records = topology.tuples("parse", 0, Utils.DEFAULT_STREAM_ID);
+        try (ReliableFileReader reader = new ReliableFileReader(catalog, 100, 1_000, 0, () -> 0L)) {
+            for (int calls = 0; !reader.drained(); calls++) {
+                assertThat(calls).as("calls to drain the reader").isLessThan(1_000);
+                SourcedLine line = reader.next();
+                if (line != null) {
+                    bolt.execute(records.apply(List.of(Records.at(1_000 + Long.parseLong(line.text())),
+                            line.source(), line.offset(), line.nextOffset())));
+                    reader.ack(line.source(), line.offset());
+                }
+            }
+        }
+    }
+
+    /** A checkpoint of {@code bolt} that commits, as before a topology is killed and resubmitted. */
+    private void commit(RunningTotalsBolt bolt, long txid) {
+        bolt.prePrepare(txid);
+        state.prepareCommit(txid);
+        state.commit(txid);
+    }
+
+    /**
+     * The silent loss this guards against: {@code access.log} is read, counted, committed and renamed
+     * {@code .COMPLETED}; a new {@code access.log} of the same length (so the same line ranges) arrives and is
+     * read by a restarted topology. Both files' lines count.
+     */
+    @Test
+    void twoFilesUnderTheSameNameOneAfterTheOtherInASpoolAreBothCounted(@TempDir Path spool) throws IOException {
+        SpoolDirectory.Settings settings = new SpoolDirectory.Settings(SpoolDirectory.DEFAULT_COMPLETED_SUFFIX, null,
+                SpoolDirectory.DEFAULT_IGNORE_PATTERN, true, 0, 1, 0);
+        Path name = spool.resolve("access.log");
+        Files.writeString(name, "1\n2\n3\n");
+        RunningTotalsBolt first = started();
+        readAll(new SpoolDirectory(spool, settings, () -> 0L), first);
+        commit(first, 1);
+        assertThat(spool.resolve("access.log.COMPLETED")).exists();
+
+        Files.writeString(name, "4\n5\n6\n");
+        RunningTotalsBolt second = started();
+        readAll(new SpoolDirectory(spool, settings, () -> 0L), second);
+        second.execute(topology.tick());
+
+        assertThat(lastTotals()).isEqualTo(statsOf(1, 2, 3, 4, 5, 6));
+        assertThat(output.failed()).isEmpty();
+    }
+
+    /**
+     * {@code --source file:PATH} run again on durable state: the unchanged file counts nothing more; once a line
+     * is appended the file is a new instance and all of it counts again (documented on {@code FileSpout}).
+     */
+    @Test
+    void aFileReadAgainCountsOnlyOnceUnlessItChanged(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "1\n2\n");
+        RunningTotalsBolt first = started();
+        readAll(new FileList(List.of(file)), first);
+        commit(first, 1);
+
+        RunningTotalsBolt second = started();
+        readAll(new FileList(List.of(file)), second);
+        second.execute(topology.tick());
+        assertThat(lastTotals()).isEqualTo(statsOf(1, 2));
+        commit(second, 2);
+
+        Files.writeString(file, "3\n", StandardOpenOption.APPEND);
+        RunningTotalsBolt third = started();
+        readAll(new FileList(List.of(file)), third);
+        third.execute(topology.tick());
+        assertThat(lastTotals()).isEqualTo(statsOf(1, 2, 1, 2, 3));
     }
 
     @Test
