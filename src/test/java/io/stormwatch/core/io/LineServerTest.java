@@ -71,7 +71,8 @@ class LineServerTest {
     void everyClientGetsTheWholeStreamFromTheStartAndTheServerIsThenDone() throws Exception {
         Path a = file("a", 3);
         Path b = file("b", 2);
-        start(List.of(a, b), 0, false);
+        // Paced, so the first client cannot have everything (which closes the server) before the second connects.
+        start(List.of(a, b), 50, false);
         List<String> expected = List.of("a 0", "a 1", "a 2", "b 0", "b 1");
         try (Socket first = connect(); Socket second = connect()) {
             assertThat(readAll(first)).isEqualTo(expected);
