@@ -14,6 +14,15 @@ import org.apache.storm.spout.CheckPointState;
  */
 public final class TopologyConfigs {
 
+    /**
+     * Checkpoint interval when the user sets none. The totals bolt's acks wait for the checkpoint that
+     * covers them, so at most {@code max.spout.pending} lines pass per checkpoint: Storm's 1 s default
+     * caps a topology at about 5,000 lines/s and acks arrive in bursts (see the page's "Measured").
+     */
+    static final int DEFAULT_CHECKPOINT_INTERVAL_MILLIS = 100;
+    /** In-flight lines per spout task when the user sets none; unbounded, the heap grows with the backlog. */
+    static final int DEFAULT_MAX_SPOUT_PENDING = 5_000;
+
     /** Storm's own default message timeout. */
     private static final int STORM_DEFAULT_TIMEOUT_SECS = 30;
 
@@ -22,7 +31,9 @@ public final class TopologyConfigs {
     /**
      * The config to submit log-analytics with:
      * <ul>
-     *   <li>everything in {@code conf};</li>
+     *   <li>everything in {@code conf}, over stormwatch's defaults for a checkpoint every
+     *       {@value #DEFAULT_CHECKPOINT_INTERVAL_MILLIS} ms and {@value #DEFAULT_MAX_SPOUT_PENDING} lines in
+     *       flight per spout task;</li>
      *   <li>{@code topology.message.timeout.secs} raised to what the window needs when lower
      *       ({@link WindowStatsBolt#minMessageTimeoutSecs}): Storm's windowed bolt refuses to start otherwise;</li>
      *   <li>Kryo registrations of every class the tuples carry (records, panes, windows, totals, and
@@ -37,6 +48,8 @@ public final class TopologyConfigs {
     public static Config logAnalytics(Map<String, Object> conf, LogAnalyticsOptions options,
             Map<String, String> environment) {
         Config config = new Config();
+        config.put(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL_MILLIS);
+        config.put(Config.TOPOLOGY_MAX_SPOUT_PENDING, DEFAULT_MAX_SPOUT_PENDING);
         config.putAll(conf);
         int needed = WindowStatsBolt.minMessageTimeoutSecs(options.window());
         Object configured = conf.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS);

@@ -1,0 +1,149 @@
+package io.stormwatch.storm.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.stormwatch.core.window.TimeMode;
+import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.storm.sink.LogSink;
+import io.stormwatch.storm.sink.RedisSink;
+import io.stormwatch.storm.spout.FileSpout;
+import io.stormwatch.storm.spout.SocketLineSpout;
+import io.stormwatch.storm.spout.SpoolDirectorySpout;
+import io.stormwatch.storm.spout.TailFileSpout;
+import io.stormwatch.storm.state.RedisStateProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.storm.Config;
+import org.apache.storm.spout.CheckPointState;
+import org.apache.storm.state.InMemoryKeyValueStateProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** From config keys, files and specs to the parts of a job: what users type must mean what the page says. */
+class JobConfigTest {
+
+    @TempDir
+    Path tmp;
+
+    @ParameterizedTest
+    @CsvSource({
+        "file:/var/log/a.log, FileSpout",
+        "spool:/var/spool/sw, SpoolDirectorySpout",
+        "tail:/var/log/access.log, TailFileSpout",
+        "socket:127.0.0.1:9999, SocketLineSpout",
+        "socket:[::1]:9999, SocketLineSpout",
+    })
+    void sourceSpecsPickTheirSpout(String spec, String spout) {
+        assertThat(Sources.spout(spec, true, 1000).getClass().getSimpleName()).isEqualTo(spout);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "file:", "kafka:topic", "socket:nohost", "socket:host:port", "/var/log/a.log"})
+    void badSourceSpecsAreRefusedWithTheForms(String spec) {
+        assertThatThrownBy(() -> Sources.spout(spec, true, 1000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spool:DIR");
+    }
+
+    @Test
+    void onlyFileAndSpoolSourcesEndByThemselves() {
+        assertThat(List.of("file:a", "spool:d", "tail:a", "socket:h:1")).map(Sources::isFinite)
+                .containsExactly(true, true, false, false);
+        assertThat(Sources.spout("file:a", true, 1000)).isInstanceOf(FileSpout.class);
+        assertThat(Sources.spout("spool:d", false, 1000)).isInstanceOf(SpoolDirectorySpout.class);
+        assertThat(Sources.spout("tail:a", false, 1000)).isInstanceOf(TailFileSpout.class);
+        assertThat(Sources.spout("socket:h:1", false, 1000)).isInstanceOf(SocketLineSpout.class);
+    }
+
+    @Test
+    void outputsBecomeSinksNamedByKind() {
+        Map<String, ?> sinks = Outputs.sinks("log, jsonl:" + tmp + ",redis://127.0.0.1:6379/2,jsonl:" + tmp.resolve("b"),
+                LogAnalyticsOptions.defaults(), Map.of());
+        assertThat(sinks.keySet()).containsExactly("sink-log", "sink-jsonl", "sink-redis", "sink-jsonl-2");
+        assertThat(sinks.values()).extracting(Object::getClass)
+                .containsExactly(LogSink.class, JsonLinesSink.class, RedisSink.class, JsonLinesSink.class);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "print", "jsonl:", "redis://:secret@host:6379", "http://host"})
+    void badOutputsAreRefused(String spec) {
+        assertThatThrownBy(() -> Outputs.sinks(spec, LogAnalyticsOptions.defaults(), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void optionsHaveThePageDefaultsAndReadTheirKeys() {
+        LogAnalyticsOptions defaults = LogAnalyticsOptions.defaults();
+        assertThat(defaults.format()).isEqualTo("auto");
+        assertThat(defaults.window().lengthMillis()).isEqualTo(30_000);
+        assertThat(defaults.window().slideMillis()).isEqualTo(10_000);
+        assertThat(defaults.window().lagMillis()).isEqualTo(5_000);
+        assertThat(defaults.time()).isEqualTo(TimeMode.EVENT);
+        assertThat(defaults.parseParallelism()).isOne();
+
+        LogAnalyticsOptions set = LogAnalyticsOptions.fromConfig(Map.of(
+                StormwatchConfig.WINDOW_LENGTH, "1h", StormwatchConfig.WINDOW_SLIDE, "1s", StormwatchConfig.WINDOW_LAG, "0s",
+                StormwatchConfig.TIME, "Processing", StormwatchConfig.PARSE_PARALLELISM, "3", StormwatchConfig.FORMAT, "common"));
+        assertThat(set.window().lengthMillis()).isEqualTo(3_600_000);
+        assertThat(set.time()).isEqualTo(TimeMode.PROCESSING);
+        assertThat(set.parseParallelism()).isEqualTo(3);
+        assertThat(set.format()).isEqualTo("common");
+        assertThatThrownBy(() -> LogAnalyticsOptions.fromConfig(Map.of(StormwatchConfig.TIME, "wall")))
+                .hasMessageContaining("'event' or 'processing'");
+    }
+
+    @Test
+    void submitConfigHasDefaultsTheUserCanOverrideAndWhatStormNeeds() {
+        LogAnalyticsOptions hourly = LogAnalyticsOptions.fromConfig(Map.of(
+                StormwatchConfig.WINDOW_LENGTH, "1h", StormwatchConfig.WINDOW_SLIDE, "1m"));
+        Config defaults = TopologyConfigs.logAnalytics(Map.of(), hourly, Map.of());
+        assertThat(defaults.get(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL)).isEqualTo(100);
+        assertThat(defaults.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(5_000);
+        assertThat(defaults.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS)).as("raised to length + slide").isEqualTo(3_660);
+        assertThat(defaults.get(Config.TOPOLOGY_STATE_PROVIDER)).isEqualTo(InMemoryKeyValueStateProvider.class.getName());
+        assertThat((List<?>) defaults.get(Config.TOPOLOGY_KRYO_REGISTER)).contains(CheckPointState.Action.class.getName());
+
+        Config chosen = TopologyConfigs.logAnalytics(Map.of(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 1_000,
+                Config.TOPOLOGY_MAX_SPOUT_PENDING, 20_000, Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS, 7_200,
+                StormwatchConfig.STATE, "redis://10.0.0.5:6380/1"), hourly, Map.of(StormwatchConfig.REDIS_PASSWORD_ENV, "s3cret"));
+        assertThat(chosen.get(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL)).isEqualTo(1_000);
+        assertThat(chosen.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(20_000);
+        assertThat(chosen.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS)).isEqualTo(7_200);
+        assertThat(chosen.get(Config.TOPOLOGY_STATE_PROVIDER)).isEqualTo(RedisStateProvider.class.getName());
+        assertThat((String) chosen.get(Config.TOPOLOGY_STATE_PROVIDER_CONFIG)).contains("10.0.0.5").contains("6380");
+
+        assertThatThrownBy(() -> TopologyConfigs.stateBackend("hdfs://x", Map.of())).hasMessageContaining("memory");
+    }
+
+    @Test
+    void confFilesAreReadUnderConfigAndOverridesWinAsStormJarDoes() throws Exception {
+        Path keyed = Files.writeString(tmp.resolve("keyed.yaml"), "config:\n  stormwatch.time: processing\n  topology.workers: 2\n");
+        Path plain = Files.writeString(tmp.resolve("plain.yaml"), "stormwatch.time: event\nstormwatch.format: common\n");
+
+        Map<String, Object> conf = StormwatchConfig.merge(List.of(keyed, plain),
+                Map.of(StormwatchConfig.FORMAT, "nginx"));
+
+        assertThat(conf).containsEntry("stormwatch.time", "event").containsEntry("topology.workers", 2)
+                .containsEntry(StormwatchConfig.FORMAT, "nginx");
+        assertThat(StormwatchConfig.parseOverride("topology.workers=3")).isEqualTo(Map.entry("topology.workers", 3));
+        assertThat(StormwatchConfig.parseOverride("stormwatch.source=spool:/a=b"))
+                .isEqualTo(Map.entry("stormwatch.source", "spool:/a=b"));
+        assertThat(StormwatchConfig.parseOverride("flag=true")).isEqualTo(Map.entry("flag", true));
+        assertThatThrownBy(() -> StormwatchConfig.parseOverride("novalue")).hasMessageContaining("key=value");
+    }
+
+    @Test
+    void theShippedConfFilesAreValid() {
+        for (String file : List.of("conf/local.yaml", "conf/cluster.yaml")) {
+            Map<String, Object> conf = StormwatchConfig.readFile(Path.of(file));
+            assertThat(conf).as(file).containsKeys(StormwatchConfig.SOURCE, StormwatchConfig.OUTPUTS);
+            LogAnalyticsOptions.fromConfig(conf);
+            TopologyConfigs.stateBackend((String) conf.get(StormwatchConfig.STATE), Map.of());
+        }
+    }
+}
