@@ -106,7 +106,7 @@ class JobConfigTest {
         assertThat(defaults.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(5_000);
         assertThat(defaults.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS)).as("raised to length + slide").isEqualTo(3_660);
         assertThat(defaults.get(Config.TOPOLOGY_STATE_PROVIDER)).isEqualTo(InMemoryKeyValueStateProvider.class.getName());
-        assertThat((List<?>) defaults.get(Config.TOPOLOGY_KRYO_REGISTER)).contains(CheckPointState.Action.class.getName());
+        assertThat(String.valueOf(defaults.get(Config.TOPOLOGY_KRYO_REGISTER))).contains(CheckPointState.Action.class.getName());
 
         Config chosen = TopologyConfigs.logAnalytics(Map.of(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 1_000,
                 Config.TOPOLOGY_MAX_SPOUT_PENDING, 20_000, Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS, 7_200,
