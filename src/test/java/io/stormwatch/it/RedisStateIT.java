@@ -25,8 +25,9 @@ import redis.clients.jedis.Jedis;
 
 /**
  * Running totals in a real Redis (a {@code redis-server} the test starts): they survive killing and
- * resubmitting the topology, a kill in the middle of a file neither loses nor double counts a line, and the
- * Redis sink leaves readable keys a dashboard can use.
+ * resubmitting the topology, also when the next file reuses the name of one already counted, a kill in the
+ * middle of a file neither loses nor double counts a line, and the Redis sink leaves readable keys a dashboard
+ * can use.
  */
 class RedisStateIT {
 
@@ -56,11 +57,12 @@ class RedisStateIT {
         Path first = Oracle.generate(tmp.resolve("in/first.log"), 4_000, 21, 0.02);
         Path second = Oracle.generate(tmp.resolve("in/second.log"), 3_000, 22, 0.02);
 
-        moveInto(spool, first);
+        moveInto(spool, first, "access.log");
         runToEnd("totals-survive", spool, tmp.resolve("out1"));
         assertThat(Oracle.readJson(tmp.resolve("out1").resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(first));
 
-        moveInto(spool, second);
+        // Flume-style: the next file comes in under the name of the one now renamed access.log.COMPLETED.
+        moveInto(spool, second, "access.log");
         runToEnd("totals-survive", spool, tmp.resolve("out2"));
         JsonNode expected = Oracle.totals(first, second);
         assertThat(Oracle.readJson(tmp.resolve("out2").resolve(JsonLinesSink.TOTALS))).isEqualTo(expected);
@@ -90,7 +92,7 @@ class RedisStateIT {
         flushRedis();
         Path spool = Files.createDirectories(tmp.resolve("spool"));
         Path log = Oracle.generate(tmp.resolve("in/big.log"), 60_000, 23, 0.01);
-        moveInto(spool, log);
+        moveInto(spool, log, "big.log");
         Path out1 = tmp.resolve("out1");
         LogAnalyticsJob job = job("restart", spool, out1);
 
@@ -125,10 +127,10 @@ class RedisStateIT {
         return LogAnalyticsJob.fromConfig(name, conf, true, Map.of());
     }
 
-    private static void moveInto(Path spool, Path file) throws Exception {
-        Path staged = spool.resolveSibling(file.getFileName() + ".staged");
+    private static void moveInto(Path spool, Path file, String name) throws Exception {
+        Path staged = spool.resolveSibling(name + ".staged");
         Files.copy(file, staged, StandardCopyOption.REPLACE_EXISTING);
-        Files.move(staged, spool.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        Files.move(staged, spool.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void flushRedis() {

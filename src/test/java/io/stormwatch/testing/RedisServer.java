@@ -3,14 +3,24 @@ package io.stormwatch.testing;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -24,20 +34,30 @@ import redis.clients.jedis.Jedis;
  * &#64;AfterAll static void stop() { redis.close(); }
  * </pre>
  *
- * Needs {@code redis-server} on the PATH (Debian: {@code apt-get install -y redis-server}).
+ * {@link #startTls} serves TLS only, with a throwaway self-signed certificate for {@code 127.0.0.1} (made
+ * with {@code openssl} in the server's directory); clients must trust it: {@link #trustStore()} is a PKCS12
+ * trust store holding it, {@link #client()} trusts it by itself.
+ *
+ * Needs {@code redis-server} on the PATH (Debian: {@code apt-get install -y redis-server}), and for TLS
+ * {@code openssl} and a redis-server built with TLS (Debian's is).
  */
 public final class RedisServer implements AutoCloseable {
+
+    /** Password of {@link #trustStore()}; it protects nothing secret. */
+    public static final String TRUST_STORE_PASSWORD = "changeit";
 
     private final Process process;
     private final int port;
     private final Path dir;
     private final String password;
+    private final SSLSocketFactory tls;
 
-    private RedisServer(Process process, int port, Path dir, String password) {
+    private RedisServer(Process process, int port, Path dir, String password, SSLSocketFactory tls) {
         this.process = process;
         this.port = port;
         this.dir = dir;
         this.password = password;
+        this.tls = tls;
     }
 
     /** Starts a server without a password. */
@@ -47,10 +67,49 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server that requires {@code password} (none when null). */
     public static RedisServer start(String password) throws IOException {
-        int port = freePort();
         Path dir = Files.createTempDirectory("redis-test");
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        int port = freePort();
+        return start(dir, port, password, List.of("--port", Integer.toString(port)), null);
+    }
+
+    /**
+     * Starts a server that speaks TLS only (no plain-text port), requires {@code password} (none when null)
+     * and does not ask clients for certificates.
+     */
+    public static RedisServer startTls(String password) throws IOException {
+        Path dir = Files.createTempDirectory("redis-test");
+        int port = freePort();
+        Path cert = dir.resolve("redis.crt");
+        Path key = dir.resolve("redis.key");
+        SSLSocketFactory trusting;
+        try {
+            selfSignedCertificate(dir, cert, key);
+            KeyStore trust = trustStoreWith(cert);
+            try (OutputStream out = Files.newOutputStream(dir.resolve("trust.p12"))) {
+                trust.store(out, TRUST_STORE_PASSWORD.toCharArray());
+            }
+            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers.getTrustManagers(), null);
+            trusting = context.getSocketFactory();
+        } catch (GeneralSecurityException e) {
+            delete(dir);
+            throw new IOException("cannot make the test certificate's trust store", e);
+        } catch (IOException | RuntimeException e) {
+            delete(dir);
+            throw e;
+        }
+        return start(dir, port, password, List.of("--port", "0", "--tls-port", Integer.toString(port),
+                "--tls-cert-file", cert.toString(), "--tls-key-file", key.toString(),
+                "--tls-ca-cert-file", cert.toString(), "--tls-auth-clients", "no"), trusting);
+    }
+
+    private static RedisServer start(Path dir, int port, String password, List<String> listen, SSLSocketFactory tls)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of("redis-server"));
+        command.addAll(listen);
+        command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
@@ -58,7 +117,7 @@ public final class RedisServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
-        RedisServer server = new RedisServer(process, port, dir, password);
+        RedisServer server = new RedisServer(process, port, dir, password, tls);
         try {
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                     .ignoreExceptions()
@@ -66,10 +125,7 @@ public final class RedisServer implements AutoCloseable {
                         if (!process.isAlive()) {
                             throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
                         }
-                        try (Jedis jedis = new Jedis("127.0.0.1", port)) {
-                            if (password != null) {
-                                jedis.auth(password);
-                            }
+                        try (Jedis jedis = server.client()) {
                             return "PONG".equals(jedis.ping());
                         }
                     });
@@ -78,6 +134,37 @@ public final class RedisServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /** A throwaway EC key and a self-signed certificate for 127.0.0.1, valid for a day. */
+    private static void selfSignedCertificate(Path dir, Path cert, Path key) throws IOException {
+        Path log = dir.resolve("openssl.log");
+        Process openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec",
+                "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                "-subj", "/CN=stormwatch test redis", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        try {
+            if (!openssl.waitFor(30, TimeUnit.SECONDS) || openssl.exitValue() != 0) {
+                openssl.destroyForcibly();
+                throw new IOException("openssl could not make a test certificate: " + Files.readString(log));
+            }
+        } catch (InterruptedException e) {
+            openssl.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while making a test certificate", e);
+        }
+    }
+
+    private static KeyStore trustStoreWith(Path cert) throws IOException, GeneralSecurityException {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("redis", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        return trust;
     }
 
     private static int freePort() throws IOException {
@@ -98,13 +185,28 @@ public final class RedisServer implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** A client connected to this server, for assertions; the caller closes it. */
-    public Jedis client() {
-        Jedis jedis = new Jedis(host(), port);
-        if (password != null) {
-            jedis.auth(password);
+    /**
+     * The PKCS12 trust store (password {@value #TRUST_STORE_PASSWORD}) that holds this server's certificate.
+     *
+     * @throws IllegalStateException for a server without TLS
+     */
+    public Path trustStore() {
+        if (tls == null) {
+            throw new IllegalStateException("this redis-server does not use TLS");
         }
-        return jedis;
+        return dir.resolve("trust.p12");
+    }
+
+    /** A client connected to this server (with TLS if it uses TLS), for assertions; the caller closes it. */
+    public Jedis client() {
+        DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder();
+        if (tls != null) {
+            config.ssl(true).sslSocketFactory(tls);
+        }
+        if (password != null) {
+            config.password(password);
+        }
+        return new Jedis(new HostAndPort(host(), port), config.build());
     }
 
     /** Stops the server (by its process handle) and deletes its directory. */
@@ -119,6 +221,10 @@ public final class RedisServer implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        delete(dir);
+    }
+
+    private static void delete(Path dir) {
         try (var files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {

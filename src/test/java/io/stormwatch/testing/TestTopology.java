@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.storm.Config;
 import org.apache.storm.Constants;
 import org.apache.storm.generated.Bolt;
@@ -36,7 +37,7 @@ import org.apache.storm.utils.Utils;
  *         .component("spout", 2, Map.of("default", Schema.LINE_FIELDS))
  *         .bolt("parse", 1, new ParseBolt("combined", 1024), TestTopology.stream("spout", "default"));
  * TopologyContext context = topology.context("parse", 0);
- * Tuple line = topology.tuple("spout", 1, "default", "127.0.0.1 - - ...", "file", 0L);
+ * Tuple line = topology.tuple("spout", 1, "default", "127.0.0.1 - - ...", "file", 0L, 132L);
  * </pre>
  */
 public final class TestTopology {
@@ -118,8 +119,17 @@ public final class TestTopology {
 
     /** A tuple from the {@code taskIndex}-th task of {@code component} on {@code stream}. */
     public Tuple tuple(String component, int taskIndex, String stream, Object... values) {
-        return new TupleImpl(context(component, taskIndex), new ArrayList<>(Arrays.asList(values)), component,
-                tasks.get(component).get(taskIndex), stream);
+        return tuples(component, taskIndex, stream).apply(Arrays.asList(values));
+    }
+
+    /**
+     * Makes tuples (from their values) of the {@code taskIndex}-th task of {@code component} on {@code stream},
+     * all sharing one context: for tests that need very many.
+     */
+    public Function<List<Object>, Tuple> tuples(String component, int taskIndex, String stream) {
+        TopologyContext context = context(component, taskIndex);
+        int task = tasks.get(component).get(taskIndex);
+        return values -> new TupleImpl(context, new ArrayList<>(values), component, task, stream);
     }
 
     /** A system tick tuple. */

@@ -9,8 +9,10 @@ import org.slf4j.LoggerFactory;
 /**
  * A fixed list of files, each read once from its start, as a {@link ReliableFileReader.Catalog}. The user's
  * files are never renamed, moved or written; a file that fails is only logged. No progress is kept: a
- * restarted reader reads the files again from their start (duplicates are recognisable downstream by source
- * and offset).
+ * restarted reader reads the files again from their start. An unchanged file gets the same source
+ * ({@link FileIdentity#sourceOf}) every time, so its repeated lines are recognisable downstream by source and
+ * offset; a file changed in between (size, modification time or file key) is another instance with another
+ * source.
  */
 public final class FileList implements ReliableFileReader.Catalog {
 

@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * the resume point, so a restart continues with the same source.
  *
  * <p><b>Following.</b> One instance is read at a time: a new generation is read only once every line of the
- * previous one is acked, so the durable resume point always belongs to a single instance. Complete lines are returned as they are appended; an unterminated last line is held
- * until its terminator arrives. Once caught up, the path is checked every {@code pollIntervalMillis}:
+ * previous one is acked, so the durable resume point always belongs to a single instance. Complete lines
+ * are returned as they are appended; an unterminated last line is held until its terminator arrives (one
+ * ending in {@code \r} until the next byte shows whether it is a {@code \r\n}), so each line's next
+ * offset is exact and a replay carries the same one. Once caught up, the path is checked every
+ * {@code pollIntervalMillis}:
  * <ul>
  *   <li><i>Rotation by rename</i> (another file key at the path, e.g. {@code mv access.log access.log.1}
  *       and a new {@code access.log}): the old instance is read to its end through the open handle, including
@@ -96,7 +99,7 @@ public final class FileTailer implements Closeable {
             }
             LineReader.Line line = reader.next();
             if (line != null) {
-                tracker.emitted(line.offset(), reader.position(), line.text());
+                tracker.emitted(line.offset(), line.end(), line.text());
             }
             return line;
         }
@@ -254,7 +257,7 @@ public final class FileTailer implements Closeable {
             return null;
         }
         linesReplayed.incrementAndGet();
-        return new SourcedLine(line.text(), instance.source, line.offset());
+        return new SourcedLine(line.text(), instance.source, line.offset(), line.end());
     }
 
     private SourcedLine read(long now) throws IOException {
@@ -293,7 +296,7 @@ public final class FileTailer implements Closeable {
 
     private SourcedLine emitted(Instance instance, LineReader.Line line) {
         linesEmitted.incrementAndGet();
-        return new SourcedLine(line.text(), instance.source, line.offset());
+        return new SourcedLine(line.text(), instance.source, line.offset(), line.end());
     }
 
     /** Opens the file where the progress record says, or returns false when the file is not there yet. */

@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Splits a byte stream into lines, with bounded memory, and tells where each line starts.
+ * Splits a byte stream into lines, with bounded memory, and tells where each line starts and where the
+ * next one starts.
  *
  * <p>Contract:
  * <ul>
@@ -20,22 +21,30 @@ import java.util.Arrays;
  *       {@code maxLineLength + 1} code points are returned and the rest is skipped, so its text is always
  *       longer than the bound and the parser rejects it as too long. Memory stays bounded on any input.</li>
  *   <li>{@link Line#offset()} is the byte offset of the line's first byte in the (decompressed) stream,
- *       counted from {@code startOffset}; {@link #position()} is the offset just past the last line
- *       returned, where a reader resumes (open the resumed reader with {@link #resume}, which knows about
- *       a {@code \r\n} split by that position).</li>
- *   <li>In {@linkplain #following(boolean) following} mode (for a file that is still being written) an
- *       unterminated last line is not returned at end of stream: {@link #next()} returns null and keeps the
- *       bytes read so far, and a later call, once more bytes arrived, continues the same line.</li>
+ *       counted from {@code startOffset}; {@link Line#end()} is the offset just past its terminator, where
+ *       the next line starts, so consecutive lines touch ({@code end} of one == {@code offset} of the next)
+ *       and a line occupies {@code [offset, end)}. {@link #position()} is the {@code end} of the last line
+ *       returned, where a reader resumes (open the resumed reader with {@link #resume}).</li>
+ *   <li>After a {@code \r} the reader looks at the next byte to see whether it is the {@code \n} of a
+ *       {@code \r\n}. When that byte has not arrived yet: in {@linkplain #following(boolean) following}
+ *       mode the line is held like an unterminated one (below), so its {@code end} is exact; otherwise,
+ *       when the stream reports no byte {@linkplain InputStream#available() available} (so that a socket
+ *       never blocks a complete line), the line ends just past the {@code \r} and a {@code \n} that comes
+ *       next is skipped — the one case where a line's {@code end} is one byte short of the next line's
+ *       start. A file read at rest never hits it: its streams report what is left exactly.</li>
+ *   <li>In following mode (for a file that is still being written) an unterminated last line is not
+ *       returned at end of stream: {@link #next()} returns null and keeps the bytes read so far, and a later
+ *       call, once more bytes arrived, continues the same line.</li>
  * </ul>
  *
- * <p>Example: {@code "a\r\nbb\rc"} gives {@code ("a", 0)}, {@code ("bb", 3)}, {@code ("c", 6)}; while
- * following, the same stream gives {@code ("a", 0)}, {@code ("bb", 3)} and then null until a terminator
- * after {@code c} arrives.
+ * <p>Example: {@code "a\r\nbb\rc"} gives {@code ("a", 0, 3)}, {@code ("bb", 3, 6)}, {@code ("c", 6, 7)};
+ * while following, the same stream gives {@code ("a", 0, 3)}, {@code ("bb", 3, 6)} and then null until a
+ * terminator after {@code c} arrives (and, if that is a {@code \r}, the byte after it).
  */
 public final class LineReader implements Closeable {
 
-    /** One line of text and the byte offset it starts at. */
-    public record Line(String text, long offset) {}
+    /** One line of text, the byte offset it starts at and the offset just past its terminator. */
+    public record Line(String text, long offset, long end) {}
 
     private static final int BUFFER_SIZE = 64 * 1024;
 
@@ -48,6 +57,8 @@ public final class LineReader implements Closeable {
     private long position;
     private boolean skipLeadingLf;
     private boolean following;
+    /** The line being assembled ended at a {@code \r} that was the last byte buffered: a {@code \n} may follow. */
+    private boolean endedAtCr;
 
     // The line being assembled; kept in fields so that a following reader can continue it on a later call.
     private byte[] line = new byte[256];
@@ -105,12 +116,21 @@ public final class LineReader implements Closeable {
     /** The next line, or null at end of stream (or, while following, when no complete line is there yet). */
     public Line next() throws IOException {
         while (true) {
-            if (bufferPos == bufferEnd && !fill()) {
-                if (lineOffset < 0 || following) {
-                    return null;
+            if (bufferPos == bufferEnd) {
+                if (endedAtCr && !following && in.available() <= 0) {
+                    // Reading on could block (a socket): end the line at the \r, skip a \n that comes next.
+                    skipLeadingLf = true;
+                    return takeLine();
                 }
-                position = bufferStartOffset + bufferPos;
-                return takeLine();
+                if (!fill()) {
+                    if (lineOffset < 0 || following) {
+                        return null;
+                    }
+                    return takeLine();
+                }
+                if (endedAtCr) {
+                    return takeLineAfterCr();
+                }
             }
             byte b = buffer[bufferPos];
             if (skipLeadingLf) {
@@ -124,10 +144,15 @@ public final class LineReader implements Closeable {
                 lineOffset = bufferStartOffset + bufferPos;
             }
             bufferPos++;
-            if (b == '\n' || b == '\r') {
-                skipLeadingLf = b == '\r';
-                position = bufferStartOffset + bufferPos;
+            if (b == '\n') {
                 return takeLine();
+            }
+            if (b == '\r') {
+                if (bufferPos < bufferEnd) {
+                    return takeLineAfterCr();
+                }
+                endedAtCr = true;
+                continue;
             }
             if (lineCut) {
                 continue;
@@ -143,17 +168,28 @@ public final class LineReader implements Closeable {
         }
     }
 
-    /** Byte offset just past the last line returned. */
+    /** The {@link Line#end() end} of the last line returned: where the next line starts. */
     public long position() {
         return position;
     }
 
+    /** Ends the line at the {@code \r} just read, taking the next byte too when it is a {@code \n}. */
+    private Line takeLineAfterCr() {
+        if (buffer[bufferPos] == '\n') {
+            bufferPos++;
+        }
+        return takeLine();
+    }
+
+    /** The line assembled so far, ending just before the next unread byte. */
     private Line takeLine() {
-        Line result = new Line(new String(line, 0, lineLength, StandardCharsets.UTF_8), lineOffset);
+        position = bufferStartOffset + bufferPos;
+        Line result = new Line(new String(line, 0, lineLength, StandardCharsets.UTF_8), lineOffset, position);
         lineLength = 0;
         lineCodePoints = 0;
         lineCut = false;
         lineOffset = -1;
+        endedAtCr = false;
         return result;
     }
 

@@ -63,10 +63,14 @@ public final class LineTracker {
         return true;
     }
 
-    /** The oldest failed line, now in flight again, or null when none waits for replay. */
+    /** The oldest failed line, with the text and end it was emitted with, or null when none waits for replay. */
     public LineReader.Line nextReplay() {
         Long offset = toReplay.pollFirst();
-        return offset == null ? null : new LineReader.Line(unacked.get(offset).text(), offset);
+        if (offset == null) {
+            return null;
+        }
+        Pending line = unacked.get(offset);
+        return new LineReader.Line(line.text(), offset, line.end());
     }
 
     public boolean hasReplay() {

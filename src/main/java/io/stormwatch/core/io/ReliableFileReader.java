@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #next()} returns a failed line to replay if there is one, else the next line of the current
  *       file, else null. New lines are read only while fewer than {@code maxInFlight} lines are unacked, which
  *       bounds the memory that holds them for replay.</li>
- *   <li>Each line's source is its file's absolute path and its offset the byte offset in the (decompressed)
- *       file; acks and fails are routed by that pair.</li>
+ *   <li>Each line's source names its file instance, {@code <absolute path>#<instance id>}
+ *       ({@link FileIdentity#sourceOf}, from the identity the file was opened with, which for a resumed file
+ *       is the one recorded at pick-up), its offset is the byte offset in the (decompressed) file and its next
+ *       offset where the next line starts; acks and fails are routed by source and offset, so a late ack or
+ *       fail for a finished file never reaches a later file under the same name. A replayed line carries the
+ *       values it was first emitted with.</li>
  *   <li>After a file's last line was read the next file is started while the previous one waits for its
  *       acks; a file is handed to {@link Catalog#completed} only once every line of it is acked.</li>
  *   <li>A file that changes on disk (size, modification time or key, checked at pick-up, every
@@ -209,7 +213,7 @@ public final class ReliableFileReader implements Closeable {
             LineReader.Line line = file.nextReplay();
             if (line != null) {
                 linesReplayed.incrementAndGet();
-                return new SourcedLine(line.text(), file.source(), line.offset());
+                return new SourcedLine(line.text(), file.source(), line.offset(), line.end());
             }
         }
         return null;
@@ -293,7 +297,7 @@ public final class ReliableFileReader implements Closeable {
             return null;
         }
         linesEmitted.incrementAndGet();
-        return new SourcedLine(line.text(), file.source(), line.offset());
+        return new SourcedLine(line.text(), file.source(), line.offset(), line.end());
     }
 
     private boolean changedSafely(TrackedFile file) {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code maxBackoffMillis}; it starts over at the initial delay after a connection that delivered lines.
  *
  * <p>Each line carries source {@code socket:host:port#n}, n counting connections from 1 since
- * {@link #start()}, and offset = its sequence number within that connection, from 0. A socket cannot be
+ * {@link #start()}, offset = its sequence number within that connection, from 0, and next offset = that
+ * number + 1. A socket cannot be
  * re-read: lines lost downstream, or still queued when the client is closed, are gone.
  *
  * <p>{@link #poll()} and {@link #close()} may be called from any one thread.
@@ -160,7 +161,8 @@ public final class SocketLineClient implements Closeable {
         LineReader lines = new LineReader(connection.getInputStream(), maxLineLength);
         long sequence = 0;
         for (LineReader.Line line; (line = lines.next()) != null; ) {
-            queue.put(new SourcedLine(line.text(), source, sequence++));
+            queue.put(new SourcedLine(line.text(), source, sequence, sequence + 1));
+            sequence++;
             linesReceived.incrementAndGet();
         }
         return sequence;

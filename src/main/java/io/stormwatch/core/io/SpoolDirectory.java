@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Progress.</b> {@code <directory>/.stormwatch/spool/} holds one record per file in progress, keyed by
  * name: its identity when picked up (size, modification time, file key) and its durable resume offset. A
  * restarted reader resumes each such file at its recorded offset and never sees completed files (renamed).
- * Records of files that no longer exist are deleted when reading starts.
+ * Records of files that no longer exist are deleted when reading starts. The recorded identity is also what
+ * names the file's lines ({@link FileIdentity#sourceOf}), so a resumed file keeps the source it had, and a
+ * new file under a name used before gets another one.
  *
  * <p><b>Errors.</b> A file that changed after it was picked up, or cannot be read (e.g. a corrupt gzip), is
  * logged at ERROR and renamed with {@value #ERROR_SUFFIX}; its record is deleted. Reusing the name of a

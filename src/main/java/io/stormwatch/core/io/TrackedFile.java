@@ -8,7 +8,7 @@ import java.nio.file.Path;
 
 /**
  * One complete file being read reliably: its {@link LineReader} (gzip or plain, offsets in the decompressed
- * stream) and the {@link LineTracker} of its emitted lines.
+ * stream) and the {@link LineTracker} of its emitted lines, under a source that names this file instance.
  *
  * <p>Only the first {@code identity.size()} bytes are read, so bytes appended after the file was looked at
  * are never emitted; {@link #changedOnDisk()} reports such a change.
@@ -28,7 +28,7 @@ final class TrackedFile implements Closeable {
 
     private TrackedFile(Path file, FileIdentity identity, LineReader reader, long startOffset) {
         this.file = file;
-        this.source = file.toAbsolutePath().toString();
+        this.source = identity.sourceOf(file);
         this.identity = identity;
         this.reader = reader;
         this.tracker = new LineTracker(startOffset);
@@ -50,7 +50,11 @@ final class TrackedFile implements Closeable {
         return file;
     }
 
-    /** The absolute path: the tuples' source and the key acks are routed by. */
+    /**
+     * {@code <absolute path>#<instance id>} of the file as opened ({@link FileIdentity#sourceOf}): the tuples'
+     * source and the key acks are routed by. Fixed at opening, so renaming the file (when it is done) or a
+     * new file under its name never changes it.
+     */
     String source() {
         return source;
     }
@@ -69,7 +73,7 @@ final class TrackedFile implements Closeable {
             closeReader();
             return null;
         }
-        tracker.emitted(line.offset(), reader.position(), line.text());
+        tracker.emitted(line.offset(), line.end(), line.text());
         return line;
     }
 

@@ -72,25 +72,41 @@ final class ApacheTime {
         return VALID;
     }
 
+    /**
+     * Whether a complete field of the right shape (digits, letters, sign and punctuation where they belong)
+     * starts at {@code at}, whatever its values: how a second record on the line is recognised.
+     */
+    static boolean hasShapeAt(String s, int at, int end) {
+        return end - at >= LENGTH && fittingPrefix(s, at, end) == LENGTH;
+    }
+
     /** Tells a cut field from a wrong one by comparing what is there with the shape. */
     private int classifyShape(String s, int at, int end) {
-        int available = Math.min(LENGTH, end - at);
-        for (int k = 0; k < available; k++) {
-            char c = s.charAt(at + k);
-            char want = SHAPE.charAt(k);
-            boolean fits = switch (want) {
-                case '0' -> c >= '0' && c <= '9';
-                case 'A', 'a' -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-                case '+' -> c == '+' || c == '-';
-                default -> c == want;
-            };
-            if (!fits) {
-                problem = "expected [dd/Mon/yyyy:HH:mm:ss ±hhmm], column " + (k + 1) + " of it is wrong";
-                return INVALID;
-            }
+        int fitting = fittingPrefix(s, at, end);
+        if (fitting < Math.min(LENGTH, end - at) || fitting == LENGTH) {
+            problem = "expected [dd/Mon/yyyy:HH:mm:ss ±hhmm], column " + (fitting + 1) + " of it is wrong";
+            return INVALID;
         }
         problem = "ends inside the timestamp";
         return CUT;
+    }
+
+    /** How many characters from {@code at} on fit the shape, up to {@link #LENGTH}. */
+    private static int fittingPrefix(String s, int at, int end) {
+        int available = Math.min(LENGTH, end - at);
+        for (int k = 0; k < available; k++) {
+            char c = s.charAt(at + k);
+            boolean fits = switch (SHAPE.charAt(k)) {
+                case '0' -> c >= '0' && c <= '9';
+                case 'A', 'a' -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+                case '+' -> c == '+' || c == '-';
+                default -> c == SHAPE.charAt(k);
+            };
+            if (!fits) {
+                return k;
+            }
+        }
+        return available;
     }
 
     /** Two ASCII digits as a number, or a negative number when either is not a digit. */

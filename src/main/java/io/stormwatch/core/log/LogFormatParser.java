@@ -346,7 +346,7 @@ final class LogFormatParser implements AccessLogParser {
                 }
                 i = close + 1;
             } else {
-                if (line.charAt(i) == '[' && time.read(line, i, end) == ApacheTime.VALID) {
+                if (line.charAt(i) == '[' && ApacheTime.hasShapeAt(line, i, end)) {
                     return fail(RejectReason.GLUED, "second timestamp at col " + (i + 1));
                 }
                 int space = indexOf(line, ' ', i, end);
@@ -364,7 +364,7 @@ final class LogFormatParser implements AccessLogParser {
     }
 
     /**
-     * For a line that failed: where a second complete timestamp starts, after a first record's own
+     * For a line that failed: where a second timestamp-shaped field starts, after a first record's own
      * timestamp field (complete or cut), or -1. A {@code %t} read that did not start with {@code [} was a
      * misplaced field, not a first record.
      */
@@ -373,7 +373,7 @@ final class LogFormatParser implements AccessLogParser {
             return -1;
         }
         for (int i = line.indexOf('[', timeFieldStart + 1); i >= 0 && i < end; i = line.indexOf('[', i + 1)) {
-            if (time.read(line, i, end) == ApacheTime.VALID) {
+            if (ApacheTime.hasShapeAt(line, i, end)) {
                 return i;
             }
         }

@@ -30,6 +30,19 @@ public final class LogStats implements Serializable {
     /** Default size of {@link #topEndpoints}. */
     public static final int DEFAULT_TOP_ENDPOINTS = 10;
 
+    /** Status codes as shared boxes: {@code Integer.valueOf} caches only up to 127, and 200 is on every line. */
+    private static final Integer[] STATUS_KEYS = new Integer[1000];
+
+    static {
+        for (int i = 0; i < STATUS_KEYS.length; i++) {
+            STATUS_KEYS[i] = i;
+        }
+    }
+
+    private static Integer statusKey(int status) {
+        return status >= 0 && status < STATUS_KEYS.length ? STATUS_KEYS[status] : Integer.valueOf(status);
+    }
+
     private long records;
     private long rejected;
     private long contentSum;
@@ -63,7 +76,7 @@ public final class LogStats implements Serializable {
         contentMax = Math.max(contentMax, size);
         firstTimeMillis = Math.min(firstTimeMillis, r.timeMillis());
         lastTimeMillis = Math.max(lastTimeMillis, r.timeMillis());
-        responseCodes.increment(r.status());
+        responseCodes.increment(statusKey(r.status()));
         clients.increment(r.client());
         endpoints.increment(r.endpoint());
         return this;

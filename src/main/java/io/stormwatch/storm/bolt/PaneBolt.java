@@ -126,8 +126,8 @@ public final class PaneBolt extends BaseRichBolt {
         LogRecord record = (LogRecord) input.getValueByField(Schema.RECORD);
         long time = timeMode == TimeMode.EVENT ? record.timeMillis() : clock.millis();
         if (!assembler.add(record, time)) {
-            collector.emit(Schema.LATE_STREAM, input,
-                    new Values(record, input.getStringByField(Schema.SOURCE), input.getLongByField(Schema.OFFSET)));
+            collector.emit(Schema.LATE_STREAM, input, new Values(record, input.getStringByField(Schema.SOURCE),
+                    input.getLongByField(Schema.OFFSET), input.getLongByField(Schema.NEXT_OFFSET)));
         }
         closed.addAll(assembler.takeClosed());
     }

@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Emits, anchored to the line: a parsed line on the default stream ({@link Schema#RECORD_FIELDS}), a
  * rejected one on {@link Schema#REJECTED_STREAM} ({@link Schema#REJECTED_FIELDS}: the reason's key, the
- * parser's detail, the line cut to {@value #DEAD_LETTER_LINE_CHARS} characters, source, offset). Every line
- * gives exactly one of the two, then is acked; a parser that throws is a bug, and the line is still
- * rejected as malformed rather than lost or allowed to kill the worker. End of input is forwarded once
- * every upstream task has sent it.
+ * parser's detail, the line cut to {@value #DEAD_LETTER_LINE_CHARS} characters, source, offset, next offset);
+ * both carry the line's source position unchanged. Every line gives exactly one of the two, then is acked;
+ * a parser that throws is a bug, and the line is still rejected as malformed rather than lost or allowed to
+ * kill the worker. End of input is forwarded once every upstream task has sent it.
  */
 public final class ParseBolt extends BaseRichBolt {
 
@@ -81,6 +81,7 @@ public final class ParseBolt extends BaseRichBolt {
         String line = input.getStringByField(Schema.LINE);
         String source = input.getStringByField(Schema.SOURCE);
         long offset = input.getLongByField(Schema.OFFSET);
+        long nextOffset = input.getLongByField(Schema.NEXT_OFFSET);
         ParseResult result;
         try {
             result = parser.parse(line);
@@ -89,10 +90,10 @@ public final class ParseBolt extends BaseRichBolt {
             result = new ParseResult.Rejected(RejectReason.MALFORMED, "parser error: " + e);
         }
         if (result instanceof ParseResult.Parsed parsed) {
-            collector.emit(input, new Values(parsed.record(), source, offset));
+            collector.emit(input, new Values(parsed.record(), source, offset, nextOffset));
         } else if (result instanceof ParseResult.Rejected rejected) {
-            collector.emit(Schema.REJECTED_STREAM, input,
-                    new Values(rejected.reason().key(), rejected.detail(), deadLetterLine(line), source, offset));
+            collector.emit(Schema.REJECTED_STREAM, input, new Values(rejected.reason().key(), rejected.detail(),
+                    deadLetterLine(line), source, offset, nextOffset));
         }
     }
 

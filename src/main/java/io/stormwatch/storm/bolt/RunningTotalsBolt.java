@@ -24,13 +24,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The all-time statistics of every line — parsed records, late ones included, and rejected lines — each
- * counted once per {@code (source, offset)}, kept in Storm's checkpointed {@link KeyValueState}. Run it with
- * one task (the state's namespace is {@code componentId-taskId}: changing the parallelism orphans it).
+ * counted once per line position {@code (source, [offset, next-offset))}, kept in Storm's checkpointed
+ * {@link KeyValueState}. Run it with one task (the state's namespace is {@code componentId-taskId}: changing
+ * the parallelism orphans it).
  *
  * <p><b>State layout</b>: key {@value #STATS_KEY} holds the {@link LogStats}; key
- * {@code offsets/<source>} holds that source's {@link OffsetSet} of counted offsets. Both are kept as
- * working copies in memory and written into the state only in {@link #prePrepare} — once per checkpoint,
- * and only what changed — because {@code RedisKeyValueState} serializes a value on every {@code put}.
+ * {@code offsets/<source>} holds that source's {@link OffsetSet} of counted lines. Consecutive lines of a
+ * source touch ({@code next-offset} of one is the {@code offset} of the next), so a source whose lines all
+ * arrived is one range (16 bytes) however many lines it had, and only lines still in flight make gaps:
+ * 100,000 lines of a file read to its end are one range, not 100,000. Both are kept as working copies in
+ * memory and written into the state only in {@link #prePrepare} — once per checkpoint, and only what
+ * changed — because {@code RedisKeyValueState} serializes a value on every {@code put}.
  *
  * <p><b>Guarantee</b> (from Storm 2.8's {@code StatefulBoltExecutor}): this bolt's acks are held back and
  * sent only after the checkpoint that covers them has committed; a rollback fails them instead. The stats
@@ -40,14 +44,17 @@ import org.slf4j.LoggerFactory;
  *   <li>a line processed but not committed is lost from the state by the rollback, and replayed by the
  *       spout (its tuple failed or timed out), so it is counted again exactly once;</li>
  *   <li>a line committed whose ack was lost (a crash between commit and ack, or a timeout elsewhere in its
- *       tuple tree) is replayed too, but its offset is in the committed {@link OffsetSet}: it is skipped
+ *       tuple tree) is replayed too, but its range is in the committed {@link OffsetSet}: it is skipped
  *       and acked.</li>
  * </ul>
- * So each {@code (source, offset)} counts exactly once, provided a replayed line carries the same source
- * and offset (the spouts' contract). Without offsets that hold (a spout that numbers lines differently
- * after a restart) it degrades to at-least-once. When a rollback happens Storm calls
- * {@link #preRollback} before it rolls the state back, so the working copies are reloaded on the next
- * tuple, from the state as it is then (the last commit).
+ * So each line counts exactly once, provided a replayed line carries the same source, offset and next
+ * offset (the spouts' contract). Without positions that hold (a spout that numbers lines differently after
+ * a restart) it degrades to at-least-once. A line that <em>partly</em> overlaps counted lines breaks that
+ * contract (lines of a source never overlap); it is taken as already counted, since counting it could only
+ * count some line twice, and reported at WARN once per source (then at DEBUG).
+ *
+ * <p>When a rollback happens Storm calls {@link #preRollback} before it rolls the state back, so the
+ * working copies are reloaded on the next tuple, from the state as it is then (the last commit).
  *
  * <p><b>Output</b>, on {@link Schema#TOTALS_STREAM} ({@link Schema#TOTALS_FIELDS}, a snapshot copy): on a
  * tick every {@code emitIntervalSecs} seconds when something changed, and once more, final, when every
@@ -76,6 +83,7 @@ public final class RunningTotalsBolt extends BaseStatefulBolt<KeyValueState<Stri
     private transient boolean changedSinceEmit;
     private transient boolean reloadNeeded;
     private transient long duplicates;
+    private transient Set<String> partlyOverlappingSources;
 
     /** Emits totals every second when they changed. */
     public RunningTotalsBolt() {
@@ -94,6 +102,7 @@ public final class RunningTotalsBolt extends BaseStatefulBolt<KeyValueState<Stri
         this.collector = collector;
         this.endOfInput = new EndOfInputBarrier(context);
         this.componentId = context.getThisComponentId();
+        this.partlyOverlappingSources = new HashSet<>();
     }
 
     @Override
@@ -138,9 +147,17 @@ public final class RunningTotalsBolt extends BaseStatefulBolt<KeyValueState<Stri
     private void count(Tuple input) {
         String source = input.getStringByField(Schema.SOURCE);
         long offset = input.getLongByField(Schema.OFFSET);
-        if (!offsets.computeIfAbsent(source, s -> new OffsetSet()).add(offset)) {
+        long nextOffset = input.getLongByField(Schema.NEXT_OFFSET);
+        OffsetSet counted = offsets.computeIfAbsent(source, s -> new OffsetSet());
+        if (!counted.add(offset, nextOffset)) {
             duplicates++;
-            LOG.debug("Skipping replayed line {}@{} ({} so far)", source, offset, duplicates);
+            if (!counted.covers(offset, nextOffset) && partlyOverlappingSources.add(source)) {
+                LOG.warn("Line [{}, {}) of {} partly overlaps lines already counted: its spout reported other"
+                        + " boundaries for it before, or reuses the source name for other content. Not counted"
+                        + " again; further such lines of this source are logged at DEBUG", offset, nextOffset, source);
+            } else {
+                LOG.debug("Skipping replayed line {}@[{}, {}) ({} so far)", source, offset, nextOffset, duplicates);
+            }
             return;
         }
         if (Schema.REJECTED_STREAM.equals(input.getSourceStreamId())) {

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Message timeout</b>: Storm refuses (in {@code prepare}, halting the worker) a window whose length +
  * slide exceeds {@code topology.message.timeout.secs}; the topology must set the timeout at least to
- * {@link #minMessageTimeoutSecs}, even though panes are unanchored.
+ * {@link #minMessageTimeoutSecs}, even though no spout tracks panes (they ride on ticks).
  *
  * <p><b>End of input</b> arrives as the {@linkplain Pane#endOfInputMarker marker pane}; when a window holds
  * it, this bolt emits {@link Schema#END_OF_INPUT_STREAM} after that window's result.

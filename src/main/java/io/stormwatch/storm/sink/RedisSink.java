@@ -14,8 +14,6 @@ import java.util.Map;
 import org.apache.storm.task.TopologyContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
@@ -45,7 +43,8 @@ import redis.clients.jedis.Transaction;
  * dashboard lists windows with {@code ZREVRANGE p:windows 0 9} and reads each hash. Late records are not
  * stored one by one: their number is each window's {@code late}.
  *
- * <p>The endpoint's password comes from configuration or the environment and is never logged.
+ * <p>The endpoint's password comes from configuration or the environment and is never logged. For TLS
+ * ({@code rediss://}) the JVM must trust the server's certificate: see {@link RedisEndpoint#newPool}.
  */
 public final class RedisSink implements StatsSink {
 
@@ -78,15 +77,7 @@ public final class RedisSink implements StatsSink {
 
     @Override
     public void open(Map<String, Object> topoConf, TopologyContext context) {
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .timeoutMillis(endpoint.timeoutMillis())
-                .database(endpoint.database())
-                .ssl(endpoint.tls())
-                .clientName("stormwatch-sink");
-        if (endpoint.password() != null) {
-            client.password(endpoint.password());
-        }
-        pool = new JedisPool(new HostAndPort(endpoint.host(), endpoint.port()), client.build());
+        pool = endpoint.newPool("stormwatch-sink");
         json = new ObjectMapper();
         LOG.info("Writing results to {} under prefix '{}'", endpoint, prefix);
     }

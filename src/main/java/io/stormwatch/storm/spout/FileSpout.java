@@ -10,17 +10,27 @@ import org.apache.storm.task.TopologyContext;
  * Reads the given files once, at least once per line, and then signals end of input: the spout behind
  * {@code --source file:PATH}. The files are never renamed, moved or written.
  *
- * <p>Tuples are those of {@link SpoolDirectorySpout}: {@code line}, {@code source} = absolute path,
- * {@code offset} = byte offset (decompressed for gzip, recognised by content), message id
- * {@code (source, offset)}, failed lines replayed from memory. Files are read in the order given; with
- * several tasks, task {@code i} of {@code n} reads files {@code i, i + n, …} of the list. After every line of
- * its files is acked, each task emits one unanchored tuple on the end-of-input stream (source = the paths,
- * comma-separated) and stops.
+ * <p>Tuples are those of {@link SpoolDirectorySpout}: {@code line}, {@code source} =
+ * {@code <absolute path>#<instance id>} of the file as it is when its reading starts
+ * ({@link io.stormwatch.core.io.FileIdentity#sourceOf}, e.g.
+ * {@code /data/access.log#1700000000123-4096-dev.fe00.ino.2147253}: modification time in ms, size, file key),
+ * {@code offset} = byte offset (decompressed for gzip, recognised by content), {@code next-offset} = byte
+ * offset just past the line's terminator, message id {@code (source, offset)}, failed lines replayed from
+ * memory. Files are read in the order given; with several tasks, task {@code i} of {@code n} reads files
+ * {@code i, i + n, …} of the list. After every line of its files is acked, each task emits one unanchored
+ * tuple on the end-of-input stream (source = the paths, comma-separated) and stops.
  *
  * <p>A missing or unreadable file, or one that changes while read, is logged at ERROR and counted in
  * {@code files-failed}; the other files are still read. No progress is kept on disk: a restarted topology
- * reads the files again from their start (at-least-once; downstream recognises the repeated
- * {@code (source, offset)} pairs).
+ * reads the files again from their start (at-least-once).
+ *
+ * <p><b>Running again with durable state</b> (Redis): the same unchanged file gets the same source every
+ * time, so a restarted topology, or {@code --source file:PATH} run again, repeats only
+ * {@code (source, offset)} pairs downstream has counted, and nothing is counted twice. A file that changed in
+ * between — appended to, rewritten, replaced, even {@code touch}ed: another size, modification time or inode
+ * — is a new instance, and all its lines count. Example: a run of {@code access.log} with 1,000 lines counts
+ * 1,000; running it again counts nothing; after 10 lines are appended, the next run counts 1,010 (the first
+ * 1,000 are now in the totals twice). To read a file that grows, follow it with {@link TailFileSpout}.
  */
 public class FileSpout extends ReliableFileSpout<FileSpout> {
 

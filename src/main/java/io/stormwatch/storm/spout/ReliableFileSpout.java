@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Storm glue shared by the spouts that read complete files with a {@link ReliableFileReader}: each line is
- * one reliable tuple {@code (line, source, offset)} on the default stream with message id
- * {@link LineMessageId}{@code (source, offset)}; a failed tuple is emitted again from memory; once the reader
+ * one reliable tuple {@code (line, source, offset, next-offset)} ({@link Schema#LINE_FIELDS}) on the default
+ * stream with message id {@link LineMessageId}{@code (source, offset)}; a failed tuple is emitted again from
+ * memory, with the same values; once the reader
  * is drained (only finite catalogs ever are), one unanchored tuple {@code (source)} goes out on
  * {@link Schema#END_OF_INPUT_STREAM}, after which the spout emits nothing more.
  *
@@ -99,7 +100,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
         try {
             SourcedLine line = reader.next();
             if (line != null) {
-                collector.emit(new Values(line.text(), line.source(), line.offset()),
+                collector.emit(new Values(line.text(), line.source(), line.offset(), line.nextOffset()),
                         new LineMessageId(line.source(), line.offset()));
             } else if (reader.drained()) {
                 collector.emit(Schema.END_OF_INPUT_STREAM, new Values(endOfInputSource));

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * spout at {@code host:port}.
  *
  * <p>Tuples: {@code line}, {@code source} = {@code socket:host:port#n} (n counts connections of this task from
- * 1), {@code offset} = the line's sequence number within that connection (from 0); message id
+ * 1), {@code offset} = the line's sequence number within that connection (from 0), {@code next-offset} =
+ * {@code offset + 1}; message id
  * {@code (source, offset)}, so {@code topology.max.spout.pending} bounds the lines in flight.
  *
  * <p><b>Delivery: at most once for failed lines.</b> A socket cannot be re-read, and this spout keeps no
@@ -113,7 +114,7 @@ public class SocketLineSpout extends BaseRichSpout {
         try {
             SourcedLine line = client.poll();
             if (line != null) {
-                collector.emit(new Values(line.text(), line.source(), line.offset()),
+                collector.emit(new Values(line.text(), line.source(), line.offset(), line.nextOffset()),
                         new LineMessageId(line.source(), line.offset()));
             }
         } catch (RuntimeException e) {

@@ -17,10 +17,22 @@ import org.apache.storm.task.TopologyContext;
  * bytes. Hidden files, {@code *.COMPLETED} (the completed suffix), {@code *.ERROR} and names matching the
  * ignore pattern (default {@code .*\.tmp}) are never read.
  *
- * <p><b>Tuples.</b> One per line: {@code line}, {@code source} = absolute path of the file (its name before
- * the rename), {@code offset} = byte offset of the line in the file; message id {@code (source, offset)}.
- * A failed tuple is replayed with the same values from memory (at most {@code maxInFlight} lines per task
- * are unacked).
+ * <p><b>Tuples.</b> One per line: {@code line}, {@code source} = {@code <absolute path>#<instance id>},
+ * {@code offset} = byte offset of the line in the file, {@code next-offset} = byte offset just past its
+ * terminator (where the next line starts); message id {@code (source, offset)}. A failed tuple is replayed
+ * with the same values from memory (at most {@code maxInFlight} lines per task are unacked).
+ *
+ * <p><b>Sources name file instances.</b> The path is the file's in the directory (its name before the
+ * completed rename); the instance id is {@code <modification time in ms>-<size>-<file key>} of the file as
+ * it was picked up ({@link io.stormwatch.core.io.FileIdentity#instanceId()}), e.g.
+ * {@code /var/spool/access.log#1700000000123-4096-dev.fe00.ino.2147253}. A file keeps its source for its
+ * whole life in the spool: the identity is recorded with its progress at pick-up, so lines resumed after a
+ * restart carry the source they had before, and it is never read again from disk, so the rename when the
+ * file is done changes nothing (a rename keeps size, modification time and inode anyway). A new file under a
+ * name used before ({@code access.log} dropped in again after the previous one became
+ * {@code access.log.COMPLETED}) differs in inode, modification time or size and so gets another source:
+ * downstream counts its lines instead of taking them for replays of the old file's, and a late ack or fail
+ * of the old file never reaches the new one.
  *
  * <p><b>Done files.</b> Once all lines of a file are acked it is renamed with the completed suffix (or
  * moved into the completed directory); a name that is taken gets {@code -2}, {@code -3}, … before the suffix.
@@ -38,8 +50,11 @@ import org.apache.storm.task.TopologyContext;
  * (checked at pick-up and restart, every 1000 lines, at its end and before it is marked done) is logged at
  * ERROR, renamed with {@code .ERROR} and counted in {@code files-failed}; the same happens to a file that
  * cannot be read (e.g. a corrupt gzip). Lines emitted from it before the change was seen stay emitted and
- * are replayed from memory until acked; no further line is read from it. Fix the file and move it back in
- * under its old name to have it read again (downstream sees the same sources and offsets again).
+ * are replayed from memory until acked; no further line is read from it. Move it back in under its old name
+ * to have it read again: unchanged since its pick-up (say it was unreadable for a passing reason) it is the
+ * same instance, with the same source, and downstream recognises the lines it counted before; changed (the
+ * usual case: a producer still wrote to it) it is a new instance and all its lines count, including those
+ * emitted from its earlier state before the error.
  *
  * <p><b>Several tasks.</b> Task {@code i} of {@code n} reads only the files whose name hashes to {@code i}
  * ({@code floorMod(name.hashCode(), n)}), so tasks never read the same file. Keep the parallelism when

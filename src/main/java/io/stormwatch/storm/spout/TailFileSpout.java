@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tuples: {@code line}, {@code source} = {@code <absolute path>#<generation>} (the generation counts file
  * instances seen at the path, so a rotated file's offsets never collide with its successor's), {@code offset}
- * = byte offset in that instance; message id {@code (source, offset)}. Failed lines are replayed from memory
- * (at most {@code maxInFlight} lines are unacked).
+ * = byte offset in that instance, {@code next-offset} = byte offset just past the line's terminator (where
+ * the next line starts); message id {@code (source, offset)}. Failed lines are replayed from memory with the
+ * same values (at most {@code maxInFlight} lines are unacked).
  *
  * <p><b>State.</b> The resume point (generation, file key, offset of the oldest unacked line) is written
  * atomically about once a second and on deactivate/close, by default into
@@ -122,7 +123,7 @@ public class TailFileSpout extends BaseRichSpout {
         try {
             SourcedLine line = tailer.next();
             if (line != null) {
-                collector.emit(new Values(line.text(), line.source(), line.offset()),
+                collector.emit(new Values(line.text(), line.source(), line.offset(), line.nextOffset()),
                         new LineMessageId(line.source(), line.offset()));
             }
         } catch (RuntimeException e) {

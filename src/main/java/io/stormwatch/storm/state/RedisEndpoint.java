@@ -1,11 +1,18 @@
 package io.stormwatch.storm.state;
 
 import java.io.Serializable;
+import javax.net.ssl.SSLParameters;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
 
 /**
  * How to reach a Redis server, for the state backend and the Redis sink. The password is a secret: it
  * comes from the configuration or the environment, {@link #toString()} never shows it, and nothing here
  * logs it.
+ *
+ * <p>{@link #newPool} is the one way stormwatch connects to Redis (the state provider and the sink alike).
  *
  * @param host          host name or address
  * @param port          TCP port
@@ -73,6 +80,37 @@ public record RedisEndpoint(String host, int port, String password, int database
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         return new RedisEndpoint(host, uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort(), password, database,
                 "rediss".equals(scheme), DEFAULT_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * A new connection pool to this server; the caller closes it. Nothing connects until a connection is
+     * borrowed. Each connection authenticates with the password, selects the database and names itself
+     * {@code clientName} (visible in {@code CLIENT LIST}).
+     *
+     * <p>With {@link #tls} the server's certificate must chain to a certificate authority the JVM trusts:
+     * its default trust store, or the one given by the standard system properties
+     * {@code -Djavax.net.ssl.trustStore=PATH -Djavax.net.ssl.trustStorePassword=... -Djavax.net.ssl.trustStoreType=PKCS12}
+     * (on a Storm cluster, in {@code topology.worker.childopts}). The certificate must also name {@link #host}
+     * (a DNS or IP subject alternative name): the host name is verified as HTTPS does, which Jedis does not
+     * do by default. Client certificates (Redis {@code tls-auth-clients yes}) come from the standard
+     * {@code javax.net.ssl.keyStore} properties the same way.
+     */
+    public JedisPool newPool(String clientName) {
+        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
+                .timeoutMillis(timeoutMillis)
+                .database(database)
+                .clientName(clientName)
+                .ssl(tls);
+        if (tls) {
+            SSLParameters verifyHostName = new SSLParameters();
+            verifyHostName.setEndpointIdentificationAlgorithm("HTTPS");
+            client.sslParameters(verifyHostName);
+        }
+        if (password != null) {
+            client.password(password);
+        }
+        // Jedis's pool defaults test idle connections, so one dropped by a firewall is replaced, not borrowed.
+        return new JedisPool(new JedisPoolConfig(), new HostAndPort(host, port), client.build());
     }
 
     @Override

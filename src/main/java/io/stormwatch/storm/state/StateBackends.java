@@ -1,11 +1,8 @@
 package io.stormwatch.storm.state;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.storm.Config;
-import org.apache.storm.redis.state.RedisKeyValueStateProvider;
 import org.apache.storm.state.InMemoryKeyValueStateProvider;
 
 /**
@@ -16,19 +13,16 @@ import org.apache.storm.state.InMemoryKeyValueStateProvider;
  * <ul>
  *   <li>{@link #inMemory()}: Storm's default; state lives in the worker and dies with it. For tests and
  *       one-shot local runs.</li>
- *   <li>{@link #redis}: storm-redis's {@code RedisKeyValueStateProvider}; state survives worker restarts
- *       and topology resubmission (namespace {@code componentId-taskId}: keep names and parallelism).</li>
+ *   <li>{@link #redis}: {@link RedisStateProvider}, storm-redis's {@code RedisKeyValueState} over a
+ *       connection that can use TLS; state survives worker restarts and topology resubmission (namespace
+ *       {@code componentId-taskId}: keep names and parallelism).</li>
  * </ul>
  *
- * <p>storm-redis 2.8.3 connects without TLS only (its {@code JedisPoolConfig} has host, port, timeout,
- * database and password, nothing else), so a TLS endpoint is refused here rather than silently connected
- * in plain text. The password travels inside the topology configuration, readable by whoever can read
- * that, and {@code RedisKeyValueStateProvider} logs the whole topology configuration when it fails to
- * create a state: give the state a Redis user and network of its own where that matters.
+ * <p>The password travels inside the topology configuration, readable by whoever can read that (Nimbus,
+ * the Storm UI's configuration view, the workers): give the state a Redis user of its own where that
+ * matters. Nothing stormwatch logs shows it.
  */
 public final class StateBackends {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private StateBackends() {}
 
@@ -38,25 +32,18 @@ public final class StateBackends {
         return conf;
     }
 
-    /** @throws IllegalArgumentException for a TLS endpoint, which storm-redis's state provider cannot use */
+    /**
+     * State in Redis at {@code endpoint}, e.g. for {@code rediss://redis.internal:6380/1} with a password:
+     * <pre>
+     * topology.state.provider        = io.stormwatch.storm.state.RedisStateProvider
+     * topology.state.provider.config = {"host":"redis.internal","port":6380,"database":1,"timeout":2000,"tls":true,"password":"..."}
+     * </pre>
+     * With TLS the workers' JVMs must trust the server's certificate: see {@link RedisEndpoint#newPool}.
+     */
     public static Map<String, Object> redis(RedisEndpoint endpoint) {
-        if (endpoint.tls()) {
-            throw new IllegalArgumentException("Storm's Redis state provider (storm-redis 2.8.3) cannot connect with TLS;"
-                    + " use a plain-text Redis endpoint for state, or the in-memory state");
-        }
-        ObjectNode pool = JSON.createObjectNode()
-                .put("host", endpoint.host())
-                .put("port", endpoint.port())
-                .put("timeout", endpoint.timeoutMillis())
-                .put("database", endpoint.database());
-        if (endpoint.password() != null) {
-            pool.put("password", endpoint.password());
-        }
-        ObjectNode providerConfig = JSON.createObjectNode();
-        providerConfig.set("jedisPoolConfig", pool);
         Map<String, Object> conf = new HashMap<>();
-        conf.put(Config.TOPOLOGY_STATE_PROVIDER, RedisKeyValueStateProvider.class.getName());
-        conf.put(Config.TOPOLOGY_STATE_PROVIDER_CONFIG, providerConfig.toString());
+        conf.put(Config.TOPOLOGY_STATE_PROVIDER, RedisStateProvider.class.getName());
+        conf.put(Config.TOPOLOGY_STATE_PROVIDER_CONFIG, RedisStateProvider.providerConfig(endpoint));
         return conf;
     }
 }

@@ -28,7 +28,8 @@ public final class TopologyConfigs {
      *   <li>Kryo registrations of every class the tuples carry (records, panes, windows, totals, and
      *       Storm's own checkpoint action);</li>
      *   <li>the state backend from {@link StormwatchConfig#STATE}: {@code memory} (default) or
-     *       {@code redis://HOST:PORT[/DB]}, with the password from {@link StormwatchConfig#REDIS_PASSWORD_ENV}.</li>
+     *       {@code redis://HOST:PORT[/DB]} ({@code rediss://} for TLS), with the password from
+     *       {@link StormwatchConfig#REDIS_PASSWORD_ENV}.</li>
      * </ul>
      *
      * @param environment where secrets come from ({@code System.getenv()} outside tests)
@@ -49,7 +50,7 @@ public final class TopologyConfigs {
         return config;
     }
 
-    /** {@code memory} or {@code redis://HOST:PORT[/DB]} (password from the environment). */
+    /** {@code memory} or {@code redis[s]://HOST:PORT[/DB]} (password from the environment). */
     public static Map<String, Object> stateBackend(String spec, Map<String, String> environment) {
         String trimmed = spec.trim();
         if (trimmed.equals("memory")) {
@@ -58,6 +59,6 @@ public final class TopologyConfigs {
         if (trimmed.startsWith("redis://") || trimmed.startsWith("rediss://")) {
             return StateBackends.redis(RedisEndpoint.parse(trimmed, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV)));
         }
-        throw new IllegalArgumentException(StormwatchConfig.STATE + " must be 'memory' or redis://HOST:PORT[/DB], got '" + spec + "'");
+        throw new IllegalArgumentException(StormwatchConfig.STATE + " must be 'memory', redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB], got '" + spec + "'");
     }
 }

@@ -77,10 +77,10 @@ class LineTrackerTest {
     }
 
     @Test
-    void replaysKeepTheTextOfTheFailedLine() {
+    void replaysKeepTheTextAndEndOfTheFailedLine() {
         LineTracker tracker = new LineTracker(0);
         tracker.emitted(0, 6, "hello");
         tracker.fail(0);
-        assertThat(tracker.nextReplay()).isEqualTo(new LineReader.Line("hello", 0));
+        assertThat(tracker.nextReplay()).isEqualTo(new LineReader.Line("hello", 0, 6));
     }
 }

@@ -16,7 +16,8 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * Properties over generated records: what the renderer writes, the parser reads back, and nothing makes the
  * parser throw. Generated records are the ones the parser can produce: a header of {@code "-"} is the
- * absent marker (null), and a request's parts split back the same way (see {@link LogRecord}).
+ * absent marker (null), and a request's parts split back the same way (see {@link LogRecord}). Zone offsets
+ * are whole minutes within ±18:00, all that {@code ±hhmm} can say.
  */
 class AccessLogParserPropertiesTest {
 

@@ -168,6 +168,8 @@ class AccessLogParserTest {
                 arguments("two Common records in common", "common", COMMON_LINE + " " + second, RejectReason.GLUED),
                 arguments("second record swallowed as extra fields", "auto", COMBINED_LINE + " " + second,
                         RejectReason.GLUED),
+                arguments("second record with an impossible date", "auto",
+                        COMBINED_LINE + " " + second.replace("10/Oct", "32/Oct"), RejectReason.GLUED),
                 arguments("second record in combined-extra", "combined-extra", COMBINED_LINE + " " + second,
                         RejectReason.GLUED),
                 arguments("second record right after the user agent", "combined", COMBINED_LINE + second,

@@ -40,12 +40,14 @@ class PaneBoltTest {
         bolt.prepare(topology.conf(), topology.context("panes", 0), output.collector());
     }
 
+    /** The parsed line at {@code offset}, each line 100 bytes long. */
     private Tuple record(LogRecord record, long offset) {
-        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, record, "access.log", offset);
+        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, record, "access.log", offset, offset + 100);
     }
 
     private Tuple rejected(long offset) {
-        return topology.tuple("parse", 1, Schema.REJECTED_STREAM, "truncated", "cut", "127.0.0.1 - -", "access.log", offset);
+        return topology.tuple("parse", 1, Schema.REJECTED_STREAM, "truncated", "cut", "127.0.0.1 - -", "access.log",
+                offset, offset + 100);
     }
 
     private Tuple endOfInput(int parseTask) {
@@ -56,14 +58,14 @@ class PaneBoltTest {
     void eventTimeSendsLateRecordsAtOnceAndClosedPanesWithTheNextTick() {
         start(TimeMode.EVENT);
         Tuple a = record(Records.at(5_000), 0);
-        Tuple b = record(Records.at(12_000), 1);
-        Tuple late = record(Records.at(3_000), 2);
+        Tuple b = record(Records.at(12_000), 100);
+        Tuple late = record(Records.at(3_000), 200);
 
         bolt.execute(a);
         bolt.execute(b);
         bolt.execute(late);
         assertThat(output.emits()).containsExactly(
-                new Emit(Schema.LATE_STREAM, List.of(late), List.of(Records.at(3_000), "access.log", 2L)));
+                new Emit(Schema.LATE_STREAM, List.of(late), List.of(Records.at(3_000), "access.log", 200L, 300L)));
 
         Tuple tick = topology.tick();
         bolt.execute(tick);
@@ -92,7 +94,7 @@ class PaneBoltTest {
         clock.set(1_000);
         bolt.execute(record(Records.at(999_999_000), 0));
         clock.set(3_000);
-        bolt.execute(rejected(1));
+        bolt.execute(rejected(100));
         clock.set(9_999);
         bolt.execute(topology.tick());
         assertThat(output.emits()).isEmpty();
@@ -119,8 +121,8 @@ class PaneBoltTest {
     void endOfInputFromEveryUpstreamTaskClosesAllPanesThenMarksTheEndThenForwards() {
         start(TimeMode.EVENT);
         bolt.execute(record(Records.at(5_000), 0));
-        bolt.execute(record(Records.at(25_000), 1));
-        bolt.execute(record(Records.at(29_000), 2));
+        bolt.execute(record(Records.at(25_000), 100));
+        bolt.execute(record(Records.at(29_000), 200));
         assertThat(output.emits()).as("closed panes wait for a tick or the end").isEmpty();
 
         bolt.execute(endOfInput(0));

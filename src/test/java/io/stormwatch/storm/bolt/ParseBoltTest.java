@@ -35,25 +35,26 @@ class ParseBoltTest {
     @Test
     void emitsAParsedLineAnchoredToIt() {
         LogRecord record = Records.record(1_700_000_000_000L, "10.1.2.3", "/a?b=c", 404, 512);
-        Tuple line = topology.tuple("spout", 0, Utils.DEFAULT_STREAM_ID, AccessLogRenderer.combined(record), "access.log", 42L);
+        String text = AccessLogRenderer.combined(record);
+        Tuple line = topology.tuple("spout", 0, Utils.DEFAULT_STREAM_ID, text, "access.log", 42L, 180L);
 
         bolt.execute(line);
 
         assertThat(output.emits()).containsExactly(
-                new Emit(Utils.DEFAULT_STREAM_ID, List.of(line), List.of(record, "access.log", 42L)));
+                new Emit(Utils.DEFAULT_STREAM_ID, List.of(line), List.of(record, "access.log", 42L, 180L)));
         assertThat(output.acked()).containsExactly(line);
     }
 
     @Test
     void rejectsABadLineWithReasonDetailAndPosition() {
-        Tuple line = topology.tuple("spout", 1, Utils.DEFAULT_STREAM_ID, "   ", "access.log", 7L);
+        Tuple line = topology.tuple("spout", 1, Utils.DEFAULT_STREAM_ID, "   ", "access.log", 7L, 11L);
 
         bolt.execute(line);
 
         Emit emit = output.emits().get(0);
         assertThat(emit.stream()).isEqualTo(Schema.REJECTED_STREAM);
         assertThat(emit.anchors()).containsExactly(line);
-        assertThat(emit.values()).containsExactly("empty", emit.values().get(1), "   ", "access.log", 7L);
+        assertThat(emit.values()).containsExactly("empty", emit.values().get(1), "   ", "access.log", 7L, 11L);
         assertThat((String) emit.values().get(1)).isNotBlank();
         assertThat(output.acked()).containsExactly(line);
         assertThat(output.emits()).hasSize(1);
@@ -62,7 +63,7 @@ class ParseBoltTest {
     @Test
     void aDeadLetterKeepsOnlyTheStartOfAHugeLine() {
         String huge = "x".repeat(5000);
-        Tuple line = topology.tuple("spout", 0, Utils.DEFAULT_STREAM_ID, huge, "access.log", 0L);
+        Tuple line = topology.tuple("spout", 0, Utils.DEFAULT_STREAM_ID, huge, "access.log", 0L, 5001L);
 
         bolt.execute(line);
 

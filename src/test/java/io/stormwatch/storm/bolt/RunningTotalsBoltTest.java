@@ -3,26 +3,42 @@ package io.stormwatch.storm.bolt;
 import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.RejectReason;
 import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.io.FileList;
+import io.stormwatch.core.io.LineReader;
+import io.stormwatch.core.io.ReliableFileReader;
+import io.stormwatch.core.io.SourcedLine;
+import io.stormwatch.core.io.SpoolDirectory;
 import io.stormwatch.core.window.OffsetSet;
 import io.stormwatch.storm.Schema;
+
 import io.stormwatch.testing.RecordingOutputCollector;
 import io.stormwatch.testing.Records;
 import io.stormwatch.testing.TestTopology;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
 import org.apache.storm.Config;
 import org.apache.storm.spout.CheckPointState.Action;
 import org.apache.storm.spout.CheckpointSpout;
+import org.apache.storm.state.DefaultStateSerializer;
 import org.apache.storm.state.InMemoryKeyValueState;
 import org.apache.storm.topology.StatefulBoltExecutor;
 import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.Utils;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunningTotalsBoltTest {
 
@@ -54,16 +70,18 @@ class RunningTotalsBoltTest {
         return bolt;
     }
 
-    private Tuple record(String source, long offset, LogRecord record) {
-        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, record, source, offset);
+    /** Lines in these tests are {@value} bytes long: line {@code n} of a source is {@code [100 n, 100 n + 100)}. */
+    private static final long LINE_BYTES = 100;
+
+    /** The parsed {@code line}-th line of {@code source}, a record at {@code 1000 + line} ms. */
+    private Tuple record(String source, long line) {
+        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, Records.at(1_000 + line), source,
+                line * LINE_BYTES, (line + 1) * LINE_BYTES);
     }
 
-    private Tuple record(String source, long offset) {
-        return record(source, offset, Records.at(1_000 + offset));
-    }
-
-    private Tuple rejected(String source, long offset, RejectReason reason) {
-        return topology.tuple("parse", 1, Schema.REJECTED_STREAM, reason.key(), "detail", "line", source, offset);
+    private Tuple rejected(String source, long line, RejectReason reason) {
+        return topology.tuple("parse", 1, Schema.REJECTED_STREAM, reason.key(), "detail", "line", source,
+                line * LINE_BYTES, (line + 1) * LINE_BYTES);
     }
 
     private Tuple endOfInput(int parseTask) {
@@ -75,16 +93,17 @@ class RunningTotalsBoltTest {
         return (LogStats) totals.get(totals.size() - 1).values().get(0);
     }
 
-    private static LogStats statsOf(long... recordOffsets) {
+    /** The statistics of the records of {@link #record} for these line numbers. */
+    private static LogStats statsOf(long... lines) {
         LogStats stats = new LogStats();
-        for (long offset : recordOffsets) {
-            stats.add(Records.at(1_000 + offset));
+        for (long line : lines) {
+            stats.add(Records.at(1_000 + line));
         }
         return stats;
     }
 
     @Test
-    void countsEveryLineOncePerSourceAndOffset() {
+    void countsEveryLineOncePerSourceAndPosition() {
         RunningTotalsBolt bolt = started();
         List<Tuple> inputs = List.of(record("a", 0), record("a", 1), rejected("a", 2, RejectReason.GLUED),
                 record("b", 0), record("a", 1), rejected("a", 2, RejectReason.GLUED));
@@ -138,10 +157,163 @@ class RunningTotalsBoltTest {
         assertThat(state.puts).as("a replay changes nothing").isEmpty();
 
         assertThat(state.get("stats")).isEqualTo(statsOf(0, 0, 1));
-        OffsetSet b = new OffsetSet();
-        b.add(0);
-        b.add(1);
-        assertThat(state.get("offsets/b")).isEqualTo(b);
+        assertThat(state.get("offsets/b")).hasToString("{[0, 200)}");
+    }
+
+    @Test
+    void aLinePartlyOverlappingCountedLinesIsTakenAsSeenAndAcked() {
+        RunningTotalsBolt bolt = started();
+        bolt.execute(record("a", 0));
+        bolt.execute(record("a", 1));
+        Tuple overlapping = topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, Records.at(5_000), "a", 150L, 260L);
+        bolt.execute(overlapping);
+        bolt.execute(topology.tick());
+
+        assertThat(lastTotals()).isEqualTo(statsOf(0, 1));
+        assertThat(output.acked()).contains(overlapping);
+        assertThat(output.failed()).isEmpty();
+        bolt.prePrepare(1);
+        assertThat(state.get("offsets/a")).hasToString("{[0, 200)}");
+    }
+
+    /**
+     * 100,000 consecutive lines of one file, their positions found by the spouts' {@link LineReader} (mixed
+     * {@code \n} and {@code \r\n}), arriving shuffled within windows of 1,000 (two parse tasks, lines in flight)
+     * with replays after each checkpoint, commit as ONE range: the state of a source does not grow with its
+     * lines.
+     */
+    @Test
+    void consecutiveLinesOfAFileCommitAsOneRange() throws IOException {
+        int lineCount = 100_000;
+        StringBuilder file = new StringBuilder();
+        for (int i = 0; i < lineCount; i++) {
+            file.append("x".repeat(60 + i % 41)).append(i % 3 == 0 ? "\r\n" : "\n");
+        }
+        byte[] bytes = file.toString().getBytes(StandardCharsets.UTF_8);
+        List<LineReader.Line> lines = new ArrayList<>(lineCount);
+        try (LineReader reader = new LineReader(new ByteArrayInputStream(bytes), 1_000)) {
+            for (LineReader.Line line; (line = reader.next()) != null; ) {
+                lines.add(line);
+            }
+        }
+        assertThat(lines).hasSize(lineCount);
+
+        String source = "/var/log/access.log";
+        Function<List<Object>, Tuple> records = topology.tuples("parse", 0, Utils.DEFAULT_STREAM_ID);
+        Function<List<Object>, Tuple> rejects = topology.tuples("parse", 1, Schema.REJECTED_STREAM);
+        List<Tuple> tuples = new ArrayList<>(lineCount);
+        for (int i = 0; i < lineCount; i++) {
+            LineReader.Line line = lines.get(i);
+            tuples.add(i % 100 == 99
+                    ? rejects.apply(List.of("malformed", "detail", "x", source, line.offset(), line.end()))
+                    : records.apply(List.of(Records.at(i % 5_000), source, line.offset(), line.end())));
+        }
+
+        RunningTotalsBolt bolt = started();
+        Random random = new Random(42);
+        long txid = 0;
+        for (int from = 0; from < lineCount; from += 1_000) {
+            List<Tuple> window = new ArrayList<>(tuples.subList(from, from + 1_000));
+            Collections.shuffle(window, random);
+            window.forEach(bolt::execute);
+            if ((from + 1_000) % 10_000 == 0) {
+                txid++;
+                bolt.prePrepare(txid);
+                state.prepareCommit(txid);
+                state.commit(txid);
+                tuples.subList(from + 500, from + 1_000).forEach(bolt::execute);   // acks lost: replayed
+            }
+        }
+        bolt.execute(topology.tick());
+
+        OffsetSet committed = (OffsetSet) state.get(RunningTotalsBolt.OFFSETS_KEY_PREFIX + source);
+        assertThat(committed.rangeCount()).isOne();
+        assertThat(committed).hasToString("{[0, " + bytes.length + ")}");
+        assertThat(lastTotals().records()).isEqualTo(99_000);
+        assertThat(lastTotals().rejected()).isEqualTo(1_000);
+        assertThat(output.failed()).isEmpty();
+
+        Config conf = new Config();
+        conf.putAll(Utils.readDefaultConfig());
+        TupleTypes.register(conf);
+        byte[] stored = new DefaultStateSerializer<Object>(conf, topology.context("totals", 0)).serialize(committed);
+        assertThat(stored.length).as("bytes a checkpoint writes for this source").isLessThan(100);
+    }
+
+    /**
+     * Reads every line {@code catalog} gives through the spouts' {@link ReliableFileReader} into {@code bolt}
+     * as a record at {@code 1000 + n} ms for a line reading {@code n} (like {@link #record}), acking each
+     * line to the reader once the bolt has it, until the reader is drained.
+     */
+    private void readAll(ReliableFileReader.Catalog catalog, RunningTotalsBolt bolt) {
+        Function<List<Object>, Tuple> records = topology.tuples("parse", 0, Utils.DEFAULT_STREAM_ID);
+        try (ReliableFileReader reader = new ReliableFileReader(catalog, 100, 1_000, 0, () -> 0L)) {
+            for (int calls = 0; !reader.drained(); calls++) {
+                assertThat(calls).as("calls to drain the reader").isLessThan(1_000);
+                SourcedLine line = reader.next();
+                if (line != null) {
+                    bolt.execute(records.apply(List.of(Records.at(1_000 + Long.parseLong(line.text())),
+                            line.source(), line.offset(), line.nextOffset())));
+                    reader.ack(line.source(), line.offset());
+                }
+            }
+        }
+    }
+
+    /** A checkpoint of {@code bolt} that commits, as before a topology is killed and resubmitted. */
+    private void commit(RunningTotalsBolt bolt, long txid) {
+        bolt.prePrepare(txid);
+        state.prepareCommit(txid);
+        state.commit(txid);
+    }
+
+    /**
+     * The silent loss this guards against: {@code access.log} is read, counted, committed and renamed
+     * {@code .COMPLETED}; a new {@code access.log} of the same length (so the same line ranges) arrives and is
+     * read by a restarted topology. Both files' lines count.
+     */
+    @Test
+    void twoFilesUnderTheSameNameOneAfterTheOtherInASpoolAreBothCounted(@TempDir Path spool) throws IOException {
+        SpoolDirectory.Settings settings = new SpoolDirectory.Settings(SpoolDirectory.DEFAULT_COMPLETED_SUFFIX, null,
+                SpoolDirectory.DEFAULT_IGNORE_PATTERN, true, 0, 1, 0);
+        Path name = spool.resolve("access.log");
+        Files.writeString(name, "1\n2\n3\n");
+        RunningTotalsBolt first = started();
+        readAll(new SpoolDirectory(spool, settings, () -> 0L), first);
+        commit(first, 1);
+        assertThat(spool.resolve("access.log.COMPLETED")).exists();
+
+        Files.writeString(name, "4\n5\n6\n");
+        RunningTotalsBolt second = started();
+        readAll(new SpoolDirectory(spool, settings, () -> 0L), second);
+        second.execute(topology.tick());
+
+        assertThat(lastTotals()).isEqualTo(statsOf(1, 2, 3, 4, 5, 6));
+        assertThat(output.failed()).isEmpty();
+    }
+
+    /**
+     * {@code --source file:PATH} run again on durable state: the unchanged file counts nothing more; once a line
+     * is appended the file is a new instance and all of it counts again (documented on {@code FileSpout}).
+     */
+    @Test
+    void aFileReadAgainCountsOnlyOnceUnlessItChanged(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "1\n2\n");
+        RunningTotalsBolt first = started();
+        readAll(new FileList(List.of(file)), first);
+        commit(first, 1);
+
+        RunningTotalsBolt second = started();
+        readAll(new FileList(List.of(file)), second);
+        second.execute(topology.tick());
+        assertThat(lastTotals()).isEqualTo(statsOf(1, 2));
+        commit(second, 2);
+
+        Files.writeString(file, "3\n", StandardOpenOption.APPEND);
+        RunningTotalsBolt third = started();
+        readAll(new FileList(List.of(file)), third);
+        third.execute(topology.tick());
+        assertThat(lastTotals()).isEqualTo(statsOf(1, 2, 1, 2, 3));
     }
 
     @Test

@@ -103,8 +103,8 @@ class SinkBoltTest {
         List<Tuple> inputs = List.of(
                 topology.tuple("windows", 0, Schema.WINDOWS_STREAM, new WindowResult(0, 20_000, new LogStats(), 0)),
                 topology.tuple("totals", 0, Schema.TOTALS_STREAM, new LogStats().add(Records.at(1)), false),
-                topology.tuple("parse", 0, Schema.REJECTED_STREAM, RejectReason.EMPTY.key(), "blank", "", "a.log", 3L),
-                topology.tuple("panes", 0, Schema.LATE_STREAM, Records.at(5), "a.log", 4L),
+                topology.tuple("parse", 0, Schema.REJECTED_STREAM, RejectReason.EMPTY.key(), "blank", "", "a.log", 3L, 4L),
+                topology.tuple("panes", 0, Schema.LATE_STREAM, Records.at(5), "a.log", 4L, 5L),
                 topology.tick(),
                 topology.tuple("parse", 0, Schema.END_OF_INPUT_STREAM, "parse"),
                 topology.tuple("panes", 0, Schema.END_OF_INPUT_STREAM, "panes"),

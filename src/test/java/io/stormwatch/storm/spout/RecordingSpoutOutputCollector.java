@@ -23,6 +23,10 @@ final class RecordingSpoutOutputCollector implements ISpoutOutputCollector {
         long offset() {
             return (Long) values.get(Schema.LINE_FIELDS.fieldIndex(Schema.OFFSET));
         }
+
+        long nextOffset() {
+            return (Long) values.get(Schema.LINE_FIELDS.fieldIndex(Schema.NEXT_OFFSET));
+        }
     }
 
     final List<Emit> emits = new ArrayList<>();

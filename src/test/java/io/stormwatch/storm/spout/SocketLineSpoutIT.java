@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.core.io.SocketLineClient;
+import io.stormwatch.testing.CapturedLog;
+import io.stormwatch.core.window.OffsetSet;
 import io.stormwatch.storm.Schema;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,15 +22,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.task.OutputCollector;
@@ -43,18 +39,23 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A socket spout in a real topology: the server sends lines, goes away (the spout finds the port closed),
  * comes back on the same port and sends more; the spout reconnects, every line of both connections is
- * counted, and the worker is still alive.
+ * counted, the lines of each connection touch (next offset of one = offset of the next: one range per
+ * connection), and the worker is still alive.
  */
 class SocketLineSpoutIT {
 
     @TempDir
     Path dir;
 
-    /** Counts lines per source and writes the counts to a file after every tuple (atomically, by rename). */
+    /**
+     * Counts lines per source, and the ranges their positions make, and writes {@code source count ranges}
+     * to a file after every tuple (atomically, by rename).
+     */
     static final class CountingBolt extends BaseRichBolt {
         private static final long serialVersionUID = 1L;
         private final String countsFile;
         private transient Map<String, Long> counts;
+        private transient Map<String, OffsetSet> positions;
         private transient OutputCollector collector;
 
         CountingBolt(Path countsFile) {
@@ -64,14 +65,18 @@ class SocketLineSpoutIT {
         @Override
         public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
             this.counts = new TreeMap<>();
+            this.positions = new TreeMap<>();
             this.collector = collector;
         }
 
         @Override
         public void execute(Tuple input) {
-            counts.merge(input.getStringByField(Schema.SOURCE), 1L, Long::sum);
+            String source = input.getStringByField(Schema.SOURCE);
+            counts.merge(source, 1L, Long::sum);
+            positions.computeIfAbsent(source, s -> new OffsetSet())
+                    .add(input.getLongByField(Schema.OFFSET), input.getLongByField(Schema.NEXT_OFFSET));
             String text = counts.entrySet().stream()
-                    .map(e -> e.getKey() + "\t" + e.getValue())
+                    .map(e -> e.getKey() + "\t" + e.getValue() + "\t" + positions.get(e.getKey()).rangeCount())
                     .collect(Collectors.joining("\n", "", "\n"));
             try {
                 Path target = Path.of(countsFile);
@@ -87,35 +92,6 @@ class SocketLineSpoutIT {
 
         @Override
         public void declareOutputFields(OutputFieldsDeclarer declarer) {}
-    }
-
-    /** Keeps the messages the socket client logs, so the test can wait until it has seen the server go. */
-    static final class ClientLog extends AbstractAppender {
-        final List<String> messages = new CopyOnWriteArrayList<>();
-
-        ClientLog() {
-            super("socket-client-log", null, null, true, Property.EMPTY_ARRAY);
-        }
-
-        @Override
-        public void append(LogEvent event) {
-            if (event.getLoggerName().equals(SocketLineClient.class.getName())) {
-                messages.add(event.getMessage().getFormattedMessage());
-            }
-        }
-
-        ClientLog attach() {
-            start();
-            LoggerContext context = (LoggerContext) LogManager.getContext(false);
-            context.getConfiguration().getLoggerConfig(SocketLineClient.class.getName())
-                    .addAppender(this, Level.INFO, null);
-            context.updateLoggers();
-            return this;
-        }
-
-        boolean serverReportedDown() {
-            return messages.stream().anyMatch(m -> m.startsWith("cannot read lines from"));
-        }
     }
 
     private static ServerSocket listen(int port) throws IOException {
@@ -155,24 +131,25 @@ class SocketLineSpoutIT {
         conf.setMaxSpoutPending(1_000);
         conf.put(Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE, true);
 
-        ClientLog log = new ClientLog().attach();
-        try (LocalCluster cluster = new LocalCluster()) {
+        try (CapturedLog log = CapturedLog.attach(Level.INFO, SocketLineClient.class.getName());
+                LocalCluster cluster = new LocalCluster()) {
             cluster.submitTopology("socket-it", conf, builder.createTopology());
 
             try (Socket first = server.accept()) {
                 send(first, "before", 50);
-                await().atMost(Duration.ofSeconds(60)).until(() -> counts(countsFile).contains(source + "1\t50\n"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> counts(countsFile).contains(source + "1\t50\t1\n"));
             }
             server.close();
             // The server stays away until the spout has found it unreachable at least once.
-            await().atMost(Duration.ofSeconds(60)).until(log::serverReportedDown);
+            await().atMost(Duration.ofSeconds(60)).until(() -> log.lines().stream()
+                    .anyMatch(m -> m.startsWith("cannot read lines from")));
 
             try (ServerSocket again = listen(port); Socket second = again.accept()) {
                 send(second, "after", 70);
-                await().atMost(Duration.ofSeconds(60)).until(() -> counts(countsFile).contains(source + "2\t70\n"));
+                await().atMost(Duration.ofSeconds(60)).until(() -> counts(countsFile).contains(source + "2\t70\t1\n"));
             }
 
-            assertThat(counts(countsFile)).isEqualTo(source + "1\t50\n" + source + "2\t70\n");
+            assertThat(counts(countsFile)).isEqualTo(source + "1\t50\t1\n" + source + "2\t70\t1\n");
             assertThat(cluster.getClusterInfo().get_topologies())
                     .singleElement()
                     .satisfies(t -> {

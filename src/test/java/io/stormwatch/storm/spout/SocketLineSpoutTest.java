@@ -76,10 +76,10 @@ class SocketLineSpoutTest {
         }
         String source = "socket:127.0.0.1:" + port + "#1";
         assertThat(harness.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset(),
-                e -> e.messageId()).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("first", source, 0L, new LineMessageId(source, 0)),
-                        org.assertj.core.groups.Tuple.tuple("second", source, 1L, new LineMessageId(source, 1)),
-                        org.assertj.core.groups.Tuple.tuple("third", source, 2L, new LineMessageId(source, 2)));
+                e -> e.nextOffset(), e -> e.messageId()).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("first", source, 0L, 1L, new LineMessageId(source, 0)),
+                        org.assertj.core.groups.Tuple.tuple("second", source, 1L, 2L, new LineMessageId(source, 1)),
+                        org.assertj.core.groups.Tuple.tuple("third", source, 2L, 3L, new LineMessageId(source, 2)));
     }
 
     @Test
@@ -95,10 +95,11 @@ class SocketLineSpoutTest {
             send(second, "c\n");
             awaitLines(3);
         }
-        assertThat(harness.collector.lines()).extracting(e -> e.source(), e -> e.offset()).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#1", 0L),
-                org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#1", 1L),
-                org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#2", 0L));
+        assertThat(harness.collector.lines()).extracting(e -> e.source(), e -> e.offset(), e -> e.nextOffset())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#1", 0L, 1L),
+                        org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#1", 1L, 2L),
+                        org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#2", 0L, 1L));
         assertThat(harness.gauge("connections")).isEqualTo(2L);
     }
 

@@ -2,6 +2,7 @@ package io.stormwatch.storm.spout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.stormwatch.core.io.FileIdentity;
 import io.stormwatch.storm.Schema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,6 +34,17 @@ class SpoolDirectorySpoutTest {
         return file;
     }
 
+    /** The source of the lines of {@code file} as it is now: {@code <path>#<instance id>}. */
+    private static String sourceOf(Path file) throws IOException {
+        return FileIdentity.of(file).sourceOf(file);
+    }
+
+    /** The file key as an instance id shows it on Linux: {@code dev.<device in hex>.ino.<inode>}. */
+    private static String inodeOf(Path file) throws IOException {
+        return "dev." + Long.toHexString((Long) Files.getAttribute(file, "unix:dev"))
+                + ".ino." + Files.getAttribute(file, "unix:ino");
+    }
+
     private List<String> names() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().toList();
@@ -43,16 +55,20 @@ class SpoolDirectorySpoutTest {
     void emitsEveryLineOfTheOldestFileFirstWithItsByteOffset() throws IOException {
         Path newer = write("a.log", "newer\n", 2000);
         Path older = write("b.log", "first\r\nsecond\n\nfourth", 1000);
+        String olderSource = sourceOf(older);
+        String newerSource = sourceOf(newer);
         try (var h = SpoutHarness.open(spout())) {
             h.nextUntil(() -> h.collector.lines().size() == 6, 100);
 
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
+            assertThat(h.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("first", older.toString(), 0L),
-                            org.assertj.core.groups.Tuple.tuple("second", older.toString(), 7L),
-                            org.assertj.core.groups.Tuple.tuple("", older.toString(), 14L),
-                            org.assertj.core.groups.Tuple.tuple("fourth", older.toString(), 15L),
-                            org.assertj.core.groups.Tuple.tuple("newer", newer.toString(), 0L));
+                            org.assertj.core.groups.Tuple.tuple("first", olderSource, 0L, 7L),
+                            org.assertj.core.groups.Tuple.tuple("second", olderSource, 7L, 14L),
+                            org.assertj.core.groups.Tuple.tuple("", olderSource, 14L, 15L),
+                            org.assertj.core.groups.Tuple.tuple("fourth", olderSource, 15L, 21L),
+                            org.assertj.core.groups.Tuple.tuple("newer", newerSource, 0L, 6L));
+            assertThat(olderSource).isEqualTo(older + "#1000000-21-" + inodeOf(older));
         }
     }
 
@@ -69,10 +85,11 @@ class SpoolDirectorySpoutTest {
     @Test
     void messageIdsAreSourceAndOffset() throws IOException {
         Path file = write("a.log", "x\ny\n", 1000);
+        String source = sourceOf(file);
         try (var h = SpoutHarness.open(spout())) {
             h.nextUntil(() -> h.collector.lines().size() == 2, 100);
             assertThat(h.collector.lines()).extracting(e -> e.messageId())
-                    .containsExactly(new LineMessageId(file.toString(), 0), new LineMessageId(file.toString(), 2));
+                    .containsExactly(new LineMessageId(source, 0), new LineMessageId(source, 2));
         }
     }
 
@@ -117,6 +134,7 @@ class SpoolDirectorySpoutTest {
     void aRestartResumesAtTheAckedPrefixAndNeverRereadsCompletedFiles() throws IOException {
         write("a.log", "done\n", 1000);
         Path b = write("b.log", "b0\nb1\nb2\nb3\nb4\n", 2000);
+        String bSource = sourceOf(b);
         var first = SpoutHarness.open(spout());
         first.nextUntil(() -> first.collector.lines().size() == 6, 100);
         var lines = first.collector.lines();
@@ -131,11 +149,13 @@ class SpoolDirectorySpoutTest {
         try (var second = SpoutHarness.open(spout())) {
             second.nextUntil(() -> second.collector.lines().size() == 3, 100);
             second.next(10);
-            assertThat(second.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
+            assertThat(second.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
                     .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("b2", b.toString(), 6L),
-                            org.assertj.core.groups.Tuple.tuple("b3", b.toString(), 9L),
-                            org.assertj.core.groups.Tuple.tuple("b4", b.toString(), 12L));
+                            org.assertj.core.groups.Tuple.tuple("b2", bSource, 6L, 9L),
+                            org.assertj.core.groups.Tuple.tuple("b3", bSource, 9L, 12L),
+                            org.assertj.core.groups.Tuple.tuple("b4", bSource, 12L, 15L));
+            assertThat(lines.get(4).source()).as("b3 as emitted before the restart").isEqualTo(bSource);
             second.ackAll();
             second.next(2);
             assertThat(names()).containsExactly("a.log.COMPLETED", "b.log.COMPLETED");
@@ -143,6 +163,75 @@ class SpoolDirectorySpoutTest {
         try (var third = SpoutHarness.open(spout())) {
             third.next(20);
             assertThat(third.collector.lines()).isEmpty();
+        }
+    }
+
+    /**
+     * The Flume-style reuse of a name: {@code access.log} is read and becomes {@code access.log.COMPLETED}, then
+     * another {@code access.log} of the same size and modification time arrives. Only the inode tells them
+     * apart, and that is enough for another source: with the path alone its lines would be [0, 2) and [2, 4)
+     * of the same source again, dropped downstream as replays.
+     */
+    @Test
+    void aNewFileUnderAReusedNameGetsAnotherSourceAndOldAcksAndFailsNeverReachIt() throws IOException {
+        Path path = write("access.log", "1\n2\n", 1000);
+        try (var h = SpoutHarness.open(spout())) {
+            h.next(3);
+            var old = h.collector.lines();
+            h.ackAll();
+            h.next(2);
+            assertThat(names()).containsExactly("access.log.COMPLETED");
+            assertThat(old).extracting(e -> e.source()).containsOnly(path + "#1000000-4-" + inodeOf(
+                    dir.resolve("access.log.COMPLETED")));
+
+            write("access.log", "3\n4\n", 1000);
+            String newSource = sourceOf(path);
+            h.collector.clear();
+            h.next(3);
+
+            assertThat(newSource).isNotEqualTo(old.get(0).source()).startsWith(path + "#1000000-4-");
+            assertThat(h.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.messageId())
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("3", newSource, 0L, new LineMessageId(newSource, 0)),
+                            org.assertj.core.groups.Tuple.tuple("4", newSource, 2L, new LineMessageId(newSource, 2)));
+
+            h.spout.fail(old.get(0).messageId());
+            h.spout.ack(old.get(1).messageId());
+            h.next(3);
+            assertThat(h.collector.lines()).as("nothing replayed for the old file's fail").hasSize(2);
+            assertThat(h.gauge("lines-in-flight")).as("the old file's ack acked nothing").isEqualTo(2);
+
+            h.ackAll();
+            h.next(2);
+            assertThat(names()).containsExactly("access.log-2.COMPLETED", "access.log.COMPLETED");
+        }
+    }
+
+    @Test
+    void aRestartMidFileKeepsTheSourceSoMessageIdsAndReplaysMatchTheFirstRun() throws IOException {
+        write("access.log", "0\n1\n2\n3\n", 1000);
+        var first = SpoutHarness.open(spout());
+        first.next(4);
+        var before = first.collector.lines();
+        first.spout.ack(before.get(0).messageId());
+        first.spout.ack(before.get(2).messageId());
+        first.next(1);                                // checkpoints offset 2 (interval 0)
+        // The worker dies here: no close().
+
+        try (var second = SpoutHarness.open(spout())) {
+            second.next(4);
+            var after = second.collector.lines();
+            assertThat(after).extracting(e -> e.line()).containsExactly("1", "2", "3");
+            assertThat(after).as("the same tuples and message ids as before the restart")
+                    .containsExactlyElementsOf(before.subList(1, 4));
+
+            second.spout.fail(after.get(1).messageId());
+            second.next(1);
+            assertThat(second.collector.lines()).last().isEqualTo(before.get(2));
+            second.ackAll();
+            second.next(2);
+            assertThat(names()).containsExactly("access.log.COMPLETED");
         }
     }
 
@@ -164,6 +253,7 @@ class SpoolDirectorySpoutTest {
     @Test
     void aFileThatGrowsAfterPickUpIsRenamedToErrorAndItsEmittedLinesStillReplay() throws IOException {
         Path file = write("a.log", "1\n2\n", 1000);
+        String source = sourceOf(file);
         write("b.log", "next\n", 2000);
         try (var h = SpoutHarness.open(spout())) {
             h.next(1);
@@ -173,7 +263,7 @@ class SpoolDirectorySpoutTest {
             // Bytes written after pick-up are never read: the file is read as it was when picked up.
             assertThat(names()).containsExactly("a.log.ERROR", "b.log");
             assertThat(h.gauge("files-failed")).isEqualTo(1L);
-            var fromA = h.collector.lines().stream().filter(e -> e.source().equals(file.toString())).toList();
+            var fromA = h.collector.lines().stream().filter(e -> e.source().equals(source)).toList();
             assertThat(fromA).extracting(e -> e.line()).containsExactly("1", "2");
 
             h.spout.fail(fromA.get(0).messageId());
@@ -209,9 +299,9 @@ class SpoolDirectorySpoutTest {
         Files.write(file, bytes.toByteArray());
         try (var h = SpoutHarness.open(spout())) {
             h.next(5);
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset())
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("alpha", 0L),
-                            org.assertj.core.groups.Tuple.tuple("beta", 6L));
+            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("alpha", 0L, 6L),
+                            org.assertj.core.groups.Tuple.tuple("beta", 6L, 11L));
         }
     }
 
@@ -229,10 +319,39 @@ class SpoolDirectorySpoutTest {
 
         try (var second = SpoutHarness.open(spout())) {
             second.next(5);
-            assertThat(second.collector.lines()).extracting(e -> e.line(), e -> e.offset())
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple("beta", 7L),
-                            org.assertj.core.groups.Tuple.tuple("gamma", 12L));
+            assertThat(second.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("beta", 7L, 12L),
+                            org.assertj.core.groups.Tuple.tuple("gamma", 12L, 18L));
+            assertThat(second.collector.lines()).extracting(e -> e.messageId())
+                    .containsExactlyElementsOf(first.collector.lines().subList(1, 3).stream()
+                            .map(e -> e.messageId()).toList());
         }
+    }
+
+    @Test
+    void aNewGzipFileUnderAReusedNameGetsAnotherSource() throws IOException {
+        Path path = dir.resolve("access.log.gz");
+        Files.write(path, gzip("alpha\n"));
+        try (var h = SpoutHarness.open(spout())) {
+            h.next(2);
+            h.ackAll();
+            h.next(2);
+            Files.write(path, gzip("omega\n"));
+            h.next(3);
+
+            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset()).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple("alpha", 0L), org.assertj.core.groups.Tuple.tuple("omega", 0L));
+            assertThat(h.collector.lines()).extracting(e -> e.source()).doesNotHaveDuplicates()
+                    .allSatisfy(source -> assertThat(source).startsWith(path + "#"));
+        }
+    }
+
+    private static byte[] gzip(String text) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (OutputStream gzip = new GZIPOutputStream(bytes)) {
+            gzip.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return bytes.toByteArray();
     }
 
     @Test

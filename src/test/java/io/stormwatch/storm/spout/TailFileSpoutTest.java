@@ -37,15 +37,31 @@ class TailFileSpoutTest {
         append(log(), "one\ntw");
         try (var h = SpoutHarness.open(spout())) {
             h.next(5);
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
-                    .containsExactly(tuple("one", source(1), 0L));
+            assertThat(h.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("one", source(1), 0L, 4L));
 
             append(log(), "o\nthree\n");
             h.next(5);
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset())
-                    .containsExactly(tuple("one", 0L), tuple("two", 4L), tuple("three", 8L));
+            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("one", 0L, 4L), tuple("two", 4L, 8L), tuple("three", 8L, 14L));
             assertThat(h.collector.lines()).extracting(e -> e.messageId())
                     .contains(new LineMessageId(source(1), 4));
+        }
+    }
+
+    /** Whether a line ending in {@code \r} is followed by a {@code \n} decides where the next line starts. */
+    @Test
+    void holdsALineEndingInCrUntilTheNextByteShowsWhereTheNextLineStarts() throws IOException {
+        append(log(), "one\r");
+        try (var h = SpoutHarness.open(spout())) {
+            h.next(5);
+            assertThat(h.collector.lines()).isEmpty();
+
+            append(log(), "\ntwo\r\n");
+            h.next(5);
+            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("one", 0L, 5L), tuple("two", 5L, 10L));
         }
     }
 
@@ -67,8 +83,8 @@ class TailFileSpoutTest {
             h.next(3);
             h.spout.fail(h.collector.lines().get(0).messageId());
             h.next(1);
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset())
-                    .containsExactly(tuple("a", 0L), tuple("b", 2L), tuple("a", 0L));
+            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("a", 0L, 2L), tuple("b", 2L, 4L), tuple("a", 0L, 2L));
         }
     }
 
@@ -83,15 +99,17 @@ class TailFileSpoutTest {
             append(log(), "new 1\n");
             h.next(10);
 
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
-                    .containsExactly(tuple("old 1", source(1), 0L), tuple("old 2", source(1), 6L),
-                            tuple("old 3 unterminated", source(1), 12L));
+            assertThat(h.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("old 1", source(1), 0L, 6L), tuple("old 2", source(1), 6L, 12L),
+                            tuple("old 3 unterminated", source(1), 12L, 30L));
             assertThat(h.gauge("rotations")).isEqualTo(1L);
 
             h.ackAll();
             h.next(5);
-            assertThat(h.collector.lines()).last().extracting(e -> e.line(), e -> e.source(), e -> e.offset())
-                    .containsExactly("new 1", source(2), 0L);
+            assertThat(h.collector.lines()).last()
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly("new 1", source(2), 0L, 6L);
         }
     }
 
@@ -112,9 +130,10 @@ class TailFileSpoutTest {
             h.next(1);
             h.ackAll();
             h.next(5);
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
-                    .containsExactly(tuple("long line before", source(1), 0L),
-                            tuple("long line before", source(1), 0L), tuple("short", source(2), 0L));
+            assertThat(h.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("long line before", source(1), 0L, 17L),
+                            tuple("long line before", source(1), 0L, 17L), tuple("short", source(2), 0L, 6L));
         }
     }
 
@@ -130,8 +149,10 @@ class TailFileSpoutTest {
 
         try (var second = SpoutHarness.open(spout())) {
             second.next(10);
-            assertThat(second.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset())
-                    .containsExactly(tuple("b", source(1), 2L), tuple("c", source(1), 4L), tuple("d", source(1), 6L));
+            assertThat(second.collector.lines())
+                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
+                    .containsExactly(tuple("b", source(1), 2L, 4L), tuple("c", source(1), 4L, 6L),
+                            tuple("d", source(1), 6L, 8L));
         }
         assertThat(dir.resolve(".stormwatch/tail")).isDirectoryContaining(p -> p.toString().endsWith(".progress"));
     }

@@ -2,7 +2,6 @@ package io.stormwatch.storm.state;
 
 import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stormwatch.core.log.RejectReason;
 import io.stormwatch.core.stats.LogStats;
@@ -49,18 +48,12 @@ class StateBackendsTest {
     }
 
     @Test
-    void redisConfigurationIsWhatStormRedisReads() {
-        Map<String, Object> conf = StateBackends.redis(new RedisEndpoint("redis.example", 6380, "pw", 3, false, 1500));
+    void redisIsOurProviderWithTheEndpointAsJson() {
+        Map<String, Object> conf = StateBackends.redis(new RedisEndpoint("redis.example", 6380, "pw", 3, true, 1500));
 
-        assertThat(conf).containsEntry(Config.TOPOLOGY_STATE_PROVIDER, "org.apache.storm.redis.state.RedisKeyValueStateProvider");
+        assertThat(conf).containsEntry(Config.TOPOLOGY_STATE_PROVIDER, "io.stormwatch.storm.state.RedisStateProvider");
         assertThat((String) conf.get(Config.TOPOLOGY_STATE_PROVIDER_CONFIG)).isEqualTo(
-                "{\"jedisPoolConfig\":{\"host\":\"redis.example\",\"port\":6380,\"timeout\":1500,\"database\":3,\"password\":\"pw\"}}");
-    }
-
-    @Test
-    void tlsIsRefusedForState() {
-        assertThatThrownBy(() -> StateBackends.redis(new RedisEndpoint("h", 6379, null, 0, true, 1000)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("TLS");
+                "{\"host\":\"redis.example\",\"port\":6380,\"database\":3,\"timeout\":1500,\"tls\":true,\"password\":\"pw\"}");
     }
 
     /**
@@ -77,7 +70,7 @@ class StateBackendsTest {
         KeyValueState<String, Object> firstState = state(topology);
         first.initState(firstState);
         first.execute(record(topology, 0));
-        first.execute(topology.tuple("parse", 0, Schema.REJECTED_STREAM, "binary", "NUL", "x", "a.log", 1L));
+        first.execute(topology.tuple("parse", 0, Schema.REJECTED_STREAM, "binary", "NUL", "x", "a.log", 1L, 2L));
         first.prePrepare(1);
         firstState.prepareCommit(1);
         firstState.commit(1);
@@ -128,6 +121,6 @@ class StateBackendsTest {
     }
 
     private static Tuple record(TestTopology topology, long offset) {
-        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, Records.at(1_000 + offset), "a.log", offset);
+        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, Records.at(1_000 + offset), "a.log", offset, offset + 1);
     }
 }
