@@ -21,7 +21,7 @@ import jdk.jfr.consumer.RecordingFile;
  * all samples. {@code bin/bench-topology profile} records the throughput benchmark and runs this.
  *
  * <pre>
- * JfrTop RECORDING.jfr [ROWS [Type.method ...]]     (the methods: show what they call)
+ * JfrTop RECORDING.jfr [ROWS [Type.method ...]]   (Type.method: what it calls; &lt;Type.method: who calls it)
  * </pre>
  */
 public final class JfrTop {
@@ -45,8 +45,14 @@ public final class JfrTop {
                 .filter(e -> firstOwnFrame(e).equals("(none)")).toList(),
                 e -> frameName(e.getStackTrace().getFrames().get(0)), rows);
         for (String method : callees) {
-            print("what " + method + " spends its samples in (its direct callees)", samples.stream()
-                    .filter(e -> calleeOf(e, method) != null).toList(), e -> calleeOf(e, method), rows);
+            if (method.startsWith("<")) {
+                String callee = method.substring(1);
+                print("who calls " + callee, samples.stream().filter(e -> callerOf(e, callee) != null).toList(),
+                        e -> callerOf(e, callee), rows);
+            } else {
+                print("what " + method + " spends its samples in (its direct callees)", samples.stream()
+                        .filter(e -> calleeOf(e, method) != null).toList(), e -> calleeOf(e, method), rows);
+            }
         }
 
         List<RecordedEvent> allocations = events.stream()
@@ -101,6 +107,17 @@ public final class JfrTop {
         for (int i = 0; i < frames.size(); i++) {
             if (frameName(frames.get(i)).equals(method)) {
                 return i == 0 ? "(self)" : frameName(frames.get(i - 1));
+            }
+        }
+        return null;
+    }
+
+    /** The caller of the topmost {@code method} frame, two levels up to skip a wrapper, or null. */
+    private static String callerOf(RecordedEvent e, String method) {
+        List<RecordedFrame> frames = e.getStackTrace().getFrames();
+        for (int i = 0; i < frames.size() - 2; i++) {
+            if (frameName(frames.get(i)).equals(method)) {
+                return frameName(frames.get(i + 1)) + " < " + frameName(frames.get(i + 2));
             }
         }
         return null;

@@ -6,6 +6,9 @@ import io.stormwatch.storm.topology.LogAnalyticsTopology;
 import io.stormwatch.storm.topology.Outputs;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.storm.topology.TopologyConfigs;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,7 +35,7 @@ import org.apache.storm.tuple.Tuple;
  *
  * <pre>
  * bin/bench-topology latency [--rate LINES_PER_S] [--warmup S] [--seconds S] [--offsets bytes|sequence]
- *                            [--variant KEY=VALUE,... ...]
+ *                            [--variant KEY=VALUE,... ...] [--dump]   (--dump: per-line times as CSV)
  * </pre>
  */
 public final class LatencyBenchmark {
@@ -41,8 +44,9 @@ public final class LatencyBenchmark {
 
     private static final List<Variant> VARIANTS = List.of(
             new Variant("local.yaml", Map.of()),
-            new Variant("checkpoint=100ms", Map.of(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 100)),
-            new Variant("pending=20000", Map.of(Config.TOPOLOGY_MAX_SPOUT_PENDING, 20_000)));
+            new Variant("checkpoint=1000ms", Map.of(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 1_000)),
+            new Variant("checkpoint=1000ms+pending=20000", Map.of(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 1_000,
+                    Config.TOPOLOGY_MAX_SPOUT_PENDING, 20_000)));
 
     private LatencyBenchmark() {}
 
@@ -63,6 +67,7 @@ public final class LatencyBenchmark {
         int warmupSeconds = 10;
         int seconds = 30;
         boolean byteOffsets = true;
+        boolean dump = false;
         List<Variant> custom = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -75,8 +80,9 @@ public final class LatencyBenchmark {
                     default -> throw new IllegalArgumentException("--offsets bytes|sequence");
                 };
                 case "--variant" -> custom.add(variant(args[++i]));
+                case "--dump" -> dump = true;
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--rate N]"
-                        + " [--warmup S] [--seconds S] [--offsets bytes|sequence] [--variant KEY=VALUE,... ...]");
+                        + " [--warmup S] [--seconds S] [--offsets bytes|sequence] [--variant KEY=VALUE,... ...] [--dump]");
             }
         }
         System.out.printf(Locale.ROOT, "== latency: log-analytics on a LocalCluster, %,d lines/s paced for %d s warm-up"
@@ -86,7 +92,7 @@ public final class LatencyBenchmark {
                 "due→totals p50", "p99", "emit→ack p50", "p99", "failed");
         try (LocalCluster cluster = new LocalCluster()) {
             for (Variant variant : custom.isEmpty() ? VARIANTS : custom) {
-                Result r = run(cluster, variant, rate, warmupSeconds, seconds, byteOffsets);
+                Result r = run(cluster, variant, rate, warmupSeconds, seconds, byteOffsets, dump);
                 table.row(variant.label(), Bench.count(r.achievedRate), Bench.micros(r.emitToTotals[0]),
                         Bench.micros(r.emitToTotals[1]), Bench.micros(r.emitToTotals[2]), Bench.micros(r.emitToTotals[3]),
                         Bench.micros(r.dueToTotals[0]), Bench.micros(r.dueToTotals[1]),
@@ -102,8 +108,8 @@ public final class LatencyBenchmark {
                 + " (task hook), i.e. the running total updated.");
         System.out.println("due→totals: from when the line was due by the pace (adds time the spout was held back"
                 + " by max.spout.pending). emit→ack: the line's checkpoint committed.");
-        System.out.println("rows: conf/local.yaml (max.spout.pending 5000, checkpoint every 1 s, tuples serialized"
-                + " as a check), then one setting changed.");
+        System.out.println("rows: conf/local.yaml (max.spout.pending 5000, a checkpoint every 100 ms, tuples serialized"
+                + " as a check); with Storm's default checkpoint every 1 s; and that with max.spout.pending 20000.");
     }
 
     private record Result(double achievedRate, long[] emitToTotals, long[] dueToTotals, long[] emitToAck,
@@ -119,7 +125,7 @@ public final class LatencyBenchmark {
     }
 
     private static Result run(LocalCluster cluster, Variant variant, int rate, int warmupSeconds, int seconds,
-            boolean byteOffsets) throws Exception {
+            boolean byteOffsets, boolean dump) throws Exception {
         int warmup = rate * warmupSeconds;
         int lines = warmup + rate * seconds;
         Map<String, Object> conf = Bench.localConf();
@@ -167,6 +173,17 @@ public final class LatencyBenchmark {
             if (timeline.acked[i] != 0) {
                 emitToAck[acks++] = timeline.acked[i] - timeline.emitted[i];
             }
+        }
+        if (dump) {
+            Path csv = Bench.WORK.resolve(name + ".csv");
+            try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(csv))) {
+                writer.println("line,due_ns,emitted_ns,totals_ns,acked_ns");
+                for (int i = 0; i < measured; i++) {
+                    writer.printf(Locale.ROOT, "%d,%d,%d,%d,%d%n", i, timeline.due[i], timeline.emitted[i],
+                            timeline.totals[i], timeline.acked[i]);
+                }
+            }
+            System.out.println("per-line times (ns, System.nanoTime) written to " + csv);
         }
         double achieved = (measured - warmup - 1) * 1e9 / (timeline.emitted[measured - 1] - timeline.emitted[warmup]);
         return new Result(achieved, percentiles(Arrays.copyOf(emitToTotals, n)),

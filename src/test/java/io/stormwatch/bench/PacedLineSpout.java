@@ -21,8 +21,9 @@ import org.apache.storm.tuple.Values;
  * stops after its lines or its time, whichever comes first, so a topology that cannot keep up with the rate
  * shows it as a lower achieved rate rather than a longer run.
  *
- * <p>Offsets are byte offsets as the file, spool and tail spouts give them, or line numbers as the socket
- * spout gives them. Message id: the line number. Failed lines are counted, not replayed.
+ * <p>Offsets ({@code offset}, {@code next-offset}) are byte offsets as the file, spool and tail spouts give
+ * them, or line numbers as the socket spout gives them. Message id: the line number. Failed lines are
+ * counted, not replayed.
  *
  * <p>Reports to the static {@link #timeline}: benchmark code in one JVM with an in-process LocalCluster
  * (see {@link BenchProbe}); never do this in tests or on a cluster.
@@ -119,14 +120,14 @@ final class PacedLineSpout extends BaseRichSpout {
         String line = AccessLogRenderer.combined(new LogRecord(generated.client(), generated.ident(),
                 generated.user(), second, 0, generated.method(), generated.endpoint(), generated.protocol(),
                 generated.status(), generated.bytesSent(), generated.referer(), generated.userAgent(), null, -1));
-        long offset = byteOffsets ? nextOffset : next;
-        nextOffset += line.length() + 1; // generated lines are ASCII; + the newline
+        long offset = nextOffset;
+        nextOffset += byteOffsets ? line.length() + 1 : 1; // generated lines are ASCII; + the newline
         int i = next++;
         sink.due[i] = due;
         sink.offsets[i] = offset;
         sink.emitted[i] = System.nanoTime();
         sink.emittedCount = i + 1;
-        collector.emit(new Values(line, SOURCE, offset), i);
+        collector.emit(new Values(line, SOURCE, offset, nextOffset), i);
     }
 
     @Override

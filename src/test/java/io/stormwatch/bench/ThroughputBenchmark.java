@@ -10,6 +10,7 @@ import io.stormwatch.storm.topology.LogAnalyticsTopology;
 import io.stormwatch.storm.topology.Outputs;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.storm.topology.TopologyConfigs;
+import io.stormwatch.testing.RedisServer;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,10 +36,10 @@ import org.apache.storm.LocalCluster;
 
 /**
  * Lines per second through the whole log-analytics topology on an in-process LocalCluster, as
- * {@code stormwatch local} runs it — {@code conf/local.yaml}: acking on, max spout pending 5000, a state
- * checkpoint every second (Storm's default), tuples serialized as a check; event time, 30 s windows sliding
- * by 10 s, in-memory state, the JSON-lines sink — reading a generated Combined log with the real
- * {@link FileSpout}. Then rows with settings changed, each from the row before, towards the fastest.
+ * {@code stormwatch local} runs it — with Storm's defaults, then with {@code conf/local.yaml} (acking on,
+ * max spout pending 5000, a state checkpoint every 100 ms, tuples serialized as a check), then with settings
+ * changed; always event time, 30 s windows sliding by 10 s, in-memory state (one row: Redis), the
+ * JSON-lines sink, reading a generated Combined log with the real {@link FileSpout}.
  *
  * <p>Timing comes from {@link BenchProbe} (task hooks): from the source's first line emit to its last ack
  * (every line parsed, in panes, and counted in running totals whose checkpoint has committed); the steady
@@ -61,21 +63,32 @@ public final class ThroughputBenchmark {
     private static final Duration RUN_LIMIT = Duration.ofSeconds(170);
     private static final Pattern EXECUTOR_THREAD = Pattern.compile("Thread-\\d+-(.+)-executor\\[.*");
 
-    /** One row: config overrides on top of local.yaml, and how many lines keep the run near 15-25 s. */
-    private record Variant(String label, long lines, Map<String, Object> overrides) {}
+    /** Where a row's config starts from: conf/local.yaml, or nothing, as `stormwatch local` without --conf. */
+    private enum Base { LOCAL_YAML, NO_CONF }
+
+    /**
+     * One row: the config it starts from, overrides on top, how many lines keep the run near 10-20 s, and
+     * whether the running totals' state is in a Redis server the benchmark starts (else in memory).
+     */
+    private record Variant(String label, long lines, Base base, Map<String, Object> overrides, boolean redis) {
+        Variant(String label, long lines, Map<String, Object> overrides) {
+            this(label, lines, Base.LOCAL_YAML, overrides, false);
+        }
+    }
 
     private static final String CHECKPOINT = Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL;
     private static final String PENDING = Config.TOPOLOGY_MAX_SPOUT_PENDING;
     private static final String SERIALIZE = Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE;
 
     private static final List<Variant> VARIANTS = List.of(
-            new Variant("local.yaml", 100_000, Map.of()),
-            new Variant("pending=10000", 100_000, Map.of(PENDING, 10_000)),
-            new Variant("checkpoint=100ms", 500_000, Map.of(CHECKPOINT, 100)),
-            new Variant("checkpoint=100ms,pending=50000", 500_000, Map.of(CHECKPOINT, 100, PENDING, 50_000)),
-            new Variant("+no-serialize", 1_000_000, Map.of(CHECKPOINT, 100, PENDING, 50_000, SERIALIZE, false)),
-            new Variant("+parse=2", 1_000_000, Map.of(CHECKPOINT, 100, PENDING, 50_000, SERIALIZE, false,
-                    StormwatchConfig.PARSE_PARALLELISM, 2)));
+            new Variant("no --conf", 100_000, Base.NO_CONF, Map.of(), false),
+            new Variant("local.yaml", 500_000, Map.of()),
+            new Variant("checkpoint=1000ms", 100_000, Map.of(CHECKPOINT, 1_000)),
+            new Variant("pending=50000", 500_000, Map.of(PENDING, 50_000)),
+            new Variant("+no-serialize", 1_000_000, Map.of(PENDING, 50_000, SERIALIZE, false)),
+            new Variant("+parse=2", 1_000_000, Map.of(PENDING, 50_000, SERIALIZE, false,
+                    StormwatchConfig.PARSE_PARALLELISM, 2)),
+            new Variant("state=redis", 500_000, Base.LOCAL_YAML, Map.of(PENDING, 50_000), true));
 
     private ThroughputBenchmark() {}
 
@@ -120,16 +133,25 @@ public final class ThroughputBenchmark {
                 "first emit→_SUCCESS", "CPU cores", "GC pauses", "failed", "totals");
         Map<String, Map<String, Long>> cpuByVariant = new LinkedHashMap<>();
         Map<String, Long> linesByVariant = new LinkedHashMap<>();
+        RedisServer redis = null;
         try (LocalCluster cluster = new LocalCluster()) {
             if (warmupLines > 0) {
-                Result warm = run(cluster, new Variant("warmup", warmupLines,
-                        Map.of(CHECKPOINT, 100, PENDING, 50_000)), Bench.combinedLog(warmupLines, 7));
+                Result warm = run(cluster, new Variant("warmup", warmupLines, Map.of(PENDING, 50_000)),
+                        Bench.combinedLog(warmupLines, 7));
                 System.out.println("warm-up run (" + Bench.count(warmupLines) + " lines, not reported): "
                         + Bench.count(warm.rate()) + " lines/s");
             }
             for (Variant variant : variants) {
                 long n = lines != null ? lines : variant.lines();
-                Result r = run(cluster, new Variant(variant.label(), n, variant.overrides()), Bench.combinedLog(n, 42));
+                Map<String, Object> overrides = new LinkedHashMap<>(variant.overrides());
+                if (variant.redis()) {
+                    if (redis == null) {
+                        redis = RedisServer.start();
+                    }
+                    overrides.put(StormwatchConfig.STATE, "redis://" + redis.host() + ":" + redis.port() + "/0");
+                }
+                Result r = run(cluster, new Variant(variant.label(), n, variant.base(), overrides, false),
+                        Bench.combinedLog(n, 42));
                 rates.row(variant.label(), Bench.count(n), Bench.count(r.rate()), Bench.count(r.steadyRate()),
                         String.format(Locale.ROOT, "%.1f s", r.toSuccessNanos() / 1e9),
                         String.format(Locale.ROOT, "%.2f", r.cpuCores()), r.gcMillis() + " ms", r.failed(),
@@ -138,16 +160,24 @@ public final class ThroughputBenchmark {
                 linesByVariant.put(variant.label(), n);
                 System.out.println("done: " + variant.label() + ": " + Bench.count(r.rate()) + " lines/s");
             }
+        } finally {
+            if (redis != null) {
+                redis.close();
+            }
         }
         System.out.println();
         rates.print(System.out);
         System.out.println();
         printCpuTable(cpuByVariant, linesByVariant);
         System.out.println();
-        System.out.println("rows: conf/local.yaml; pending=10000 changes that alone; from checkpoint=100ms on, each row"
-                + " adds its change to the row before (checkpoint = topology.state.checkpoint.interval.ms; pending ="
-                + " topology.max.spout.pending; no-serialize = topology.testing.always.try.serialize false, as inside"
-                + " one worker on a cluster; parse=2 = two parse tasks).");
+        System.out.println("rows: no --conf = Storm's defaults, as `stormwatch local` without --conf (no spout-pending"
+                + " limit, so FileSpout's own 10,000 unacked lines bound it; a checkpoint every 1 s); local.yaml ="
+                + " conf/local.yaml (pending 5000, a checkpoint every 100 ms, tuples serialized as a check);"
+                + " checkpoint=1000ms = local.yaml with Storm's default checkpoint interval; pending=50000 ="
+                + " local.yaml with topology.max.spout.pending 50000; each '+' row adds its change to the row above"
+                + " (no-serialize = topology.testing.always.try.serialize false, as inside one worker on a cluster;"
+                + " parse=2 = two parse tasks); state=redis = pending=50000 with the running totals in a local"
+                + " redis-server, as conf/cluster.yaml has them.");
         System.out.println("CPU per line counts idle executors too: Storm's progressive wait strategy polls while a bolt"
                 + " has no input, so slow runs show more CPU per line in every executor.");
         System.out.println("CPU cores: process CPU time / wall time, first emit to last ack (2 = the whole machine;"
@@ -205,7 +235,7 @@ public final class ThroughputBenchmark {
         String name = "bench-" + variant.label().replaceAll("[^A-Za-z0-9]+", "-");
         Path out = Bench.WORK.resolve("out-" + name);
         deleteTree(out);
-        Map<String, Object> conf = Bench.localConf();
+        Map<String, Object> conf = variant.base() == Base.LOCAL_YAML ? Bench.localConf() : new HashMap<>();
         conf.putAll(variant.overrides());
         BenchProbe.install(conf);
         LogAnalyticsOptions options = LogAnalyticsOptions.fromConfig(conf);
