@@ -7,6 +7,7 @@ import io.stormwatch.storm.topology.Outputs;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.storm.topology.TopologyConfigs;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ import org.apache.storm.tuple.Tuple;
  *
  * <pre>
  * bin/bench-topology latency [--rate LINES_PER_S] [--warmup S] [--seconds S] [--offsets bytes|sequence]
- *                            [--variant KEY=VALUE,... ...] [--dump]   (--dump: per-line times as CSV)
+ *                            [--only LABEL,...] [--variant KEY=VALUE,... ...] [--dump]   (--dump: per-line times as CSV)
  * </pre>
  */
 public final class LatencyBenchmark {
@@ -68,6 +69,7 @@ public final class LatencyBenchmark {
         int seconds = 30;
         boolean byteOffsets = true;
         boolean dump = false;
+        List<String> only = null;
         List<Variant> custom = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -81,8 +83,9 @@ public final class LatencyBenchmark {
                 };
                 case "--variant" -> custom.add(variant(args[++i]));
                 case "--dump" -> dump = true;
+                case "--only" -> only = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--rate N]"
-                        + " [--warmup S] [--seconds S] [--offsets bytes|sequence] [--variant KEY=VALUE,... ...] [--dump]");
+                        + " [--warmup S] [--seconds S] [--offsets bytes|sequence] [--only LABEL,...] [--variant KEY=VALUE,... ...] [--dump]");
             }
         }
         System.out.printf(Locale.ROOT, "== latency: log-analytics on a LocalCluster, %,d lines/s paced for %d s warm-up"
@@ -91,7 +94,10 @@ public final class LatencyBenchmark {
         Bench.Table table = new Bench.Table("variant", "achieved lines/s", "emit→totals p50", "p99", "p99.9", "max",
                 "due→totals p50", "p99", "emit→ack p50", "p99", "failed");
         try (LocalCluster cluster = new LocalCluster()) {
-            for (Variant variant : custom.isEmpty() ? VARIANTS : custom) {
+            List<String> chosen = only;
+            List<Variant> variants = !custom.isEmpty() ? custom
+                    : VARIANTS.stream().filter(v -> chosen == null || chosen.contains(v.label())).toList();
+            for (Variant variant : variants) {
                 Result r = run(cluster, variant, rate, warmupSeconds, seconds, byteOffsets, dump);
                 table.row(variant.label(), Bench.count(r.achievedRate), Bench.micros(r.emitToTotals[0]),
                         Bench.micros(r.emitToTotals[1]), Bench.micros(r.emitToTotals[2]), Bench.micros(r.emitToTotals[3]),
@@ -177,6 +183,9 @@ public final class LatencyBenchmark {
         if (dump) {
             Path csv = Bench.WORK.resolve(name + ".csv");
             try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(csv))) {
+                // Lines up these times with -Xlog:gc's uptimenanos (to about a millisecond).
+                long jvmStart = System.nanoTime() - ManagementFactory.getRuntimeMXBean().getUptime() * 1_000_000;
+                writer.println("# JVM start at System.nanoTime " + jvmStart);
                 writer.println("line,due_ns,emitted_ns,totals_ns,acked_ns");
                 for (int i = 0; i < measured; i++) {
                     writer.printf(Locale.ROOT, "%d,%d,%d,%d,%d%n", i, timeline.due[i], timeline.emitted[i],
