@@ -20,8 +20,11 @@ public final class TopologyConfigs {
      * caps a topology at about 5,000 lines/s and acks arrive in bursts (see the page's "Measured").
      */
     static final int DEFAULT_CHECKPOINT_INTERVAL_MILLIS = 100;
-    /** In-flight lines per spout task when the user sets none; unbounded, the heap grows with the backlog. */
-    static final int DEFAULT_MAX_SPOUT_PENDING = 5_000;
+    /**
+     * In-flight lines per spout task when the user sets none: the file spouts' own bound. Unbounded, the heap
+     * grows with the backlog; lower, the checkpoint cadence caps throughput at this many lines per interval.
+     */
+    static final int DEFAULT_MAX_SPOUT_PENDING = 10_000;
 
     /** Storm's own default message timeout. */
     private static final int STORM_DEFAULT_TIMEOUT_SECS = 30;

@@ -103,7 +103,7 @@ class JobConfigTest {
                 StormwatchConfig.WINDOW_LENGTH, "1h", StormwatchConfig.WINDOW_SLIDE, "1m"));
         Config defaults = TopologyConfigs.logAnalytics(Map.of(), hourly, Map.of());
         assertThat(defaults.get(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL)).isEqualTo(100);
-        assertThat(defaults.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(5_000);
+        assertThat(defaults.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(10_000);
         assertThat(defaults.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS)).as("raised to length + slide").isEqualTo(3_660);
         assertThat(defaults.get(Config.TOPOLOGY_STATE_PROVIDER)).isEqualTo(InMemoryKeyValueStateProvider.class.getName());
         assertThat(String.valueOf(defaults.get(Config.TOPOLOGY_KRYO_REGISTER))).contains(CheckPointState.Action.class.getName());
