@@ -170,10 +170,10 @@ public final class ThroughputBenchmark {
         System.out.println();
         printCpuTable(cpuByVariant, linesByVariant);
         System.out.println();
-        System.out.println("rows: no --conf = Storm's defaults, as `stormwatch local` without --conf (no spout-pending"
-                + " limit, so FileSpout's own 10,000 unacked lines bound it; a checkpoint every 1 s); local.yaml ="
-                + " conf/local.yaml (pending 5000, a checkpoint every 100 ms, tuples serialized as a check);"
-                + " checkpoint=1000ms = local.yaml with Storm's default checkpoint interval; pending=50000 ="
+        System.out.println("rows: no --conf = the submitter's defaults, as `stormwatch local` without --conf (pending"
+                + " 10,000, a checkpoint every 100 ms); local.yaml = conf/local.yaml (the same values; its rows"
+                + " below change one thing each); checkpoint=1000ms = local.yaml with Storm's default checkpoint"
+                + " interval; pending=50000 ="
                 + " local.yaml with topology.max.spout.pending 50000; each '+' row adds its change to the row above"
                 + " (no-serialize = topology.testing.always.try.serialize false, as inside one worker on a cluster;"
                 + " parse=2 = two parse tasks); state=redis = pending=50000 with the running totals in a local"
