@@ -114,8 +114,8 @@ public final class LatencyBenchmark {
                 + " (task hook), i.e. the running total updated.");
         System.out.println("due→totals: from when the line was due by the pace (adds time the spout was held back"
                 + " by max.spout.pending). emit→ack: the line's checkpoint committed.");
-        System.out.println("rows: conf/local.yaml (max.spout.pending 5000, a checkpoint every 100 ms, tuples serialized"
-                + " as a check); with Storm's default checkpoint every 1 s; and that with max.spout.pending 20000.");
+        System.out.println("rows: conf/local.yaml (max.spout.pending 10000, a checkpoint every 100 ms: the submitter's"
+                + " defaults); with Storm's default checkpoint every 1 s; and that with max.spout.pending 20000.");
     }
 
     private record Result(double achievedRate, long[] emitToTotals, long[] dueToTotals, long[] emitToAck,
