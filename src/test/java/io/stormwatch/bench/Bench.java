@@ -34,6 +34,24 @@ final class Bench {
 
     private Bench() {}
 
+    /** A benchmark's body. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs a benchmark and exits: LocalCluster leaves non-daemon ZooKeeper threads behind. */
+    static void runAndExit(Body body) {
+        int status = 1;
+        try {
+            body.run();
+            status = 0;
+        } catch (Exception e) {
+            e.printStackTrace();
+        } finally {
+            System.exit(status);
+        }
+    }
+
     static Map<String, Object> localConf() {
         return StormwatchConfig.readFile(LOCAL_CONF);
     }

@@ -93,15 +93,7 @@ public final class ThroughputBenchmark {
     private ThroughputBenchmark() {}
 
     public static void main(String[] args) {
-        int status = 1;
-        try {
-            benchmark(args);
-            status = 0;
-        } catch (Exception e) {
-            e.printStackTrace();
-        } finally {
-            System.exit(status); // LocalCluster leaves non-daemon ZooKeeper threads behind
-        }
+        Bench.runAndExit(() -> benchmark(args));
     }
 
     private static void benchmark(String[] args) throws Exception {
