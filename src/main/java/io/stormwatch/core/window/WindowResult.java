@@ -16,13 +16,16 @@ import java.time.Instant;
  */
 public record WindowResult(long start, long end, LogStats stats, long late) implements Serializable {
 
-    /** Merges {@code panes} (end-of-input markers are skipped) into the window ending at {@code end}. */
+    /**
+     * Merges {@code panes} (end-of-input markers are skipped) into the window ending at {@code end}, decoding
+     * each pane straight into the window's stats.
+     */
     public static WindowResult merge(long end, long lengthMillis, Iterable<Pane> panes) {
         LogStats stats = new LogStats();
         long late = 0;
         for (Pane pane : panes) {
             if (!pane.endOfInput()) {
-                stats.merge(pane.stats());
+                pane.addStatsTo(stats);
                 late += pane.late();
             }
         }
