@@ -30,8 +30,17 @@ public final class Pane implements Serializable {
     private final boolean endOfInput;
 
     public Pane(long end, LogStats stats, long late, boolean endOfInput) {
+        this(end, LogStatsCodec.encode(stats), late, endOfInput);
+    }
+
+    /** For Kryo, which builds a pane with this and then sets its fields from the tuple's bytes. */
+    private Pane() {
+        this(0, (byte[]) null, 0, false);
+    }
+
+    private Pane(long end, byte[] encodedStats, long late, boolean endOfInput) {
         this.end = end;
-        this.encodedStats = LogStatsCodec.encode(stats);
+        this.encodedStats = encodedStats;
         this.late = late;
         this.endOfInput = endOfInput;
     }
