@@ -71,9 +71,9 @@ public final class Pane implements Serializable {
         return endOfInput;
     }
 
-    /** Adds this pane's statistics into {@code target} without building them first; for merging a window. */
-    void addStatsTo(LogStats target) {
-        LogStatsCodec.decodeInto(encodedStats, target);
+    /** Adds this pane's statistics to a window's merge without building them first. */
+    void addStatsTo(LogStatsCodec.Merger window) {
+        window.add(encodedStats);
     }
 
     @Override

@@ -59,6 +59,38 @@ class LogStatsCodecTest {
         assertThat(target).isEqualTo(stats(a).merge(stats(b)));
     }
 
+    @Property
+    void theMergerAddsEncodingsAsMergeAddsStats(@ForAll("events") List<Object> a, @ForAll("events") List<Object> b,
+            @ForAll("events") List<Object> c) {
+        LogStats target = stats(c);
+
+        new LogStatsCodec.Merger()
+                .add(LogStatsCodec.encode(stats(a)))
+                .add(LogStatsCodec.encode(stats(b)))
+                .add(LogStatsCodec.encode(stats(a)))
+                .into(target);
+
+        assertThat(target).isEqualTo(stats(c).merge(stats(a)).merge(stats(b)).merge(stats(a)));
+    }
+
+    @Example
+    void theMergerCountsManyKeysAcrossManyEncodings() {
+        Random random = new Random(11);
+        LogStatsCodec.Merger merger = new LogStatsCodec.Merger();
+        LogStats expected = new LogStats();
+        for (int part = 0; part < 20; part++) {
+            LogStats stats = new LogStats();
+            for (int i = 0; i < 2_000; i++) {
+                String key = "10.0." + random.nextInt(40) + "." + random.nextInt(256);
+                stats.add(StatsFixtures.record(key, "/" + key.repeat(random.nextInt(12)), 200, i, i));
+            }
+            merger.add(LogStatsCodec.encode(stats));
+            expected.merge(stats);
+        }
+
+        assertThat(merger.into(new LogStats())).isEqualTo(expected);
+    }
+
     @Example
     void anIpv4ClientCostsWellUnder25Bytes() {
         Random random = new Random(7);
