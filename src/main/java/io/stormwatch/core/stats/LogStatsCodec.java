@@ -1,6 +1,9 @@
 package io.stormwatch.core.stats;
 
 import io.stormwatch.core.log.RejectReason;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +37,8 @@ import java.util.Map;
 public final class LogStatsCodec {
 
     private static final int VERSION = 1;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private LogStatsCodec() {}
 
@@ -156,14 +161,10 @@ public final class LogStatsCodec {
         return (key, length, hash, count) -> target.add(new String(key, 0, length, StandardCharsets.UTF_8), count);
     }
 
-    /**
-     * Reads a string section. The hash ({@code 31·h + byte}) of each key is carried along its shared prefix, so
-     * a key costs only its further bytes to hash.
-     */
+    /** Reads a string section. */
     private static void readStrings(Reader in, KeySink sink) {
         int n = in.count();
         byte[] key = new byte[64];
-        int[] prefixHash = new int[65];
         int previousLength = 0;
         for (int i = 0; i < n; i++) {
             int shared = in.count();
@@ -172,19 +173,30 @@ public final class LogStatsCodec {
             if (shared > previousLength) {
                 throw new IllegalArgumentException("not an encoded LogStats: shares more than the previous key");
             }
-            if (length > key.length) {
-                key = Arrays.copyOf(key, Math.max(length, key.length * 2));
-                prefixHash = Arrays.copyOf(prefixHash, key.length + 1);
+            if (length + Long.BYTES > key.length) {
+                key = Arrays.copyOf(key, Math.max(length + Long.BYTES, key.length * 2));
             }
             System.arraycopy(in.bytes, in.skip(further), key, shared, further);
-            int hash = prefixHash[shared];
-            for (int j = shared; j < length; j++) {
-                hash = 31 * hash + key[j];
-                prefixHash[j + 1] = hash;
-            }
-            sink.accept(key, length, hash, in.varint());
+            sink.accept(key, length, hash(key, length), in.varint());
             previousLength = length;
         }
+    }
+
+    /**
+     * A hash of {@code key[0, length)} eight bytes at a step ({@code key} must extend 8 bytes past it): merging
+     * a window hashes every key of every pane, and a byte-at-a-time hash was most of that work.
+     */
+    private static int hash(byte[] key, int length) {
+        long hash = length;
+        int i = 0;
+        for (; i + Long.BYTES <= length; i += Long.BYTES) {
+            hash = (hash ^ (long) LONGS.get(key, i)) * GOLDEN;
+        }
+        if (i < length) {
+            long tail = (long) LONGS.get(key, i) & (-1L >>> (Long.SIZE - Byte.SIZE * (length - i)));
+            hash = (hash ^ tail) * GOLDEN;
+        }
+        return (int) (hash ^ (hash >>> 32));
     }
 
     /**
@@ -227,7 +239,7 @@ public final class LogStatsCodec {
         @Override
         public void accept(byte[] key, int length, int hash, long count) {
             int mask = slots.length - 1;
-            for (int slot = spread(hash) & mask; ; slot = (slot + 1) & mask) {
+            for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
                 int entry = slots[slot] - 1;
                 if (entry < 0) {
                     slots[slot] = insert(key, length, hash, count) + 1;
@@ -268,16 +280,12 @@ public final class LogStatsCodec {
             slots = new int[slots.length * 2];
             int mask = slots.length - 1;
             for (int entry = 0; entry < size; entry++) {
-                int slot = spread(hashes[entry]) & mask;
+                int slot = hashes[entry] & mask;
                 while (slots[slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
                 slots[slot] = entry + 1;
             }
-        }
-
-        private static int spread(int hash) {
-            return hash ^ (hash >>> 16);
         }
 
         void addTo(Counts<String> target) {
