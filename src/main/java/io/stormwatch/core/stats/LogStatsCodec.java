@@ -230,25 +230,28 @@ public final class LogStatsCodec {
         private int arenaSize;
         private int[] offsets = new int[256];
         private int[] lengths = new int[256];
-        private int[] hashes = new int[256];
         private long[] counts = new long[256];
         private int size;
-        /** Entry index + 1 per slot, 0 when free; at most half full. */
-        private int[] slots = new int[512];
+        /**
+         * Per slot the key's hash (high half) and its entry index + 1 (low half), 0 when free; at most half
+         * full. The hash sits in the slot so that a probe rarely reads the entry.
+         */
+        private long[] slots = new long[512];
 
         @Override
         public void accept(byte[] key, int length, int hash, long count) {
             int mask = slots.length - 1;
             for (int slot = hash & mask; ; slot = (slot + 1) & mask) {
-                int entry = slots[slot] - 1;
-                if (entry < 0) {
-                    slots[slot] = insert(key, length, hash, count) + 1;
+                long occupant = slots[slot];
+                if (occupant == 0) {
+                    slots[slot] = slotValue(hash, insert(key, length, count));
                     if (size * 2 > slots.length) {
                         rehash();
                     }
                     return;
                 }
-                if (hashes[entry] == hash && lengths[entry] == length
+                int entry = (int) occupant - 1;
+                if ((int) (occupant >>> 32) == hash && lengths[entry] == length
                         && Arrays.equals(arena, offsets[entry], offsets[entry] + length, key, 0, length)) {
                     counts[entry] += count;
                     return;
@@ -256,12 +259,15 @@ public final class LogStatsCodec {
             }
         }
 
-        private int insert(byte[] key, int length, int hash, long count) {
+        private static long slotValue(int hash, int entry) {
+            return (long) hash << 32 | (entry + 1);
+        }
+
+        private int insert(byte[] key, int length, long count) {
             if (size == offsets.length) {
                 int capacity = size * 2;
                 offsets = Arrays.copyOf(offsets, capacity);
                 lengths = Arrays.copyOf(lengths, capacity);
-                hashes = Arrays.copyOf(hashes, capacity);
                 counts = Arrays.copyOf(counts, capacity);
             }
             if (arenaSize + length > arena.length) {
@@ -270,21 +276,23 @@ public final class LogStatsCodec {
             System.arraycopy(key, 0, arena, arenaSize, length);
             offsets[size] = arenaSize;
             lengths[size] = length;
-            hashes[size] = hash;
             counts[size] = count;
             arenaSize += length;
             return size++;
         }
 
         private void rehash() {
-            slots = new int[slots.length * 2];
+            long[] old = slots;
+            slots = new long[old.length * 2];
             int mask = slots.length - 1;
-            for (int entry = 0; entry < size; entry++) {
-                int slot = hashes[entry] & mask;
-                while (slots[slot] != 0) {
-                    slot = (slot + 1) & mask;
+            for (long occupant : old) {
+                if (occupant != 0) {
+                    int slot = (int) (occupant >>> 32) & mask;
+                    while (slots[slot] != 0) {
+                        slot = (slot + 1) & mask;
+                    }
+                    slots[slot] = occupant;
                 }
-                slots[slot] = entry + 1;
             }
         }
 
