@@ -28,8 +28,8 @@ import org.apache.storm.utils.Utils;
  * clients, 300 endpoints, a dozen status codes), a different seed each, parsed by the real parser and
  * counted by {@link LogStats#add} — and the window's panes are copies of them made by a round trip through
  * Storm's Kryo tuple serialization with the topology's registrations, exactly as a pane tuple arriving from
- * another worker is rebuilt. So no two panes share a String, map or count cell, as in the running bolt
- * (in one worker, too, each pane's keys are the String instances parsed from its own lines). Panes are held
+ * another worker is rebuilt. So no two panes share their encoded statistics (a pane keeps its {@link LogStats}
+ * encoded by {@link io.stormwatch.core.stats.LogStatsCodec}), as in the running bolt. Panes are held
  * in a list as the window holds their tuples; Storm's own per-tuple wrapper (well under 1 KB a pane) is left
  * out. Used heap is read after a full GC every {@value #STEP} panes; if the heap would be 90 % full before
  * all panes are held, the figures that did fit are extrapolated (linearly: each pane costs the same) and the

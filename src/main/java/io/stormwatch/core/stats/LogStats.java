@@ -105,6 +105,29 @@ public final class LogStats implements Serializable {
         return this;
     }
 
+    /**
+     * Adds the scalar part of another stats into this, for {@link LogStatsCodec#decodeInto}: the counts are
+     * added through {@link Counts#add}. {@code contentMin} … {@code lastTimeMillis} are read only when
+     * {@code records > 0}, as in stats that counted no record they are undefined.
+     */
+    void mergeScalars(long records, long rejected, long contentSum, long contentMin, long contentMax,
+            long firstTimeMillis, long lastTimeMillis) {
+        this.records += records;
+        this.rejected += rejected;
+        this.contentSum += contentSum;
+        if (records > 0) {
+            this.contentMin = Math.min(this.contentMin, contentMin);
+            this.contentMax = Math.max(this.contentMax, contentMax);
+            this.firstTimeMillis = Math.min(this.firstTimeMillis, firstTimeMillis);
+            this.lastTimeMillis = Math.max(this.lastTimeMillis, lastTimeMillis);
+        }
+    }
+
+    /** Adds {@code n} to a status code's count, with the shared boxed key {@link #add} uses. */
+    void addResponseCode(int status, long n) {
+        responseCodes.add(statusKey(status), n);
+    }
+
     public LogStats copy() {
         LogStats c = new LogStats(responseCodes.copy(), clients.copy(), endpoints.copy(), rejectReasons.copy());
         c.records = records;

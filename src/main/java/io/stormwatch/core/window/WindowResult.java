@@ -2,6 +2,7 @@ package io.stormwatch.core.window;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.stats.LogStatsCodec;
 import io.stormwatch.core.stats.StatsJson;
 import java.io.Serializable;
 import java.time.Instant;
@@ -16,17 +17,20 @@ import java.time.Instant;
  */
 public record WindowResult(long start, long end, LogStats stats, long late) implements Serializable {
 
-    /** Merges {@code panes} (end-of-input markers are skipped) into the window ending at {@code end}. */
+    /**
+     * Merges {@code panes} (end-of-input markers are skipped) into the window ending at {@code end}, decoding
+     * each pane straight into the window's counts ({@link LogStatsCodec.Merger}).
+     */
     public static WindowResult merge(long end, long lengthMillis, Iterable<Pane> panes) {
-        LogStats stats = new LogStats();
+        LogStatsCodec.Merger stats = new LogStatsCodec.Merger();
         long late = 0;
         for (Pane pane : panes) {
             if (!pane.endOfInput()) {
-                stats.merge(pane.stats());
+                pane.addStatsTo(stats);
                 late += pane.late();
             }
         }
-        return new WindowResult(end - lengthMillis, end, stats, late);
+        return new WindowResult(end - lengthMillis, end, stats.into(new LogStats()), late);
     }
 
     /**
