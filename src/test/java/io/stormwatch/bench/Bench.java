@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.generated.KillOptions;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * What the topology benchmarks share: the config they start from, the generated input, running a topology
@@ -76,15 +78,14 @@ final class Bench {
     }
 
     /** Polls {@code done} every 5 ms; false if {@code limit} passed first. */
-    static boolean await(BooleanSupplier done, Duration limit) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            Thread.sleep(5);
+    static boolean await(BooleanSupplier done, Duration limit) {
+        try {
+            Awaitility.await().atMost(limit).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                    .until(done::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException timedOut) {
+            return false;
         }
-        return true;
     }
 
     /** Kills a topology at once and waits until the cluster has forgotten it. */
