@@ -4,6 +4,7 @@ import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.LocalRunner;
 import io.stormwatch.storm.topology.LogAnalyticsJob;
 import io.stormwatch.storm.topology.LogAnalyticsTopology;
+import io.stormwatch.storm.topology.Sources;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -96,7 +97,7 @@ final class LocalCommand implements Callable<Integer> {
         Path doneDir = outputs.stream().filter(o -> o.startsWith("jsonl:"))
                 .map(o -> Path.of(o.substring("jsonl:".length()))).findFirst().orElse(null);
         Path scratch = null;
-        if (doneDir == null) {
+        if (doneDir == null && Sources.isFinite(StormwatchConfig.string(conf, StormwatchConfig.SOURCE, null))) {
             // A finite run ends when a jsonl sink marks its output complete: give it a scratch one.
             scratch = Files.createTempDirectory("stormwatch-local-");
             doneDir = scratch;
@@ -105,7 +106,7 @@ final class LocalCommand implements Callable<Integer> {
         conf.putIfAbsent(StormwatchConfig.OUTPUTS, String.join(",", outputList));
         try {
             LogAnalyticsJob job = LogAnalyticsJob.fromConfig(topology, conf, true, System.getenv());
-            Path marker = job.finite() ? doneDir.resolve(JsonLinesSink.SUCCESS) : null;
+            Path marker = job.finite() && doneDir != null ? doneDir.resolve(JsonLinesSink.SUCCESS) : null;
             if (!job.finite()) {
                 err.println("stormwatch local: " + conf.get(StormwatchConfig.SOURCE) + " does not end by itself; Ctrl-C stops it");
             }

@@ -78,7 +78,8 @@ public final class StormwatchConfig {
         return Map.entry(key, value == null ? text : value);
     }
 
-    static String string(Map<String, Object> conf, String key, String defaultValue) {
+    /** The value of {@code key} as text, or {@code defaultValue} when it is not set. */
+    public static String string(Map<String, Object> conf, String key, String defaultValue) {
         Object value = conf.get(key);
         return value == null ? defaultValue : value.toString();
     }
