@@ -1,11 +1,9 @@
 package io.stormwatch.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.stormwatch.core.gen.LogGenerator;
 import io.stormwatch.storm.topology.StormwatchConfig;
-import java.io.BufferedOutputStream;
+import io.stormwatch.testing.Oracle;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -19,7 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.storm.LocalCluster;
-import org.apache.storm.generated.KillOptions;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -68,11 +65,7 @@ final class Bench {
             return file;
         }
         Files.createDirectories(WORK);
-        Path part = file.resolveSibling(file.getFileName() + ".part");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
-            new LogGenerator(new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, 0.0,
-                    LogGenerator.DEFAULT_START)).writeTo(out);
-        }
+        Path part = Oracle.generate(file.resolveSibling(file.getFileName() + ".part"), lines, seed, 0.0);
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
         return file;
     }
@@ -86,20 +79,6 @@ final class Bench {
         } catch (ConditionTimeoutException timedOut) {
             return false;
         }
-    }
-
-    /** Kills a topology at once and waits until the cluster has forgotten it. */
-    static void kill(LocalCluster cluster, String name) throws Exception {
-        KillOptions now = new KillOptions();
-        now.set_wait_secs(0);
-        cluster.killTopologyWithOpts(name, now);
-        await(() -> {
-            try {
-                return cluster.getTopologySummaries().stream().noneMatch(t -> t.get_name().equals(name));
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, Duration.ofSeconds(60));
     }
 
     /** CPU time this JVM has used, all threads, in ns. */

@@ -1,5 +1,6 @@
 package io.stormwatch.bench;
 
+import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.storm.Schema;
 import io.stormwatch.storm.topology.LogAnalyticsOptions;
 import io.stormwatch.storm.topology.LogAnalyticsTopology;
@@ -151,7 +152,7 @@ public final class LatencyBenchmark {
         Duration limit = Duration.ofSeconds(warmupSeconds + seconds + 40L);
         boolean complete = Bench.await(() -> timeline.finished && timeline.totalsCount >= timeline.emittedCount
                 && Arrays.stream(timeline.acked, 0, (int) timeline.emittedCount).allMatch(t -> t != 0), limit);
-        Bench.kill(cluster, name);
+        LocalStorm.kill(cluster, name);
 
         int measured = (int) timeline.emittedCount;
         if (measured <= warmup + 1) {

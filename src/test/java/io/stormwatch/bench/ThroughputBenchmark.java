@@ -1,5 +1,6 @@
 package io.stormwatch.bench;
 
+import io.stormwatch.testing.LocalStorm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stormwatch.core.stats.StatsJson;
@@ -247,7 +248,7 @@ public final class ThroughputBenchmark {
         boolean done = Bench.await(() -> Files.exists(success), RUN_LIMIT);
         long gc = gcMillis() - gcBefore;
         Map<String, Long> cpu = executorCpu();
-        Bench.kill(cluster, name);
+        LocalStorm.kill(cluster, name);
         if (!done) {
             throw new IllegalStateException(variant.label() + ": no " + success + " after " + RUN_LIMIT + "; "
                     + recorder.acked.get() + " of " + variant.lines() + " lines acked");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.LogAnalyticsJob;
 import io.stormwatch.storm.topology.StormwatchConfig;
+import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.testing.Oracle;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -15,6 +15,7 @@ import io.stormwatch.storm.topology.LogAnalyticsOptions;
 import io.stormwatch.storm.topology.LogAnalyticsTopology;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.storm.topology.TopologyConfigs;
+import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.testing.Oracle;
 import io.stormwatch.testing.WindowOracle;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.LogAnalyticsJob;
 import io.stormwatch.storm.topology.Outputs;
 import io.stormwatch.storm.topology.StormwatchConfig;
+import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.testing.Oracle;
 import io.stormwatch.testing.RedisServer;
 import java.nio.file.Files;

@@ -11,6 +11,7 @@ import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.ParseResult;
 import io.stormwatch.core.stats.LogFiles;
 import io.stormwatch.core.stats.StatsJson;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,7 +32,7 @@ public final class Oracle {
     /** Writes a generated Combined log with malformed and out-of-order lines to {@code file}. */
     public static Path generate(Path file, long lines, long seed, double malformedRatio) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        try (OutputStream out = Files.newOutputStream(file)) {
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             new LogGenerator(new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, malformedRatio,
                     LogGenerator.DEFAULT_START)).writeTo(out);
         }

@@ -1,4 +1,4 @@
-package io.stormwatch.it;
+package io.stormwatch.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -13,15 +13,15 @@ import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.generated.KillOptions;
 
-/** What the LocalCluster ITs share: a test config that really serializes tuples, and run/kill helpers. */
-final class LocalStorm {
+/** What LocalCluster ITs and benchmarks share: a test config that really serializes tuples, and run/kill helpers. */
+public final class LocalStorm {
 
-    static final Duration RUN_LIMIT = Duration.ofMinutes(3);
+    public static final Duration RUN_LIMIT = Duration.ofMinutes(3);
 
     private LocalStorm() {}
 
     /** Tuples are really serialized, so a class missing from the Kryo registrations fails in tests too. */
-    static Map<String, Object> testConfig() {
+    public static Map<String, Object> testConfig() {
         Map<String, Object> conf = new HashMap<>();
         conf.put(Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE, true);
         conf.put(Config.TOPOLOGY_FALL_BACK_ON_JAVA_SERIALIZATION, false);
@@ -29,18 +29,18 @@ final class LocalStorm {
         return conf;
     }
 
-    static void submit(LocalCluster cluster, LogAnalyticsJob job) throws Exception {
+    public static void submit(LocalCluster cluster, LogAnalyticsJob job) throws Exception {
         cluster.submitTopology(job.name(), job.config(), job.topology());
     }
 
     /** Waits until a jsonl output is complete (a finite input was drained and every sink flushed). */
-    static void awaitSuccess(Path out) {
+    public static void awaitSuccess(Path out) {
         await().atMost(RUN_LIMIT).pollInterval(Duration.ofMillis(200))
                 .until(() -> Files.exists(out.resolve(JsonLinesSink.SUCCESS)));
     }
 
     /** Kills a topology at once and waits until the cluster has forgotten it, so its name can be reused. */
-    static void kill(LocalCluster cluster, String name) throws Exception {
+    public static void kill(LocalCluster cluster, String name) throws Exception {
         KillOptions now = new KillOptions();
         now.set_wait_secs(0);
         cluster.killTopologyWithOpts(name, now);
