@@ -4,7 +4,7 @@ import io.stormwatch.core.gen.LogGenerator;
 import io.stormwatch.core.log.AccessLogFormats;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.log.ParseResult;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.Pane;
 import io.stormwatch.core.window.WindowResult;
 import io.stormwatch.storm.bolt.TupleTypes;

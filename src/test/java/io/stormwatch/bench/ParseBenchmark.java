@@ -6,7 +6,7 @@ import io.stormwatch.core.log.AccessLogRenderer;
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.ParseResult;
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

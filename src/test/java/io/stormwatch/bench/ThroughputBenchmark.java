@@ -3,7 +3,7 @@ package io.stormwatch.bench;
 import io.stormwatch.testing.LocalStorm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stormwatch.core.stats.StatsJson;
+import io.stormwatch.core.job.loganalytics.StatsJson;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.spout.FileSpout;
 import io.stormwatch.storm.topology.LogAnalyticsOptions;

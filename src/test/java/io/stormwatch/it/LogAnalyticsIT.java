@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.log.LogRecord;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowResult;
 import io.stormwatch.core.window.WindowSpec;

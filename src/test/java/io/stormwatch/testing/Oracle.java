@@ -10,7 +10,7 @@ import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.ParseResult;
 import io.stormwatch.core.stats.LogFiles;
-import io.stormwatch.core.stats.StatsJson;
+import io.stormwatch.core.job.loganalytics.StatsJson;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.stormwatch.testing;
 
 import io.stormwatch.core.log.LogRecord;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;

@@ -2,8 +2,8 @@ package io.stormwatch.storm.bolt;
 
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.window.OffsetSet;
+import io.stormwatch.core.job.loganalytics.LogStats;
+import io.stormwatch.core.totals.OffsetSet;
 import io.stormwatch.storm.Schema;
 import java.util.HashMap;
 import java.util.HashSet;

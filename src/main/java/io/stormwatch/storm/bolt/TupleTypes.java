@@ -2,8 +2,8 @@ package io.stormwatch.storm.bolt;
 
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.Counts;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.agg.Counts;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.Pane;
 import io.stormwatch.core.window.WindowResult;
 import java.util.List;

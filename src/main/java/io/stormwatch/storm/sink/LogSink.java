@@ -1,6 +1,6 @@
 package io.stormwatch.storm.sink;
 
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.WindowResult;
 import java.time.Instant;
 import java.util.Map;

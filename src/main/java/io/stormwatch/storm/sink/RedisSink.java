@@ -1,7 +1,7 @@
 package io.stormwatch.storm.sink;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.WindowResult;
 import io.stormwatch.storm.state.RedisEndpoint;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.stormwatch.storm.sink;
 
 import io.stormwatch.core.log.LogRecord;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.WindowResult;
 import io.stormwatch.storm.Schema;
 import io.stormwatch.storm.bolt.EndOfInputBarrier;

@@ -4,7 +4,7 @@ import static io.stormwatch.storm.topology.StormwatchConfig.integer;
 import static io.stormwatch.storm.topology.StormwatchConfig.string;
 
 import io.stormwatch.core.log.AccessLogParser;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowSpec;
 import java.io.Serializable;

@@ -2,6 +2,7 @@ package io.stormwatch.storm.topology;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stormwatch.core.job.Settings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -80,22 +81,10 @@ public final class StormwatchConfig {
 
     /** The value of {@code key} as text, or {@code defaultValue} when it is not set. */
     public static String string(Map<String, Object> conf, String key, String defaultValue) {
-        Object value = conf.get(key);
-        return value == null ? defaultValue : value.toString();
+        return Settings.string(conf, key, defaultValue);
     }
 
     static int integer(Map<String, Object> conf, String key, int defaultValue) {
-        Object value = conf.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
-        }
+        return Settings.integer(conf, key, defaultValue);
     }
 }

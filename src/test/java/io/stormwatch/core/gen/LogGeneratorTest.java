@@ -12,7 +12,7 @@ import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.ParseResult;
 import io.stormwatch.core.log.RejectReason;
 import io.stormwatch.core.stats.LogFiles;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

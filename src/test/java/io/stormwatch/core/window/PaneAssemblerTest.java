@@ -3,7 +3,7 @@ package io.stormwatch.core.window;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.testing.Records;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.stats.StatsJson;
+import io.stormwatch.core.job.loganalytics.LogStats;
+import io.stormwatch.core.job.loganalytics.StatsJson;
 import io.stormwatch.testing.Records;
 import java.util.List;
 import org.junit.jupiter.api.Test;

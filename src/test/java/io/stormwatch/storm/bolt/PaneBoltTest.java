@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.Pane;
 import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowSpec;

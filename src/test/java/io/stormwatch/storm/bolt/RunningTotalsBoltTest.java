@@ -4,13 +4,13 @@ import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.io.FileList;
 import io.stormwatch.core.io.LineReader;
 import io.stormwatch.core.io.ReliableFileReader;
 import io.stormwatch.core.io.SourcedLine;
 import io.stormwatch.core.io.SpoolDirectory;
-import io.stormwatch.core.window.OffsetSet;
+import io.stormwatch.core.totals.OffsetSet;
 import io.stormwatch.storm.Schema;
 
 import io.stormwatch.testing.RecordingOutputCollector;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.Pane;
 import io.stormwatch.core.window.WindowResult;
 import io.stormwatch.core.window.WindowSpec;

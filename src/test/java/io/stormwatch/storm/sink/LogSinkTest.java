@@ -2,7 +2,7 @@ package io.stormwatch.storm.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.WindowResult;
 import io.stormwatch.testing.Records;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowResult;
 import io.stormwatch.core.window.WindowSpec;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.core.io.SocketLineClient;
 import io.stormwatch.testing.CapturedLog;
-import io.stormwatch.core.window.OffsetSet;
+import io.stormwatch.core.totals.OffsetSet;
 import io.stormwatch.storm.Schema;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -4,7 +4,7 @@ import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.storm.Schema;
 import io.stormwatch.storm.bolt.ParseBolt;
 import io.stormwatch.storm.bolt.RunningTotalsBolt;

@@ -1,11 +1,10 @@
-package io.stormwatch.core.stats;
+package io.stormwatch.core.job.loganalytics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stormwatch.core.log.RejectReason;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +69,7 @@ public final class StatsJson {
         json.put(RECORDS, report.records());
         json.put(REJECTED, report.rejected());
         ObjectNode reasons = json.putObject(REJECT_REASONS);
-        report.rejectReasons().forEach((reason, n) -> reasons.put(reason.key(), n));
+        report.rejectReasons().forEach(reasons::put);
         ObjectNode size = json.putObject(CONTENT_SIZE);
         size.put(SUM, report.contentSize().sum());
         size.put(MIN, report.contentSize().min());
@@ -111,9 +110,9 @@ public final class StatsJson {
      * @throws IllegalArgumentException when a documented key is missing or has the wrong type
      */
     public static StatsReport read(JsonNode json) {
-        Map<RejectReason, Long> reasons = new LinkedHashMap<>();
+        Map<String, Long> reasons = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : object(json, REJECT_REASONS).properties()) {
-            reasons.put(RejectReason.ofKey(e.getKey()), e.getValue().asLong());
+            reasons.put(e.getKey(), e.getValue().asLong());
         }
         Map<Integer, Long> codes = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : object(json, RESPONSE_CODES).properties()) {

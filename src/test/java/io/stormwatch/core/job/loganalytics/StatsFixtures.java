@@ -1,4 +1,4 @@
-package io.stormwatch.core.stats;
+package io.stormwatch.core.job.loganalytics;
 
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.RejectReason;

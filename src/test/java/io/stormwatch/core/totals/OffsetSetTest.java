@@ -1,4 +1,4 @@
-package io.stormwatch.core.window;
+package io.stormwatch.core.totals;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,6 @@
-package io.stormwatch.core.stats;
+package io.stormwatch.core.job.loganalytics;
 
+import io.stormwatch.core.agg.Counts;
 import static io.stormwatch.core.stats.StatsFixtures.record;
 import static io.stormwatch.core.stats.StatsFixtures.stats;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package io.stormwatch.core.stats;
+package io.stormwatch.core.job.loganalytics;
 
 import static io.stormwatch.core.stats.StatsFixtures.stats;
 import static org.assertj.core.api.Assertions.assertThat;

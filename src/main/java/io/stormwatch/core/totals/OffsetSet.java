@@ -1,4 +1,4 @@
-package io.stormwatch.core.window;
+package io.stormwatch.core.totals;
 
 import java.io.Serializable;
 import java.util.Arrays;

@@ -1,9 +1,7 @@
-package io.stormwatch.core.stats;
+package io.stormwatch.core.job.loganalytics;
 
-import io.stormwatch.core.log.RejectReason;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,13 +12,13 @@ import java.util.Map;
  * ({@link StatsJson}) and the JSON read back, so two outputs can be compared field for field with
  * {@code equals}.
  *
- * <p>Map fields are in output order: reject reasons by {@link RejectReason#key()}, response codes
+ * <p>Map fields are in output order: reject reasons by key (e.g. {@code too-long}), response codes
  * numerically, clients most requests first (ties by client). Equality of maps ignores order; the lists
  * and the values decide it.
  *
  * @param records         parsed lines
  * @param rejected        rejected lines
- * @param rejectReasons   rejected lines by reason; only reasons that occurred
+ * @param rejectReasons   rejected lines by reason key; only reasons that occurred
  * @param contentSize     content size statistics ({@code -} counts as 0 bytes)
  * @param responseCodes   parsed lines by status
  * @param clientThreshold the threshold of {@code clientsOver}
@@ -32,7 +30,7 @@ import java.util.Map;
 public record StatsReport(
         long records,
         long rejected,
-        Map<RejectReason, Long> rejectReasons,
+        Map<String, Long> rejectReasons,
         ContentSize contentSize,
         Map<Integer, Long> responseCodes,
         long clientThreshold,
@@ -57,9 +55,9 @@ public record StatsReport(
      * @param topK            report this many endpoints at most
      */
     public static StatsReport of(LogStats stats, long clientThreshold, int topK) {
-        Map<RejectReason, Long> reasons = new LinkedHashMap<>();
+        Map<String, Long> reasons = new LinkedHashMap<>();
         stats.rejectReasons().toMap().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey(Comparator.comparing(RejectReason::key)))
+                .sorted(Map.Entry.comparingByKey())
                 .forEach(e -> reasons.put(e.getKey(), e.getValue()));
         Map<Integer, Long> codes = new LinkedHashMap<>();
         stats.responseCodes().toMap().entrySet().stream()

@@ -1,4 +1,4 @@
-package io.stormwatch.core.stats;
+package io.stormwatch.core.agg;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.function.ObjLongConsumer;
 
 /**
@@ -42,6 +43,30 @@ public final class Counts<K> implements Serializable {
         add(key, 1);
     }
 
+    /**
+     * Takes {@code n} away from {@code key}'s count, forgetting the key when it reaches 0, so that taking out
+     * what was added leaves exactly what was there before (for sliding windows).
+     *
+     * @throws IllegalStateException when the key's count would go below 0: what is taken out was never added
+     */
+    public void subtract(K key, long n) {
+        long[] cell = counts.get(key);
+        long left = (cell == null ? 0 : cell[0]) - n;
+        if (left < 0) {
+            throw new IllegalStateException("cannot take " + n + " from " + key + ", which counts " + (cell == null ? 0 : cell[0]));
+        }
+        if (left == 0) {
+            counts.remove(key);
+        } else {
+            cell[0] = left;
+        }
+    }
+
+    /** {@link #subtract} of every count of {@code other}. */
+    public void subtractAll(Counts<K> other) {
+        other.counts.forEach((key, cell) -> subtract(key, cell[0]));
+    }
+
     public long get(K key) {
         long[] cell = counts.get(key);
         return cell == null ? 0 : cell[0];
@@ -53,6 +78,11 @@ public final class Counts<K> implements Serializable {
 
     public boolean isEmpty() {
         return counts.isEmpty();
+    }
+
+    /** Forgets every key. */
+    public void clear() {
+        counts.clear();
     }
 
     public void addAll(Counts<K> other) {
@@ -76,6 +106,47 @@ public final class Counts<K> implements Serializable {
         entries.sort(Map.Entry.<K, Long>comparingByValue().reversed()
                 .thenComparing(Map.Entry.comparingByKey(keyOrder)));
         return entries;
+    }
+
+    /**
+     * The {@code k} most frequent entries, most frequent first, ties by key order: {@code sortedByCountDesc}
+     * cut to {@code k}, in O(n log k) — a top-10 over a million keys does not sort the million.
+     */
+    public List<Map.Entry<K, Long>> top(int k, Comparator<? super K> keyOrder) {
+        if (k <= 0) {
+            return List.of();
+        }
+        Comparator<Map.Entry<K, Long>> order = Map.Entry.<K, Long>comparingByValue().reversed()
+                .thenComparing(Map.Entry.comparingByKey(keyOrder));
+        // A heap of the best k seen so far, worst on top.
+        PriorityQueue<Map.Entry<K, Long>> best = new PriorityQueue<>(k + 1, order.reversed());
+        counts.forEach((key, cell) -> {
+            if (best.size() < k) {
+                best.add(Map.entry(key, cell[0]));
+            } else {
+                Map.Entry<K, Long> worst = best.peek();
+                long count = cell[0];
+                if (count > worst.getValue() || (count == worst.getValue() && keyOrder.compare(key, worst.getKey()) < 0)) {
+                    best.poll();
+                    best.add(Map.entry(key, count));
+                }
+            }
+        });
+        List<Map.Entry<K, Long>> top = new ArrayList<>(best);
+        top.sort(order);
+        return top;
+    }
+
+    /** Every entry counted more than {@code threshold} times, most frequent first, ties by key order. */
+    public List<Map.Entry<K, Long>> over(long threshold, Comparator<? super K> keyOrder) {
+        List<Map.Entry<K, Long>> over = new ArrayList<>();
+        counts.forEach((key, cell) -> {
+            if (cell[0] > threshold) {
+                over.add(Map.entry(key, cell[0]));
+            }
+        });
+        over.sort(Map.Entry.<K, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey(keyOrder)));
+        return over;
     }
 
     /** A plain map copy, e.g. for assertions and serialization. */

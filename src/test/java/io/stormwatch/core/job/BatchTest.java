@@ -1,4 +1,4 @@
-package io.stormwatch.core.stats;
+package io.stormwatch.core.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

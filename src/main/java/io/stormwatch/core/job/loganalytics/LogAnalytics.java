@@ -1,0 +1,128 @@
+package io.stormwatch.core.job.loganalytics;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.agg.TallySchema;
+import io.stormwatch.core.job.Aggregate;
+import io.stormwatch.core.job.Extractor;
+import io.stormwatch.core.job.Job;
+import io.stormwatch.core.job.Settings;
+import io.stormwatch.core.job.Views;
+import io.stormwatch.core.log.AccessLogFormats;
+import io.stormwatch.core.log.AccessLogParser;
+import io.stormwatch.core.log.LogRecord;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * log-analytics: the statistics of the Spark Streaming log analyzer over access-log lines — request count,
+ * content size sum/min/max/avg, counts per response code, clients with more than N requests, top endpoints —
+ * plus rejected lines per reason ({@link LogStats}; JSON: {@link StatsJson}).
+ *
+ * <ul>
+ *   <li>Extractor: the access-log parser of {@code format} ({@link AccessLogFormats}); its
+ *       {@link io.stormwatch.core.log.RejectReason} keys are the reject reasons.</li>
+ *   <li>Aggregate: {@link LogStats#SCHEMA}; event time is the log's {@code %t}.</li>
+ *   <li>Views: the batch JSON object with {@code clientsOver} clients and {@code topEndpoints} endpoints;
+ *       the log line {@code records=… rejected=… bytes avg=… min=… max=… codes={…} top=[…]}.</li>
+ * </ul>
+ *
+ * @param format        {@code auto}, {@code common}, ... or an Apache LogFormat string
+ * @param maxLineLength lines longer than this many characters are rejected as too long
+ * @param clientsOver   threshold of the "clients with more than N requests" view
+ * @param topEndpoints  size of the top-endpoints view
+ */
+public record LogAnalytics(String format, int maxLineLength, int clientsOver, int topEndpoints) implements Job<LogRecord> {
+
+    public static final String NAME = "log-analytics";
+
+    public static final String FORMAT = "stormwatch.format";
+    public static final String CLIENTS_OVER = "stormwatch.stats.clients.over";
+    public static final String TOP_ENDPOINTS = "stormwatch.stats.top.endpoints";
+
+    /** Endpoints the log line shows. */
+    private static final int LOGGED_ENDPOINTS = 3;
+
+    /** @throws IllegalArgumentException for an unknown format, when the job is configured rather than in a worker */
+    public LogAnalytics {
+        AccessLogFormats.parser(format, maxLineLength);
+        if (clientsOver < 0 || topEndpoints < 0) {
+            throw new IllegalArgumentException("the clients threshold and the number of top endpoints must be >= 0");
+        }
+    }
+
+    /** The defaults: {@code auto} format, 64 KiB lines, clients over 10, top 10 endpoints. */
+    public static LogAnalytics defaults() {
+        return fromConfig(Map.of());
+    }
+
+    /**
+     * From {@value #FORMAT} (default {@code auto}), {@code stormwatch.max.line.length} (64 Ki),
+     * {@value #CLIENTS_OVER} (10) and {@value #TOP_ENDPOINTS} (10).
+     */
+    public static LogAnalytics fromConfig(Map<String, Object> conf) {
+        return new LogAnalytics(
+                Settings.string(conf, FORMAT, "auto"),
+                Settings.integer(conf, Settings.MAX_LINE_LENGTH, AccessLogParser.DEFAULT_MAX_LINE_LENGTH),
+                Settings.integer(conf, CLIENTS_OVER, LogStats.DEFAULT_CLIENT_THRESHOLD),
+                Settings.integer(conf, TOP_ENDPOINTS, LogStats.DEFAULT_TOP_ENDPOINTS));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Extractor<LogRecord> newExtractor() {
+        return AccessLogFormats.extractor(format, maxLineLength);
+    }
+
+    @Override
+    public long eventTimeMillis(LogRecord record) {
+        return record.timeMillis();
+    }
+
+    @Override
+    public Aggregate<LogRecord> aggregate() {
+        return Counting.INSTANCE;
+    }
+
+    @Override
+    public Views views() {
+        return new StatsViews(clientsOver, topEndpoints);
+    }
+
+    private enum Counting implements Aggregate<LogRecord> {
+        INSTANCE;
+
+        @Override
+        public TallySchema schema() {
+            return LogStats.SCHEMA;
+        }
+
+        @Override
+        public void add(LogRecord record, Tally accumulator) {
+            LogStats.add(record, accumulator);
+        }
+    }
+
+    private record StatsViews(int clientsOver, int topEndpoints) implements Views {
+
+        @Override
+        public ObjectNode json(Tally tally) {
+            return StatsJson.toJson(LogStats.of(tally), clientsOver, topEndpoints);
+        }
+
+        @Override
+        public String describe(Tally tally) {
+            LogStats stats = LogStats.of(tally);
+            return "records=" + stats.records() + " rejected=" + stats.rejected()
+                    + " bytes avg=" + stats.contentAvg() + " min=" + stats.contentMin() + " max=" + stats.contentMax()
+                    + " codes=" + stats.responseCodes().sortedByCountDesc(Integer::compare).stream()
+                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ", "{", "}"))
+                    + " top=" + stats.topEndpoints(LOGGED_ENDPOINTS).stream()
+                            .map(e -> e.endpoint() + "=" + e.count()).collect(Collectors.joining(", ", "[", "]"));
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.stormwatch.core.window;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Puts the blocks of each channel (spout task) back into the order the channel emitted them, after they
+ * went through several parse tasks: {@link #offer} takes blocks in any order and hands out, in order, those
+ * whose predecessors have all been handed out. Blocks carry a {@link BlockPosition}.
+ *
+ * <ul>
+ *   <li>A block whose position was handed out before (a replay after a failure downstream) is dropped.</li>
+ *   <li>A block emitted again as single-line parts stands complete once every part has arrived, and its parts
+ *       are handed out in part order; if the whole block turns up as well, the first complete one wins.</li>
+ *   <li>A new epoch of a channel (the spout task was restarted) hands out what the old epoch had waiting, in
+ *       order, and starts again from block 0; blocks of an older epoch arriving later are dropped — the
+ *       restarted task reads their lines again.</li>
+ *   <li>A block that never arrives (lost with a worker, until its replay) holds back its channel's later
+ *       blocks; once more than {@code maxWaiting} blocks of a channel wait behind such a gap, the gap is
+ *       skipped, and the missing block, should it come after all, is handed out on arrival, out of order.</li>
+ * </ul>
+ *
+ * Example: blocks 0, 2, 1 arrive → offer(0) gives [0], offer(2) gives [], offer(1) gives [1, 2]; offer(1)
+ * again gives []. Not thread-safe.
+ *
+ * @param <T> what is sequenced (the window bolt's blocks)
+ */
+public final class Sequencer<T> {
+
+    private final int maxWaiting;
+    private final Map<Integer, Channel<T>> channels = new HashMap<>();
+    private long gapsSkipped;
+
+    public Sequencer(int maxWaiting) {
+        if (maxWaiting < 1) {
+            throw new IllegalArgumentException("maxWaiting must be positive, got " + maxWaiting);
+        }
+        this.maxWaiting = maxWaiting;
+    }
+
+    /** Takes a block of {@code channel} at {@code position}; returns the blocks now due, in order. */
+    public List<T> offer(int channel, BlockPosition position, T block) {
+        List<T> due = new ArrayList<>();
+        Channel<T> state = channels.get(channel);
+        if (state == null || position.epoch() > state.epoch) {
+            if (state != null) {
+                state.releaseAll(due);
+            }
+            state = new Channel<>(position.epoch());
+            channels.put(channel, state);
+        } else if (position.epoch() < state.epoch) {
+            return due;
+        }
+        state.offer(position, block, due);
+        if (state.waiting.size() > maxWaiting) {
+            gapsSkipped++;
+            state.skipGap(due);
+        }
+        return due;
+    }
+
+    /** Hands out everything still waiting, channel by channel in order, skipping gaps: the end of the input. */
+    public List<T> drain() {
+        List<T> due = new ArrayList<>();
+        for (Channel<T> state : channels.values()) {
+            state.releaseAll(due);
+        }
+        return due;
+    }
+
+    /** Blocks waiting behind a gap, over all channels. */
+    public int waiting() {
+        int waiting = 0;
+        for (Channel<T> state : channels.values()) {
+            waiting += state.waiting.size();
+        }
+        return waiting;
+    }
+
+    /** How many times a gap was given up on. */
+    public long gapsSkipped() {
+        return gapsSkipped;
+    }
+
+    private static final class Channel<T> {
+        final long epoch;
+        long next;
+        final TreeMap<Long, Slot<T>> waiting = new TreeMap<>();
+        final Set<Long> skipped = new HashSet<>();
+
+        Channel(long epoch) {
+            this.epoch = epoch;
+        }
+
+        void offer(BlockPosition position, T block, List<T> due) {
+            long seq = position.seq();
+            if (seq < next) {
+                if (skipped.remove(seq)) {
+                    due.add(block); // a gap given up on was this block: better late than never
+                }
+                return;
+            }
+            Slot<T> slot = waiting.computeIfAbsent(seq, s -> new Slot<>());
+            slot.put(position, block);
+            releaseReady(due);
+        }
+
+        void releaseReady(List<T> due) {
+            while (!waiting.isEmpty() && waiting.firstKey() == next && waiting.firstEntry().getValue().complete()) {
+                waiting.pollFirstEntry().getValue().releaseTo(due);
+                next++;
+            }
+        }
+
+        /** Gives up on the blocks missing before the first waiting one, and hands out what follows. */
+        void skipGap(List<T> due) {
+            long first = waiting.firstKey();
+            for (long seq = next; seq < first && skipped.size() < 10_000; seq++) {
+                skipped.add(seq);
+            }
+            if (!waiting.firstEntry().getValue().complete()) {
+                waiting.firstEntry().getValue().releaseTo(due);
+                waiting.pollFirstEntry();
+                first++;
+            }
+            next = first;
+            releaseReady(due);
+        }
+
+        void releaseAll(List<T> due) {
+            for (Iterator<Slot<T>> slots = waiting.values().iterator(); slots.hasNext(); ) {
+                slots.next().releaseTo(due);
+                slots.remove();
+            }
+        }
+    }
+
+    /** One block position: the whole block, or the parts that arrived of it. */
+    private static final class Slot<T> {
+        T whole;
+        Object[] parts;
+        int partsArrived;
+
+        void put(BlockPosition position, T block) {
+            if (whole != null || complete()) {
+                return;
+            }
+            if (position.isWhole()) {
+                whole = block;
+                return;
+            }
+            if (parts == null || parts.length != position.parts()) {
+                parts = new Object[position.parts()];
+                partsArrived = 0;
+            }
+            if (parts[position.part()] == null) {
+                parts[position.part()] = block;
+                partsArrived++;
+            }
+        }
+
+        boolean complete() {
+            return whole != null || (parts != null && partsArrived == parts.length);
+        }
+
+        @SuppressWarnings("unchecked")
+        void releaseTo(List<T> due) {
+            if (whole != null) {
+                due.add(whole);
+            } else if (parts != null) {
+                for (Object part : parts) {
+                    if (part != null) {
+                        due.add((T) part);
+                    }
+                }
+            }
+        }
+    }
+}
