@@ -5,7 +5,6 @@ import io.stormwatch.core.io.Inputs;
 import io.stormwatch.core.io.LineReader;
 import io.stormwatch.core.window.BlockPanes;
 import io.stormwatch.core.window.BlockPosition;
-import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowAssembler;
 import io.stormwatch.core.window.WindowSpec;
 import java.io.FilterInputStream;
@@ -14,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongConsumer;
 
@@ -98,7 +98,7 @@ public final class Batch<R> {
      */
     public Tally run(List<Path> files, DeadLetterSink deadLetters, LongConsumer onBytesRead) throws IOException {
         WindowSpec spec = window != null ? window : new WindowSpec(1, 1, 0);
-        BlockCounter<R> counter = new BlockCounter<>(job, spec, TimeMode.EVENT, maxLineLength);
+        BlockCounter<R> counter = new BlockCounter<>(job, spec, maxLineLength);
         WindowAssembler assembler = window == null ? null
                 : new WindowAssembler(window, job.aggregate().schema(), windows, Long.MAX_VALUE, 0);
         Tally totals = job.aggregate().createAccumulator();
@@ -117,7 +117,7 @@ public final class Batch<R> {
                     }
                     if (!lines.isEmpty() && (line == null || lines.size() == BLOCK_LINES)) {
                         BlockCounter.Counted counted = counter.count(0, BlockPosition.whole(0, seq++), source,
-                                lines.toArray(new String[0]), java.util.Arrays.copyOf(offsets, lines.size()), next);
+                                lines.toArray(new String[0]), Arrays.copyOf(offsets, lines.size()), next);
                         for (DeadLetter deadLetter : counted.deadLetters()) {
                             deadLetters.accept(deadLetter);
                         }

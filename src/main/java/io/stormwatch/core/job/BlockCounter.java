@@ -4,7 +4,6 @@ import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.window.BlockPanes;
 import io.stormwatch.core.window.BlockPosition;
 import io.stormwatch.core.window.BlockSplitter;
-import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +37,12 @@ public final class BlockCounter<R> {
     private final int maxLineLength;
     private final CurrentLine rejects = new CurrentLine();
 
-    public BlockCounter(Job<R> job, WindowSpec window, TimeMode time, int maxLineLength) {
+    /** @param window the slide and lag panes are cut with */
+    public BlockCounter(Job<R> job, WindowSpec window, int maxLineLength) {
         this.job = job;
         this.extractor = job.newExtractor();
         this.aggregate = job.aggregate();
-        this.splitter = new BlockSplitter(window, time, aggregate.schema());
+        this.splitter = new BlockSplitter(window, aggregate.schema());
         this.maxLineLength = maxLineLength;
     }
 

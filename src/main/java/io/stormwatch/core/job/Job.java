@@ -24,6 +24,14 @@ public interface Job<R> extends Serializable {
     /** The record's event time in epoch milliseconds: what places it in event-time windows. */
     long eventTimeMillis(R record);
 
+    /**
+     * The name of the record field {@link #eventTimeMillis} reads, e.g. {@code time} for an access log's
+     * {@code %t}: what a window bolt's {@code withTimestampField} names to choose event time.
+     */
+    default String timestampField() {
+        return "time";
+    }
+
     Aggregate<R> aggregate();
 
     Views views();

@@ -3,6 +3,7 @@ package io.stormwatch.core.job;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stormwatch.core.agg.Tally;
 import java.io.Serializable;
+import java.time.Instant;
 
 /**
  * What a job shows of a tally: the result of its aggregate, as all-time totals ({@code totals.json}, the batch
@@ -18,4 +19,17 @@ public interface Views extends Serializable {
 
     /** One line for the log, e.g. {@code records=1200 rejected=3 codes={200=1100, 404=100}}. */
     String describe(Tally tally);
+
+    /**
+     * The JSON object of a window {@code (start, end]}: {@link #json} followed by {@code windowStart},
+     * {@code windowEnd} (ISO-8601 UTC) and {@code late}. One method, so the stream and the batch oracle write
+     * windows alike.
+     */
+    default ObjectNode windowJson(long start, long end, Tally tally, long late) {
+        ObjectNode json = json(tally);
+        json.put("windowStart", Instant.ofEpochMilli(start).toString());
+        json.put("windowEnd", Instant.ofEpochMilli(end).toString());
+        json.put("late", late);
+        return json;
+    }
 }

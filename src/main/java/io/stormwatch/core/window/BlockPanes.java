@@ -10,8 +10,7 @@ import java.util.Arrays;
  * totals (every tally of it, exactly once per block range). Treat as immutable: both may read one object.
  *
  * <ul>
- *   <li>{@code panes}: per pane, the tally of the block's lines in it that are not late within the block
- *       (in processing time one partial, {@link #UNPLACED}, with every line of the block);</li>
+ *   <li>{@code panes}: per pane, the tally of the block's lines in it that are not late within the block;</li>
  *   <li>{@code rest}: what the totals count but no window does — rejected lines (in event time they have
  *       no time) and the lines of {@code late};</li>
  *   <li>{@code late}: lines already late within the block ({@link LateLines});</li>
@@ -23,12 +22,12 @@ import java.util.Arrays;
  * @param source   the block's source (file instance, connection, ...)
  * @param offset   where the block starts in the source
  * @param nextOffset where the line after the block starts
+ * @param slideMillis the slide (pane size) the block was cut with
+ * @param lagMillis  the lag its lateness was judged with
  */
 public record BlockPanes(int channel, BlockPosition position, String source, long offset, long nextOffset,
-        long maxTime, PanePartial[] panes, Tally rest, LateLines late) implements Serializable {
-
-    /** The pane end of a processing-time partial: the window bolt places it by its own clock. */
-    public static final long UNPLACED = Long.MIN_VALUE;
+        long slideMillis, long lagMillis, long maxTime, PanePartial[] panes, Tally rest, LateLines late)
+        implements Serializable {
 
     /** Every tally of the block, for totals: the panes' and the rest. */
     public Tally[] tallies() {

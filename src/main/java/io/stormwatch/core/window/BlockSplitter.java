@@ -7,9 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Counts one block of lines into {@link BlockPanes}: in event time one tally per pane the block touches, in
- * processing time one tally for the whole block. The parse bolt and {@code stormwatch batch} use it, so both
- * cut lines into panes the same way.
+ * Counts one block of lines into {@link BlockPanes}: one tally per event-time pane the block touches. The
+ * parse bolt and {@code stormwatch batch} use it, so both cut lines into panes the same way. (A window in
+ * processing time takes every tally of the block into the pane of its arrival, so the parse side is the
+ * same in both modes.)
  *
  * <p><b>Late within the block.</b> In event time a line is late when its pane had closed by the time it is
  * read: its pane end is at or before the watermark of its channel — the largest event time read before it,
@@ -27,13 +28,12 @@ import java.util.TreeMap;
  * 28 → pane 30 &gt; 26: in the partial of pane 30. The window bolt then adds partials 20, 30, 40 unless the
  * channel's watermark had already passed them.
  *
- * <p>Rejected lines go to {@code rest} in event time (they have no time) and into the block's one partial in
- * processing time. Reusable: {@link #finish} hands out the block and starts the next. Not thread-safe.
+ * <p>Rejected lines have no time: they go to {@code rest}. Reusable: {@link #finish} hands out the block and
+ * starts the next. Not thread-safe.
  */
 public final class BlockSplitter {
 
     private final WindowSpec spec;
-    private final TimeMode mode;
     private final TallySchema schema;
 
     private final Map<Long, PaneBuilder> panes = new TreeMap<>();
@@ -44,9 +44,8 @@ public final class BlockSplitter {
     private final LongList lateTimes = new LongList();
     private long maxTime = Long.MIN_VALUE;
 
-    public BlockSplitter(WindowSpec spec, TimeMode mode, TallySchema schema) {
+    public BlockSplitter(WindowSpec spec, TallySchema schema) {
         this.spec = spec;
-        this.mode = mode;
         this.schema = schema;
         this.rest = schema.newTally();
     }
@@ -55,12 +54,9 @@ public final class BlockSplitter {
      * The tally to count a record into: the one of its pane, or {@code rest} when it is late within the block.
      *
      * @param offset    the line's offset in its source
-     * @param eventTime the record's event time, epoch ms (ignored in processing time)
+     * @param eventTime the record's event time, epoch ms
      */
     public Tally tallyFor(long offset, long eventTime) {
-        if (mode == TimeMode.PROCESSING) {
-            return unplaced().tally;
-        }
         long paneEnd = spec.paneEnd(eventTime);
         long earlier = maxTime;
         if (eventTime > maxTime) {
@@ -81,18 +77,7 @@ public final class BlockSplitter {
 
     /** Counts a rejected line. */
     public void reject(String reason) {
-        if (mode == TimeMode.PROCESSING) {
-            unplaced().tally.countRejected(reason);
-        } else {
-            rest.countRejected(reason);
-        }
-    }
-
-    private PaneBuilder unplaced() {
-        if (lastPane == null) {
-            lastPane = panes.computeIfAbsent(BlockPanes.UNPLACED, PaneBuilder::new);
-        }
-        return lastPane;
+        rest.countRejected(reason);
     }
 
     /** The block counted so far, with its place and range; starts the next block. */
@@ -104,8 +89,8 @@ public final class BlockSplitter {
         }
         LateLines late = lateOffsets.size == 0 ? LateLines.NONE
                 : new LateLines(lateFrom.toArray(), lateOffsets.toArray(), lateTimes.toArray());
-        BlockPanes block = new BlockPanes(channel, position, source, offset, nextOffset,
-                mode == TimeMode.PROCESSING ? Long.MIN_VALUE : maxTime, partials, rest, late);
+        BlockPanes block = new BlockPanes(channel, position, source, offset, nextOffset, spec.slideMillis(),
+                spec.lagMillis(), maxTime, partials, rest, late);
         panes.clear();
         lastPane = null;
         rest = schema.newTally();

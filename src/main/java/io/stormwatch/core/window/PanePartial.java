@@ -9,8 +9,7 @@ import java.io.Serializable;
  * byte and event time), so that late lines can be reported one by one. Treat as immutable: the same
  * object may be read by the window and the totals bolt at once.
  *
- * @param paneEnd the end of the pane its lines fall into, or {@link BlockPanes#UNPLACED} in processing time
- *                (the window bolt places it when it arrives)
+ * @param paneEnd the end of the pane its lines fall into
  * @param tally   the lines' tally
  * @param offsets each line's offset in its source
  * @param times   each line's event time, epoch ms

@@ -160,11 +160,15 @@ public final class WindowAssembler {
         advance(nowMillis);
     }
 
-    /** Adds a processing-time block at the clock's {@code nowMillis}. */
+    /**
+     * Adds a processing-time block at the clock's {@code nowMillis}: all of it — every pane partial, the
+     * rejected lines, the lines late by event time — goes into the pane of that time.
+     */
     public void acceptAt(BlockPanes block, long nowMillis) {
         long now = Math.max(nowMillis, lastClockMillis);
-        for (PanePartial partial : block.panes()) {
-            pane(spec.paneEnd(now)).tally.merge(partial.tally());
+        Tally pane = pane(spec.paneEnd(now)).tally;
+        for (Tally tally : block.tallies()) {
+            pane.merge(tally);
         }
         advanceClock(now);
     }

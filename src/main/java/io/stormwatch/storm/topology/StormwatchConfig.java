@@ -24,8 +24,13 @@ public final class StormwatchConfig {
 
     public static final String SOURCE = "stormwatch.source";
     public static final String SOURCE_PARALLELISM = "stormwatch.source.parallelism";
+    /** The log format of access-log jobs ({@code LogAnalytics.FORMAT}). */
     public static final String FORMAT = "stormwatch.format";
-    public static final String MAX_LINE_LENGTH = "stormwatch.max.line.length";
+    public static final String MAX_LINE_LENGTH = Settings.MAX_LINE_LENGTH;
+    /** At most this many lines per spout tuple (default 1,024). */
+    public static final String BLOCK_LINES = "stormwatch.block.lines";
+    /** A spout tuple stops growing at this many bytes of lines (default 1 MiB). */
+    public static final String BLOCK_BYTES = "stormwatch.block.bytes";
     public static final String WINDOW_LENGTH = "stormwatch.window.length";
     public static final String WINDOW_SLIDE = "stormwatch.window.slide";
     public static final String WINDOW_LAG = "stormwatch.window.lag";
