@@ -115,6 +115,19 @@ public final class WindowBolt extends BaseRichBolt {
         return this;
     }
 
+    /**
+     * {@code event} (the job's own time field, as {@link #withTimestampField}) or {@code processing}: the form
+     * a Flux properties file can switch ({@code withTime("${stormwatch.time}")}).
+     */
+    public WindowBolt withTime(String mode) {
+        switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "event" -> timestampField = job.timestampField();
+            case "processing" -> timestampField = null;
+            default -> throw new IllegalArgumentException("time must be 'event' or 'processing', got '" + mode + "'");
+        }
+        return this;
+    }
+
     /** How far event time may run backwards before a line is late (default 0). */
     public WindowBolt withLag(Duration lag) {
         this.lagMillis = lag.value;
