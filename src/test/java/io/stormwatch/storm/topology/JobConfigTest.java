@@ -11,6 +11,7 @@ import io.stormwatch.storm.spout.FileSpout;
 import io.stormwatch.storm.spout.SocketLineSpout;
 import io.stormwatch.storm.spout.SpoolDirectorySpout;
 import io.stormwatch.storm.spout.TailFileSpout;
+import io.stormwatch.storm.state.MemoryKeyValueStateProvider;
 import io.stormwatch.storm.state.RedisStateProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
 import org.apache.storm.spout.CheckPointState;
-import org.apache.storm.state.InMemoryKeyValueStateProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -105,7 +105,7 @@ class JobConfigTest {
         assertThat(defaults.get(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL)).isEqualTo(100);
         assertThat(defaults.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(10_000);
         assertThat(defaults.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS)).as("raised to length + slide").isEqualTo(3_660);
-        assertThat(defaults.get(Config.TOPOLOGY_STATE_PROVIDER)).isEqualTo(InMemoryKeyValueStateProvider.class.getName());
+        assertThat(defaults.get(Config.TOPOLOGY_STATE_PROVIDER)).isEqualTo(MemoryKeyValueStateProvider.class.getName());
         assertThat(String.valueOf(defaults.get(Config.TOPOLOGY_KRYO_REGISTER))).contains(CheckPointState.Action.class.getName());
 
         Config chosen = TopologyConfigs.logAnalytics(Map.of(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 1_000,
