@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
-import org.apache.storm.state.InMemoryKeyValueState;
 import org.apache.storm.state.KeyValueState;
 import org.apache.storm.state.StateFactory;
 import org.apache.storm.task.TopologyContext;
@@ -42,9 +41,13 @@ class StateBackendsTest {
     }
 
     @Test
-    void inMemoryIsStormsDefaultProvider() {
-        TopologyContext context = topology(StateBackends.inMemory()).context("totals", 0);
-        assertThat(StateFactory.getState("ns", context.getConf(), context)).isInstanceOf(InMemoryKeyValueState.class);
+    void inMemoryIsOurProviderWithCheckpointsThatCostTheChanges() {
+        Map<String, Object> conf = StateBackends.inMemory();
+        TopologyContext context = topology(conf).context("totals", 0);
+
+        assertThat(conf).containsOnlyKeys(Config.TOPOLOGY_STATE_PROVIDER)
+                .containsEntry(Config.TOPOLOGY_STATE_PROVIDER, "io.stormwatch.storm.state.MemoryKeyValueStateProvider");
+        assertThat(StateFactory.getState("ns", context.getConf(), context)).isInstanceOf(MemoryKeyValueState.class);
     }
 
     @Test
