@@ -43,7 +43,7 @@ public final class PipelineTopology {
     public static final String WINDOWS = "windows";
     public static final String TOTALS = "totals";
     /** Sink component ids start with this, e.g. {@code sink-log}, {@code sink-jsonl}, {@code sink-redis}. */
-    public static final String SINK_PREFIX = "sink-";
+    public static final String SINK_PREFIX = Outputs.SINK_PREFIX;
 
     private PipelineTopology() {}
 
