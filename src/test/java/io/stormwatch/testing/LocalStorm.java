@@ -3,7 +3,7 @@ package io.stormwatch.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.storm.sink.JsonLinesSink;
-import io.stormwatch.storm.topology.LogAnalyticsJob;
+import io.stormwatch.storm.topology.JobTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +29,7 @@ public final class LocalStorm {
         return conf;
     }
 
-    public static void submit(LocalCluster cluster, LogAnalyticsJob job) throws Exception {
+    public static void submit(LocalCluster cluster, JobTopology job) throws Exception {
         cluster.submitTopology(job.name(), job.config(), job.topology());
     }
 
