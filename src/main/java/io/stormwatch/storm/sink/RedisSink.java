@@ -213,9 +213,18 @@ public final class RedisSink implements ResultSink {
 
     @Override
     public void rejected(DeadLetter deadLetter) throws IOException {
-        String value = SinkJson.write(SinkJson.deadLetter(deadLetter));
+        rejected(List.of(deadLetter));
+    }
+
+    /** A block's dead letters in one round trip: one LPUSH of them all, then the trim. */
+    @Override
+    public void rejected(List<DeadLetter> deadLetters) throws IOException {
+        if (deadLetters.isEmpty()) {
+            return;
+        }
+        String[] values = deadLetters.stream().map(d -> SinkJson.write(SinkJson.deadLetter(d))).toArray(String[]::new);
         try (Jedis jedis = pool.getResource(); Pipeline pipeline = jedis.pipelined()) {
-            Response<Long> pushed = pipeline.lpush(rejectedKey(), value);
+            Response<Long> pushed = pipeline.lpush(rejectedKey(), values);
             pipeline.ltrim(rejectedKey(), 0, DEAD_LETTERS_KEPT - 1);
             pipeline.sync();
             pushed.get(); // throws when the push failed, e.g. the key holds something else than a list

@@ -3,6 +3,7 @@ package io.stormwatch.storm.sink;
 import io.stormwatch.core.job.DeadLetter;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.task.TopologyContext;
 
@@ -26,6 +27,16 @@ public interface ResultSink extends Serializable {
     void totals(Result totals) throws IOException;
 
     void rejected(DeadLetter deadLetter) throws IOException;
+
+    /**
+     * The dead letters of one block, in order; by default one {@link #rejected(DeadLetter)} each. A sink that
+     * pays per call (a network round trip) writes them at once: a block of binary junk can hold a thousand.
+     */
+    default void rejected(List<DeadLetter> deadLetters) throws IOException {
+        for (DeadLetter deadLetter : deadLetters) {
+            rejected(deadLetter);
+        }
+    }
 
     void late(LateLine late) throws IOException;
 

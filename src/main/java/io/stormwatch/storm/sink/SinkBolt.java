@@ -6,6 +6,7 @@ import io.stormwatch.storm.bolt.EndOfInputBarrier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
 import org.apache.storm.task.OutputCollector;
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link Schema#WINDOWS_STREAM}: {@link Schema#RESULT}, a window {@link Result} → {@link ResultSink#window};</li>
  *   <li>{@link Schema#TOTALS_STREAM}: {@link Schema#RESULT}, a totals {@link Result} → {@link ResultSink#totals};</li>
- *   <li>{@link Schema#REJECTED_STREAM}: {@link Schema#DEAD_LETTERS}, a {@code DeadLetter[]} → each to
- *       {@link ResultSink#rejected}, in order;</li>
+ *   <li>{@link Schema#REJECTED_STREAM}: {@link Schema#DEAD_LETTERS}, a {@code DeadLetter[]} → the list to
+ *       {@link ResultSink#rejected(List)}, in order;</li>
  *   <li>{@link Schema#LATE_STREAM}: {@link Schema#LATE}, a {@code LateLine[]} → each to {@link ResultSink#late};</li>
  *   <li>{@link Schema#END_OF_INPUT_STREAM}: once every task of every component it subscribes to on that stream
  *       has sent it ({@link EndOfInputBarrier}), {@link ResultSink#endOfInput()} runs, once.</li>
@@ -95,9 +96,7 @@ public final class SinkBolt extends BaseRichBolt {
             case Schema.WINDOWS_STREAM -> sink.window(result(input, true));
             case Schema.TOTALS_STREAM -> sink.totals(result(input, false));
             case Schema.REJECTED_STREAM -> {
-                for (DeadLetter deadLetter : (DeadLetter[]) input.getValueByField(Schema.DEAD_LETTERS)) {
-                    sink.rejected(deadLetter);
-                }
+                sink.rejected(List.of((DeadLetter[]) input.getValueByField(Schema.DEAD_LETTERS)));
             }
             case Schema.LATE_STREAM -> {
                 for (LateLine late : (LateLine[]) input.getValueByField(Schema.LATE)) {
