@@ -15,8 +15,10 @@ import java.util.List;
  *
  * <p>Rules every job shares: a line longer than {@code maxLineLength} code points (readers cut such lines
  * just past the bound) is rejected as {@value #TOO_LONG} without reaching the extractor; an extractor that
- * throws is a bug, and its line is rejected as {@value #MALFORMED} rather than lost. Not thread-safe: one
- * per parse task.
+ * throws is a bug, and its line is rejected as {@value #MALFORMED} rather than lost. Every line has exactly one
+ * outcome, even from an extractor that breaks its contract: the first reason it gives, if it gives one (a
+ * record returned or an exception thrown after that is ignored); else its record; else {@value #MALFORMED}.
+ * Not thread-safe: one per parse task.
  *
  * @param <R> the job's record type
  */
@@ -66,6 +68,7 @@ public final class BlockCounter<R> {
     private void countLine(String line, long offset) {
         rejects.line = line;
         rejects.offset = offset;
+        rejects.lineRejected = false;
         if (line.length() > maxLineLength && line.codePointCount(0, line.length()) > maxLineLength) {
             rejects.reject(TOO_LONG, "longer than " + maxLineLength + " characters");
             return;
@@ -74,13 +77,18 @@ public final class BlockCounter<R> {
         try {
             record = extractor.extract(line, rejects);
         } catch (RuntimeException e) {
-            rejects.reject(MALFORMED, "extractor error: " + e);
+            rejects.reject(MALFORMED, "extractor error: " + e); // ignored if the extractor rejected it before
             return;
         }
-        if (record != null) {
-            Tally tally = splitter.tallyFor(offset, job.eventTimeMillis(record));
-            aggregate.add(record, tally);
+        if (rejects.lineRejected) {
+            return; // rejected: whatever the extractor returned as well
         }
+        if (record == null) {
+            rejects.reject(MALFORMED, "extractor gave neither a record nor a reason");
+            return;
+        }
+        Tally tally = splitter.tallyFor(offset, job.eventTimeMillis(record));
+        aggregate.add(record, tally);
     }
 
     /** Takes the extractor's rejections for the line being counted. */
@@ -88,6 +96,8 @@ public final class BlockCounter<R> {
         String source;
         String line;
         long offset;
+        /** The line was rejected already: a line has one outcome, the first reason given. */
+        boolean lineRejected;
         List<DeadLetter> deadLetters = new ArrayList<>();
 
         void start(String blockSource) {
@@ -96,6 +106,10 @@ public final class BlockCounter<R> {
 
         @Override
         public void reject(String reason, String detail) {
+            if (lineRejected) {
+                return;
+            }
+            lineRejected = true;
             splitter.reject(reason);
             deadLetters.add(DeadLetter.of(source, offset, reason, detail, line));
         }

@@ -161,7 +161,7 @@ public final class RunningTotals {
                 cells = (long[]) entry.getValue();
             } else if (key.startsWith(OFFSETS_PREFIX)) {
                 offsets.put(key.substring(OFFSETS_PREFIX.length()), ((OffsetSet) entry.getValue()).copy());
-            } else if (key.length() > 1 && key.charAt(0) == 't' && Character.isDigit(key.charAt(1))) {
+            } else if (dimOf(key) >= 0) { // not "t9:…" for a schema of 3 dimensions, nor "t2023-report"
                 int colon = key.indexOf(':');
                 int dim = Integer.parseInt(key, CELLS_KEY.length(), colon, 10);
                 long count = (Long) entry.getValue();
@@ -175,6 +175,23 @@ public final class RunningTotals {
         if (cells != null) {
             totals.restoreCells(cells);
         }
+    }
+
+    /** The dimension of a key entry {@code t<dim>:<key>} of this schema, or -1 when {@code key} is none. */
+    private int dimOf(String key) {
+        int colon = key.indexOf(':');
+        if (!key.startsWith(CELLS_KEY) || colon <= CELLS_KEY.length() || colon > CELLS_KEY.length() + 3) {
+            return -1;
+        }
+        int dim = 0;
+        for (int i = CELLS_KEY.length(); i < colon; i++) {
+            char c = key.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            dim = dim * 10 + (c - '0');
+        }
+        return dim < schema.dimCount() ? dim : -1;
     }
 
     static String key(int dim, Object key) {

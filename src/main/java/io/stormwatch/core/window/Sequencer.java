@@ -1,12 +1,11 @@
 package io.stormwatch.core.window;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -23,7 +22,9 @@ import java.util.TreeMap;
  *       restarted task reads their lines again.</li>
  *   <li>A block that never arrives (lost with a worker, until its replay) holds back its channel's later
  *       blocks; once more than {@code maxWaiting} blocks of a channel wait behind such a gap, the gap is
- *       skipped, and the missing block, should it come after all, is handed out on arrival, out of order.</li>
+ *       skipped, and the missing block, should it come after all, is handed out on arrival, out of order —
+ *       whole, or part by part when it comes in parts. A block that had only some of its parts when its gap
+ *       was skipped goes out with those, and its other parts follow on arrival.</li>
  * </ul>
  *
  * Example: blocks 0, 2, 1 arrive → offer(0) gives [0], offer(2) gives [], offer(1) gives [1, 2]; offer(1)
@@ -32,6 +33,9 @@ import java.util.TreeMap;
  * @param <T> what is sequenced (the window bolt's blocks)
  */
 public final class Sequencer<T> {
+
+    /** Blocks given up on that a channel remembers, to hand them out should they come after all. */
+    private static final int MAX_GIVEN_UP = 10_000;
 
     private final int maxWaiting;
     private final Map<Integer, Channel<T>> channels = new HashMap<>();
@@ -65,11 +69,18 @@ public final class Sequencer<T> {
         return due;
     }
 
-    /** Hands out everything still waiting, channel by channel in order, skipping gaps: the end of the input. */
+    /**
+     * Hands out everything still waiting, channel by channel in order, skipping gaps: the end of the input.
+     * Afterwards blocks handed out are dropped and stragglers handed out on arrival, as after any skipped gap.
+     */
     public List<T> drain() {
         List<T> due = new ArrayList<>();
         for (Channel<T> state : channels.values()) {
-            state.releaseAll(due);
+            // Skipping gap after gap (not just emptying the queue) moves the channel past what it hands out, so
+            // that a replay of it is dropped and a straggler of a skipped gap still goes out on arrival.
+            while (!state.waiting.isEmpty()) {
+                state.skipGap(due);
+            }
         }
         return due;
     }
@@ -92,7 +103,11 @@ public final class Sequencer<T> {
         final long epoch;
         long next;
         final TreeMap<Long, Slot<T>> waiting = new TreeMap<>();
-        final Set<Long> skipped = new HashSet<>();
+        /**
+         * Blocks given up on — missing from a skipped gap, or handed out with parts missing — with the parts of
+         * each handed out so far (none for a block that never arrived): what of them may still go out on arrival.
+         */
+        final Map<Long, BitSet> givenUp = new HashMap<>();
 
         Channel(long epoch) {
             this.epoch = epoch;
@@ -101,9 +116,7 @@ public final class Sequencer<T> {
         void offer(BlockPosition position, T block, List<T> due) {
             long seq = position.seq();
             if (seq < next) {
-                if (skipped.remove(seq)) {
-                    due.add(block); // a gap given up on was this block: better late than never
-                }
+                handOutStraggler(position, block, due);
                 return;
             }
             Slot<T> slot = waiting.computeIfAbsent(seq, s -> new Slot<>());
@@ -118,14 +131,44 @@ public final class Sequencer<T> {
             }
         }
 
+        /**
+         * A block given up on turned up after all (better late than never): a whole one goes out unless some of
+         * its parts did; a part goes out unless it did. Anything else behind {@code next} was handed out before.
+         */
+        void handOutStraggler(BlockPosition position, T block, List<T> due) {
+            BitSet partsOut = givenUp.get(position.seq());
+            if (partsOut == null) {
+                return;
+            }
+            if (position.isWhole()) {
+                if (partsOut.isEmpty()) {
+                    due.add(block);
+                    givenUp.remove(position.seq());
+                }
+                // else: some of its parts went out already; the whole would count them twice
+                return;
+            }
+            if (!partsOut.get(position.part())) {
+                partsOut.set(position.part());
+                due.add(block);
+                if (partsOut.cardinality() == position.parts()) {
+                    givenUp.remove(position.seq());
+                }
+            }
+        }
+
         /** Gives up on the blocks missing before the first waiting one, and hands out what follows. */
         void skipGap(List<T> due) {
             long first = waiting.firstKey();
-            for (long seq = next; seq < first && skipped.size() < 10_000; seq++) {
-                skipped.add(seq);
+            for (long seq = next; seq < first && givenUp.size() < MAX_GIVEN_UP; seq++) {
+                givenUp.put(seq, new BitSet());
             }
-            if (!waiting.firstEntry().getValue().complete()) {
-                waiting.firstEntry().getValue().releaseTo(due);
+            Slot<T> firstSlot = waiting.firstEntry().getValue();
+            if (!firstSlot.complete()) {
+                firstSlot.releaseTo(due);
+                if (givenUp.size() < MAX_GIVEN_UP) {
+                    givenUp.put(first, firstSlot.partsArrived());
+                }
                 waiting.pollFirstEntry();
                 first++;
             }
@@ -167,6 +210,15 @@ public final class Sequencer<T> {
 
         boolean complete() {
             return whole != null || (parts != null && partsArrived == parts.length);
+        }
+
+        /** Which parts arrived (of an incomplete block). */
+        BitSet partsArrived() {
+            BitSet arrived = new BitSet();
+            for (int p = 0; parts != null && p < parts.length; p++) {
+                arrived.set(p, parts[p] != null);
+            }
+            return arrived;
         }
 
         @SuppressWarnings("unchecked")

@@ -1,6 +1,6 @@
 package io.stormwatch.core.job.loganalytics;
 
-import static io.stormwatch.core.stats.StatsFixtures.stats;
+import static io.stormwatch.core.job.loganalytics.StatsFixtures.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.log.LogRecord;

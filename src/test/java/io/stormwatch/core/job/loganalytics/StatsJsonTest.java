@@ -1,8 +1,7 @@
 package io.stormwatch.core.job.loganalytics;
 
-import io.stormwatch.core.agg.Counts;
-import static io.stormwatch.core.stats.StatsFixtures.record;
-import static io.stormwatch.core.stats.StatsFixtures.stats;
+import static io.stormwatch.core.job.loganalytics.StatsFixtures.record;
+import static io.stormwatch.core.job.loganalytics.StatsFixtures.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,6 +17,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+/**
+ * Pins down {@link StatsJson} over a log-analytics tally: the documented object, key for key and in order
+ * (reject reasons by key, codes numerically, clients and endpoints most first with ties by text, exclusive
+ * threshold, top K, {@code null} times without records), reading it back into an equal {@link StatsReport},
+ * extra keys after the documented ones, the defaults, and refusing an object without the documented keys.
+ */
 class StatsJsonTest {
 
     private static final long T0 = Instant.parse("2024-03-31T00:00:00Z").toEpochMilli();
