@@ -30,12 +30,19 @@ public final class Counts<K> implements Serializable {
         this.counts = counts;
     }
 
+    /**
+     * Adds {@code n} to {@code key}'s count. A key whose count is 0 is absent, whatever got it there, so that
+     * equal counts are equal maps.
+     */
     public void add(K key, long n) {
+        if (n == 0) {
+            return;
+        }
         long[] cell = counts.get(key);
         if (cell == null) {
             counts.put(key, new long[] {n});
-        } else {
-            cell[0] += n;
+        } else if ((cell[0] += n) == 0) {
+            counts.remove(key);
         }
     }
 

@@ -35,6 +35,7 @@ public final class TallyCodec {
     private static final int VERSION = 1;
     /** The cell mask is one varint long. */
     static final int MAX_CELLS = 63;
+    static final int MAX_DIMS = 255;
 
     private TallyCodec() {}
 
@@ -122,7 +123,7 @@ public final class TallyCodec {
         for (int c = 0; c < kinds.length; c++) {
             kinds[c] = TallySchema.Kind.values()[in.count(TallySchema.Kind.values().length - 1)];
         }
-        TallySchema.KeyType[] keyTypes = new TallySchema.KeyType[in.count(255)];
+        TallySchema.KeyType[] keyTypes = new TallySchema.KeyType[in.count(MAX_DIMS)];
         for (int d = 0; d < keyTypes.length; d++) {
             keyTypes[d] = TallySchema.KeyType.values()[in.count(TallySchema.KeyType.values().length - 1)];
         }

@@ -92,8 +92,9 @@ public final class TallySchema implements Serializable {
      * dimension {@code STRING}.
      */
     public static TallySchema of(Kind[] kinds, KeyType[] keyTypes) {
-        if (kinds.length > TallyCodec.MAX_CELLS) {
-            throw new IllegalArgumentException("a tally has at most " + TallyCodec.MAX_CELLS + " cells, got " + kinds.length);
+        if (kinds.length > TallyCodec.MAX_CELLS || keyTypes.length > TallyCodec.MAX_DIMS) {
+            throw new IllegalArgumentException("a tally has at most " + TallyCodec.MAX_CELLS + " cells and "
+                    + TallyCodec.MAX_DIMS + " dimensions, got " + kinds.length + " and " + keyTypes.length);
         }
         if (kinds.length < 2 || kinds[RECORDS] != Kind.SUM || kinds[REJECTED] != Kind.SUM
                 || keyTypes.length < 1 || keyTypes[REJECT_REASONS] != KeyType.STRING) {

@@ -27,6 +27,7 @@ import java.util.Set;
  * t                 long[]     the tally's cells (records, rejected, the job's sums, minima, maxima)
  * t&lt;dim&gt;:&lt;key&gt;      Long       one count of a dimension, e.g. "t2:/index.html" → 1042, "t1:404" → 77
  * o:&lt;source&gt;         OffsetSet  the counted ranges of a source
+ * r:&lt;source&gt;         Long       when the source was retired (epoch ms), until it is forgotten
  * </pre>
  * {@link #checkpoint} returns the entries to put and delete; {@link #load} rebuilds everything from the
  * entries of a state (after a restart or a rollback).
@@ -58,6 +59,7 @@ public final class RunningTotals {
 
     static final String CELLS_KEY = "t";
     static final String OFFSETS_PREFIX = "o:";
+    static final String RETIRED_PREFIX = "r:";
 
     private final TallySchema schema;
     private final long retireGraceMillis;
@@ -66,6 +68,7 @@ public final class RunningTotals {
     private Map<String, OffsetSet> offsets;
     private Set<String> changedSources;
     private final Map<String, Long> retiring = new LinkedHashMap<>();
+    private final Map<String, Long> newlyRetired = new LinkedHashMap<>();
     private final List<String> toDelete = new ArrayList<>();
 
     /** @param retireGraceMillis how long a retired source's ranges are kept before they are forgotten */
@@ -108,8 +111,9 @@ public final class RunningTotals {
 
     /** Forgets {@code source}'s ranges {@code retireGraceMillis} after {@code nowMillis}. */
     public void retire(String source, long nowMillis) {
-        if (offsets.containsKey(source)) {
-            retiring.putIfAbsent(source, nowMillis);
+        if (offsets.containsKey(source) && !retiring.containsKey(source)) {
+            retiring.put(source, nowMillis);
+            newlyRetired.put(source, nowMillis);
         }
     }
 
@@ -129,12 +133,17 @@ public final class RunningTotals {
                 puts.put(OFFSETS_PREFIX + source, ranges.copy());
             }
         }
+        // Retirement is kept in the state too, so that a restart within the grace period still forgets the source.
+        newlyRetired.forEach((source, since) -> puts.put(RETIRED_PREFIX + source, since));
+        newlyRetired.clear();
         for (Iterator<Map.Entry<String, Long>> due = retiring.entrySet().iterator(); due.hasNext(); ) {
             Map.Entry<String, Long> source = due.next();
             if (nowMillis - source.getValue() >= retireGraceMillis) {
                 offsets.remove(source.getKey());
-                puts.remove(OFFSETS_PREFIX + source.getKey());
-                toDelete.add(OFFSETS_PREFIX + source.getKey());
+                for (String key : List.of(OFFSETS_PREFIX + source.getKey(), RETIRED_PREFIX + source.getKey())) {
+                    puts.remove(key);
+                    toDelete.add(key);
+                }
                 due.remove();
             }
         }
@@ -152,6 +161,7 @@ public final class RunningTotals {
     public void load(Iterator<Map.Entry<String, Object>> entries) {
         reset();
         retiring.clear();
+        newlyRetired.clear();
         toDelete.clear();
         long[] cells = null;
         while (entries.hasNext()) {
@@ -161,6 +171,8 @@ public final class RunningTotals {
                 cells = (long[]) entry.getValue();
             } else if (key.startsWith(OFFSETS_PREFIX)) {
                 offsets.put(key.substring(OFFSETS_PREFIX.length()), ((OffsetSet) entry.getValue()).copy());
+            } else if (key.startsWith(RETIRED_PREFIX) && entry.getValue() instanceof Long since) {
+                retiring.put(key.substring(RETIRED_PREFIX.length()), since);
             } else if (dimOf(key) >= 0) { // not "t9:…" for a schema of 3 dimensions, nor "t2023-report"
                 int colon = key.indexOf(':');
                 int dim = Integer.parseInt(key, CELLS_KEY.length(), colon, 10);

@@ -196,13 +196,15 @@ class RunningTotalsTest {
         Changes beforeGrace = totals.checkpoint(5_999);
 
         assertThat(beforeGrace.deletes()).isEmpty();
+        assertThat(beforeGrace.puts()).as("the retirement is kept, for a restart within the grace period")
+                .containsEntry("r:done.log", 5_000L);
         assertThat(totals.add("done.log", 0, 100, oneRecord("/a"))).isEqualTo(Outcome.REPEAT);
         assertThat(totals.sourceCount()).isEqualTo(2);
 
         totals.add("done.log", 100, 200, oneRecord("/b")); // still counted while retiring
         Changes atGrace = totals.checkpoint(6_000);
 
-        assertThat(atGrace.deletes()).containsExactly("o:done.log");
+        assertThat(atGrace.deletes()).containsExactly("o:done.log", "r:done.log");
         assertThat(atGrace.puts()).doesNotContainKey("o:done.log").containsKey("t2:/b");
         assertThat(totals.sourceCount()).isEqualTo(1);
         assertThat(totals.checkpoint(7_000).isEmpty()).isTrue();
@@ -221,8 +223,25 @@ class RunningTotalsTest {
         totals.retire("a", 0);
         totals.retire("a", 900); // the first retirement's clock counts
 
-        assertThat(totals.checkpoint(999).isEmpty()).isTrue();
-        assertThat(totals.checkpoint(1_000).deletes()).containsExactly("o:a");
+        assertThat(totals.checkpoint(999).puts()).containsOnlyKeys("r:a");
+        assertThat(totals.checkpoint(1_000).deletes()).containsExactly("o:a", "r:a");
+    }
+
+    @Test
+    void aRestartWithinTheGracePeriodStillForgetsTheSourceWhenItEnds() {
+        RunningTotals before = new RunningTotals(SCHEMA, GRACE);
+        before.add("done.log", 0, 100, oneRecord("/a"));
+        before.retire("done.log", 5_000);
+        Map<String, Object> state = new HashMap<>();
+        apply(before.checkpoint(5_500), state);
+
+        RunningTotals after = new RunningTotals(SCHEMA, GRACE);
+        after.load(state.entrySet().iterator());
+        assertThat(after.add("done.log", 0, 100, oneRecord("/a"))).isEqualTo(Outcome.REPEAT);
+        apply(after.checkpoint(6_000), state);
+
+        assertThat(state).doesNotContainKeys("o:done.log", "r:done.log");
+        assertThat(after.sourceCount()).isZero();
     }
 
     static Stream<Arguments> foreignKeys() {
