@@ -112,7 +112,7 @@ class TotalsBoltTest {
         bolt.execute(topology.tick());
 
         assertThat(lastTotals().json()).isEqualTo(json(Blocks.tally(0, 7), Blocks.tally(0, 3)));
-        assertThat(output.acked()).as("replays are skipped but acked").containsExactlyElementsOf(inputs);
+        assertThat(output.acked()).as("replays are skipped but acked").containsAll(inputs);
         assertThat(output.failed()).isEmpty();
     }
 
