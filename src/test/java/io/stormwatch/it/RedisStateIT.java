@@ -96,7 +96,9 @@ class RedisStateIT {
         Path log = Oracle.generate(tmp.resolve("in/big.log"), 60_000, 23, 0.01);
         moveInto(spool, log, "big.log");
         Path out1 = tmp.resolve("out1");
-        JobTopology job = job("restart", spool, out1);
+        // Small blocks and few in flight: a few thousand lines a second, so that the kill comes mid-file.
+        JobTopology job = job("restart", spool, out1, Map.of(StormwatchConfig.BLOCK_LINES, 10,
+                org.apache.storm.Config.TOPOLOGY_MAX_SPOUT_PENDING, 20));
 
         LocalStorm.submit(cluster, job);
         Path totals = out1.resolve(JsonLinesSink.TOTALS);
@@ -121,11 +123,16 @@ class RedisStateIT {
     }
 
     private JobTopology job(String name, Path spool, Path out) {
+        return job(name, spool, out, Map.of());
+    }
+
+    private JobTopology job(String name, Path spool, Path out, Map<String, Object> settings) {
         Map<String, Object> conf = LocalStorm.testConfig();
         String redisUrl = "redis://" + redis.host() + ":" + redis.port();
         conf.put(StormwatchConfig.SOURCE, "spool:" + spool);
         conf.put(StormwatchConfig.STATE, redisUrl);
         conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out + "," + redisUrl);
+        conf.putAll(settings);
         return JobTopology.fromConfig(LogAnalytics.NAME, name, conf, true, Map.of());
     }
 
