@@ -154,7 +154,7 @@ final class BatchCommand implements Callable<Integer> {
             } else if (configured instanceof LogAnalytics) {
                 StatsTable.print(StatsReport.of(LogStats.of(totals), clientsOver, top), files.size(), out);
             } else {
-                out.println(views.describe(totals));
+                out.println(views.describe(views.json(totals)));
             }
         }
         out.flush();
@@ -172,7 +172,7 @@ final class BatchCommand implements Callable<Integer> {
             public void window(long start, long end, Tally tally, long late) {
                 out.println(json ? StatsJson.write(views.windowJson(start, end, tally, late))
                         : "window (" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(end) + "] late=" + late
-                                + " " + views.describe(tally));
+                                + " " + views.describe(views.json(tally)));
             }
 
             @Override

@@ -69,8 +69,13 @@ public final class Schema {
     public static final Fields REJECTED_FIELDS = new Fields(DEAD_LETTERS);
 
     // --- windows and totals → sinks
-    /** One {@code Result} per window that holds data. */
+    /**
+     * Windows that hold data, rendered: a {@code Result[]} of the windows one input made due, in end order —
+     * one window at a time in a live stream, hundreds when a backfill's block spans hours.
+     */
     public static final String WINDOWS_STREAM = "windows";
+    public static final String RESULTS = "results";
+    public static final Fields WINDOWS_FIELDS = new Fields(RESULTS);
     /** A {@code Result}: what the job's views rendered. */
     public static final String RESULT = "result";
     public static final Fields RESULT_FIELDS = new Fields(RESULT);

@@ -1,13 +1,15 @@
 package io.stormwatch.testing;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.agg.TallySchema;
 import io.stormwatch.core.job.Aggregate;
 import io.stormwatch.core.job.Extractor;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Views;
+import java.io.IOException;
+import java.util.Map;
 import java.util.TreeMap;
 
 /**
@@ -94,18 +96,19 @@ public final class EventJob implements Job<EventJob.Event> {
         INSTANCE;
 
         @Override
-        public ObjectNode json(Tally tally) {
-            ObjectNode json = JsonNodeFactory.instance.objectNode();
-            json.put("records", tally.records());
-            json.put("rejected", tally.rejected());
-            ObjectNode keys = json.putObject("keys");
-            new TreeMap<>(tally.<String>dim(KEYS).toMap()).forEach(keys::put);
-            return json;
+        public void writeFields(Tally tally, JsonGenerator json) throws IOException {
+            json.writeNumberField("records", tally.records());
+            json.writeNumberField("rejected", tally.rejected());
+            json.writeObjectFieldStart("keys");
+            for (Map.Entry<String, Long> e : new TreeMap<>(tally.<String>dim(KEYS).toMap()).entrySet()) {
+                json.writeNumberField(e.getKey(), e.getValue());
+            }
+            json.writeEndObject();
         }
 
         @Override
-        public String describe(Tally tally) {
-            return "records=" + tally.records() + " keys=" + new TreeMap<>(tally.<String>dim(KEYS).toMap());
+        public String describe(JsonNode json) {
+            return "records=" + json.path("records").asLong() + " keys=" + json.path("keys");
         }
     }
 }

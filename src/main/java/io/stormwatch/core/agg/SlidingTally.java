@@ -12,22 +12,34 @@ import java.util.Iterator;
  * costs per slide what a 30 s one does (Spark calls this {@code reduceByKeyAndWindow} with an inverse
  * function).
  *
- * <p>Panes are kept encoded ({@link TallyCodec}): a window holds one pane per slide of its length, for as
- * long as it spans, and the bytes take about a tenth of the heap of the maps.
+ * <p>Panes are kept encoded ({@link TallyCodec}) when asked: a window holds one pane per slide of its length,
+ * for as long as it spans, and the bytes take about a tenth of the heap of the maps.
  *
  * <p>Example (panes named by their end, each with the records it holds): add(10: 3), add(20: 1),
  * add(30: 2) → window() has 6 records; evictThrough(10) → 3; add(40: 5) → 8. Not thread-safe.
  */
 public final class SlidingTally {
 
-    private record Held(long end, byte[] encoded, long[] cells, long late) {}
+    /** A pane in the window: its tally as is, or encoded (then {@code tally} is null). */
+    private record Held(long end, Tally tally, byte[] encoded, long[] cells, long late) {}
 
     private final Tally window;
     private final ArrayDeque<Held> panes = new ArrayDeque<>();
     private final boolean hasExtremes;
+    private final boolean encodePanes;
     private long late;
 
+    /** Panes kept encoded. */
     public SlidingTally(TallySchema schema) {
+        this(schema, true);
+    }
+
+    /**
+     * @param encodePanes keep panes encoded: worth it for long windows (thousands of panes); a window of a few
+     *                    panes keeps them as they are and spares the encoding and decoding of each
+     */
+    public SlidingTally(TallySchema schema, boolean encodePanes) {
+        this.encodePanes = encodePanes;
         this.window = schema.newTally();
         boolean extremes = false;
         for (int c = 0; c < schema.cellCount(); c++) {
@@ -38,14 +50,15 @@ public final class SlidingTally {
 
     /**
      * Adds a closed pane ending at {@code end}, later than every pane added before; {@code late} counts the
-     * late lines reported in it. The pane is encoded at once: later changes to it do not reach the window.
+     * late lines reported in it. The window takes the pane over: do not change it afterwards.
      */
     public void add(long end, Tally pane, long late) {
         if (!panes.isEmpty() && end <= panes.peekLast().end) {
             throw new IllegalArgumentException("pane " + end + " does not follow pane " + panes.peekLast().end);
         }
         window.merge(pane);
-        panes.addLast(new Held(end, TallyCodec.encode(pane), pane.cells(), late));
+        panes.addLast(encodePanes ? new Held(end, null, TallyCodec.encode(pane), pane.cells(), late)
+                : new Held(end, pane, null, pane.cells(), late));
         this.late += late;
     }
 
@@ -60,7 +73,11 @@ public final class SlidingTally {
         }
         while (!panes.isEmpty() && panes.peekFirst().end <= time) {
             Held expired = panes.pollFirst();
-            TallyCodec.subtractFrom(expired.encoded, window);
+            if (expired.tally != null) {
+                window.subtract(expired.tally);
+            } else {
+                TallyCodec.subtractFrom(expired.encoded, window);
+            }
             late -= expired.late;
         }
     }

@@ -4,8 +4,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The shape of a {@link Tally}: its scalar cells, each with how two values combine, and its keyed
@@ -67,7 +66,8 @@ public final class TallySchema implements Serializable {
     /** Dimension: rejected lines by reason key, e.g. {@code too-long}. */
     public static final int REJECT_REASONS = 0;
 
-    private static final Map<String, TallySchema> INTERNED = new ConcurrentHashMap<>();
+    /** Every schema made so far: a handful (one per job), scanned without allocating on every decode. */
+    private static final List<TallySchema> INTERNED = new CopyOnWriteArrayList<>();
 
     private final Kind[] kinds;
     private final KeyType[] keyTypes;
@@ -101,8 +101,27 @@ public final class TallySchema implements Serializable {
             throw new IllegalArgumentException("a tally starts with the records and rejected sums and the reject"
                     + " reasons: got " + Arrays.toString(kinds) + " " + Arrays.toString(keyTypes));
         }
-        String key = Arrays.toString(kinds) + Arrays.toString(keyTypes);
-        return INTERNED.computeIfAbsent(key, k -> new TallySchema(kinds.clone(), keyTypes.clone()));
+        TallySchema known = find(kinds, keyTypes);
+        if (known != null) {
+            return known;
+        }
+        synchronized (INTERNED) {
+            known = find(kinds, keyTypes);
+            if (known == null) {
+                known = new TallySchema(kinds.clone(), keyTypes.clone());
+                INTERNED.add(known);
+            }
+            return known;
+        }
+    }
+
+    private static TallySchema find(Kind[] kinds, KeyType[] keyTypes) {
+        for (TallySchema schema : INTERNED) {
+            if (Arrays.equals(schema.kinds, kinds) && Arrays.equals(schema.keyTypes, keyTypes)) {
+                return schema;
+            }
+        }
+        return null;
     }
 
     public int cellCount() {

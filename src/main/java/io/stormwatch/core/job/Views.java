@@ -1,7 +1,10 @@
 package io.stormwatch.core.job;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stormwatch.core.agg.Tally;
+import java.io.IOException;
 import java.io.Serializable;
 import java.time.Instant;
 
@@ -14,22 +17,47 @@ import java.time.Instant;
  */
 public interface Views extends Serializable {
 
-    /** The job's JSON object of {@code tally}: a new, mutable object (callers add keys after the job's). */
-    ObjectNode json(Tally tally);
-
-    /** One line for the log, e.g. {@code records=1200 rejected=3 codes={200=1100, 404=100}}. */
-    String describe(Tally tally);
+    /**
+     * Writes the fields of the job's JSON object of {@code tally} (the object's braces are the caller's): the
+     * one rendering of a job's result, from which {@link #json}, {@link #jsonText} and the window forms come.
+     */
+    void writeFields(Tally tally, JsonGenerator json) throws IOException;
 
     /**
-     * The JSON object of a window {@code (start, end]}: {@link #json} followed by {@code windowStart},
-     * {@code windowEnd} (ISO-8601 UTC) and {@code late}. One method, so the stream and the batch oracle write
-     * windows alike.
+     * One line for the log, e.g. {@code records=1200 rejected=3 codes={200=1100, 404=100}}, read from what
+     * {@link #writeFields} rendered (keys the job did not write, such as a window's, are ignored). A sink calls
+     * it only for what it shows.
      */
+    String describe(JsonNode json);
+
+    /** The job's JSON object of {@code tally}: a new, mutable object (callers may add keys after the job's). */
+    default ObjectNode json(Tally tally) {
+        return JsonText.tree(json -> writeFields(tally, json));
+    }
+
+    /** {@link #json} as compact text. */
+    default String jsonText(Tally tally) {
+        return JsonText.text(json -> writeFields(tally, json));
+    }
+
+    /**
+     * The JSON object of a window {@code (start, end]} as compact text: the job's fields followed by
+     * {@code windowStart}, {@code windowEnd} (ISO-8601 UTC) and {@code late}. One method, so the stream and
+     * the batch oracle write windows alike.
+     */
+    default String windowJsonText(long start, long end, Tally tally, long late) {
+        return JsonText.text(json -> writeWindowFields(start, end, tally, late, json));
+    }
+
+    /** {@link #windowJsonText} as a tree. */
     default ObjectNode windowJson(long start, long end, Tally tally, long late) {
-        ObjectNode json = json(tally);
-        json.put("windowStart", Instant.ofEpochMilli(start).toString());
-        json.put("windowEnd", Instant.ofEpochMilli(end).toString());
-        json.put("late", late);
-        return json;
+        return JsonText.tree(json -> writeWindowFields(start, end, tally, late, json));
+    }
+
+    private void writeWindowFields(long start, long end, Tally tally, long late, JsonGenerator json) throws IOException {
+        writeFields(tally, json);
+        json.writeStringField("windowStart", Instant.ofEpochMilli(start).toString());
+        json.writeStringField("windowEnd", Instant.ofEpochMilli(end).toString());
+        json.writeNumberField("late", late);
     }
 }

@@ -89,6 +89,9 @@ public final class WindowAssembler {
         boolean idle;
     }
 
+    /** Windows of more panes than this keep them encoded. */
+    static final long ENCODE_PANES_BEYOND = 16;
+
     private final WindowSpec spec;
     private final TallySchema schema;
     private final Listener listener;
@@ -116,7 +119,8 @@ public final class WindowAssembler {
         this.listener = listener;
         this.idleTimeoutMillis = idleTimeoutMillis;
         this.startMillis = nowMillis;
-        this.sliding = new SlidingTally(schema);
+        // A window of many panes keeps them encoded (a 1 h window sliding every second holds 3,600).
+        this.sliding = new SlidingTally(schema, spec.lengthMillis() / spec.slideMillis() > ENCODE_PANES_BEYOND);
     }
 
     /** Channels that will send blocks: they hold the watermark back from the start (see the class comment). */

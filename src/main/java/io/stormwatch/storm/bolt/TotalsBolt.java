@@ -171,8 +171,7 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
     }
 
     private void emitTotals(Tuple anchor, boolean isFinal) {
-        collector.emit(Schema.TOTALS_STREAM, anchor, new Values(Result.totals(isFinal,
-                views.json(totals.totals()).toString(), views.describe(totals.totals()))));
+        collector.emit(Schema.TOTALS_STREAM, anchor, new Values(Result.totals(isFinal, views.jsonText(totals.totals()))));
         changedSinceEmit = false;
     }
 

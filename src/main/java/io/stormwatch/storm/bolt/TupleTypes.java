@@ -46,6 +46,7 @@ public final class TupleTypes {
         classes.put(DeadLetter.class, null);
         classes.put(DeadLetter[].class, null);
         classes.put(Result.class, null);
+        classes.put(Result[].class, null);
         classes.put(LateLine.class, null);
         classes.put(LateLine[].class, null);
         classes.put(OffsetSet.class, null);

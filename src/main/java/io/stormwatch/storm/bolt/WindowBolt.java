@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A job's sliding windows: counted blocks ({@code BlockPanes} from the parse bolt) in, one rendered
  * {@link Result} per window out on {@link Schema#WINDOWS_STREAM}, as soon as the watermark passes the window's
- * end. The same for every job. Configured with Storm's window vocabulary, as a {@code BaseWindowedBolt} is:
+ * end (the windows one input makes due travel together, in one tuple). The same for every job. Configured with Storm's window vocabulary, as a {@code BaseWindowedBolt} is:
  * {@link #withWindow}, {@link #withTimestampField} (event time; without it, processing time),
  * {@link #withLag}, {@link #withLateTupleStream}.
  *
@@ -78,6 +78,9 @@ public final class WindowBolt extends BaseRichBolt {
     private transient EndOfInputBarrier endOfInput;
     private transient String componentId;
     private transient Tuple anchor;
+    /** What the current input made due: emitted together, one tuple per stream, when it is processed. */
+    private transient List<Result> dueWindows;
+    private transient List<LateLine> dueLate;
     private transient boolean mismatchReported;
 
     public WindowBolt(Job<?> job) {
@@ -170,6 +173,8 @@ public final class WindowBolt extends BaseRichBolt {
         this.componentId = context.getThisComponentId();
         this.endOfInput = new EndOfInputBarrier(context);
         this.sequencer = new Sequencer<>(MAX_WAITING_BLOCKS);
+        this.dueWindows = new ArrayList<>();
+        this.dueLate = new ArrayList<>();
         this.assembler = new WindowAssembler(spec, job.aggregate().schema(), new Emitter(), idleTimeoutMillis,
                 System.currentTimeMillis());
         List<Integer> spoutTasks = new ArrayList<>();
@@ -200,6 +205,7 @@ public final class WindowBolt extends BaseRichBolt {
                     }
                     assembler.finishAll();
                     LOG.info("End of input: {} windows, {} late lines", assembler.windowsEmitted(), assembler.lateLines());
+                    emitDue();
                     collector.emit(Schema.END_OF_INPUT_STREAM, input, new Values(componentId));
                 }
             } else {
@@ -213,6 +219,7 @@ public final class WindowBolt extends BaseRichBolt {
                     assembler.acceptAt(block, now);
                 }
             }
+            emitDue();
             collector.ack(input);
         } catch (RuntimeException e) {
             LOG.error("Cannot process a tuple from {} on stream {}", input.getSourceComponent(), input.getSourceStreamId(), e);
@@ -220,6 +227,20 @@ public final class WindowBolt extends BaseRichBolt {
             collector.fail(input);
         } finally {
             anchor = null;
+            dueWindows.clear();
+            dueLate.clear();
+        }
+    }
+
+    /** One tuple with the windows, one with the late lines the current input made due, anchored to it. */
+    private void emitDue() {
+        if (!dueWindows.isEmpty()) {
+            collector.emit(Schema.WINDOWS_STREAM, anchor, new Values((Object) dueWindows.toArray(new Result[0])));
+            dueWindows.clear();
+        }
+        if (!dueLate.isEmpty()) {
+            collector.emit(lateStream, anchor, new Values((Object) dueLate.toArray(new LateLine[0])));
+            dueLate.clear();
         }
     }
 
@@ -240,9 +261,7 @@ public final class WindowBolt extends BaseRichBolt {
 
         @Override
         public void window(long start, long end, Tally tally, long late) {
-            String json = views.windowJson(start, end, tally, late).toString();
-            collector.emit(Schema.WINDOWS_STREAM, anchor,
-                    new Values(Result.window(start, end, late, json, views.describe(tally))));
+            dueWindows.add(Result.window(start, end, late, views.windowJsonText(start, end, tally, late)));
         }
 
         @Override
@@ -250,17 +269,15 @@ public final class WindowBolt extends BaseRichBolt {
             if (lateStream == null) {
                 return;
             }
-            LateLine[] lines = new LateLine[offsets.length];
-            for (int i = 0; i < lines.length; i++) {
-                lines[i] = new LateLine(source, offsets[i], times[i], reportedIn);
+            for (int i = 0; i < offsets.length; i++) {
+                dueLate.add(new LateLine(source, offsets[i], times[i], reportedIn));
             }
-            collector.emit(lateStream, anchor, new Values((Object) lines));
         }
     }
 
     @Override
     public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declareStream(Schema.WINDOWS_STREAM, Schema.RESULT_FIELDS);
+        declarer.declareStream(Schema.WINDOWS_STREAM, Schema.WINDOWS_FIELDS);
         declarer.declareStream(Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS);
         if (lateStream != null) {
             declarer.declareStream(lateStream, new Fields(Schema.LATE));

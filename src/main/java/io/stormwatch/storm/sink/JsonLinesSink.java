@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes any job's results as files in one directory, for scripts, tests and the CLI:
  * <ul>
- *   <li>{@value #WINDOWS}: each window's {@link Result#json()} on one line, flushed at once;</li>
+ *   <li>{@value #WINDOWS}: each window's {@link Result#json()} on one line, flushed at once unless the
+ *       previous window was flushed less than {@value #WINDOW_FLUSH_MILLIS} ms ago (a backfill writes
+ *       thousands a second; the one-second flush catches up);</li>
  *   <li>{@value #TOTALS}: the latest totals' JSON, pretty-printed, replaced atomically (temp file + rename),
  *       so a reader never sees half of it;</li>
  *   <li>{@value #REJECTED}: dead letters {@code {source, offset, reason, detail, line}};</li>
@@ -40,8 +42,12 @@ public final class JsonLinesSink implements ResultSink {
     public static final String LATE = "late.jsonl";
     public static final String SUCCESS = "_SUCCESS";
 
+    /** A window is flushed at once unless the previous one was flushed less than this long ago. */
+    static final long WINDOW_FLUSH_MILLIS = 50;
+
     private final String directory;
     private transient Path dir;
+    private transient long lastWindowFlushNanos;
     private transient Writer windows;
     private transient Writer rejected;
     private transient Writer late;
@@ -58,6 +64,7 @@ public final class JsonLinesSink implements ResultSink {
         windows = append(WINDOWS);
         rejected = append(REJECTED);
         late = append(LATE);
+        lastWindowFlushNanos = System.nanoTime() - WINDOW_FLUSH_MILLIS * 1_000_000L;
         LOG.info("Writing results to {}", dir.toAbsolutePath());
     }
 
@@ -75,7 +82,11 @@ public final class JsonLinesSink implements ResultSink {
         }
         windows.write(json);
         windows.write('\n');
-        windows.flush();
+        long now = System.nanoTime();
+        if (now - lastWindowFlushNanos >= WINDOW_FLUSH_MILLIS * 1_000_000L) {
+            windows.flush();
+            lastWindowFlushNanos = now;
+        }
     }
 
     @Override

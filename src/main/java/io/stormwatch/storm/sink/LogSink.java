@@ -1,6 +1,9 @@
 package io.stormwatch.storm.sink;
 
 import io.stormwatch.core.job.DeadLetter;
+import io.stormwatch.core.job.Job;
+import io.stormwatch.core.job.Views;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -11,15 +14,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes results to the log (SLF4J logger {@code io.stormwatch.storm.sink.LogSink}), for any job, using the
- * one-line {@link Result#summary()} the job's views rendered:
+ * one-line summary the job's views read from a result's JSON ({@link Views#describe}), made only for the lines
+ * shown:
  * <ul>
- *   <li>a window: one INFO line {@code window (<start>, <end>] late=<n> <summary>}, times ISO-8601 UTC;</li>
+ *   <li>a window: one INFO line {@code window (<start>, <end>] late=<n> <summary>}, times ISO-8601 UTC — up to
+ *       {@value #WINDOW_BURST} at once and then {@value #WINDOWS_PER_SECOND} a second, so that a live stream
+ *       shows every window and a backfill of a month (a quarter of a million windows) shows a sample instead of
+ *       flooding the terminal; the next line shown says how many were left out (the other sinks have them
+ *       all);</li>
  *   <li>totals: {@code final totals: <summary>} at INFO when {@link Result#isFinal()}, else
  *       {@code totals: <summary>} at DEBUG (they come about once a second);</li>
  *   <li>dead letters: at WARN, at most one per {@value #DEAD_LETTER_LOG_INTERVAL_SECS} s, with the number of
  *       those not shown since the previous one; control characters of the line shown as {@code \xNN};</li>
  *   <li>late lines: at DEBUG (their number is in each window's line);</li>
- *   <li>end of input: at INFO, with the number of dead letters never shown.</li>
+ *   <li>end of input: at INFO, with the number of windows and dead letters never shown.</li>
  * </ul>
  * Example window line (log-analytics):
  * <pre>
@@ -33,17 +41,28 @@ public final class LogSink implements ResultSink {
     static final long DEAD_LETTER_LOG_INTERVAL_SECS = 10;
     private static final long DEAD_LETTER_LOG_INTERVAL_MILLIS = TimeUnit.SECONDS.toMillis(DEAD_LETTER_LOG_INTERVAL_SECS);
 
+    /** Window lines shown at once before the rate applies. */
+    static final int WINDOW_BURST = 50;
+    /** Window lines shown per second after a burst. */
+    static final int WINDOWS_PER_SECOND = 10;
+
+    private final Views views;
     private final Clock clock;
+    private transient double windowTokens;
+    private transient long windowTokensAtMillis;
+    private transient long suppressedWindows;
     private transient boolean shownAny;
     private transient long lastShownMillis;
     private transient long suppressedDeadLetters;
 
-    public LogSink() {
-        this(Clock.systemUTC());
+    /** Describes results with {@code job}'s views. */
+    public LogSink(Job<?> job) {
+        this(job.views(), Clock.systemUTC());
     }
 
     /** With {@code clock} deciding when the next dead letter may be shown (tests move it by hand). */
-    LogSink(Clock clock) {
+    LogSink(Views views, Clock clock) {
+        this.views = views;
         this.clock = clock;
     }
 
@@ -51,19 +70,32 @@ public final class LogSink implements ResultSink {
     public void open(Map<String, Object> topoConf, TopologyContext context) {
         shownAny = false;
         suppressedDeadLetters = 0;
+        windowTokens = WINDOW_BURST;
+        windowTokensAtMillis = clock.millis();
+        suppressedWindows = 0;
     }
 
     @Override
     public void window(Result window) {
-        LOG.info("{}", describe(window));
+        long now = clock.millis();
+        windowTokens = Math.min(WINDOW_BURST,
+                windowTokens + Math.max(0, now - windowTokensAtMillis) * WINDOWS_PER_SECOND / 1000.0);
+        windowTokensAtMillis = now;
+        if (windowTokens < 1) {
+            suppressedWindows++;
+            return;
+        }
+        windowTokens--;
+        LOG.info("{}{}", describe(window), suppressedWindows == 0 ? "" : " [" + suppressedWindows + " windows before it not shown]");
+        suppressedWindows = 0;
     }
 
     @Override
     public void totals(Result totals) {
         if (totals.isFinal()) {
-            LOG.info("final totals: {}", printable(totals.summary()));
+            LOG.info("final totals: {}", summary(totals));
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("totals: {}", printable(totals.summary()));
+            LOG.debug("totals: {}", summary(totals));
         }
     }
 
@@ -95,8 +127,10 @@ public final class LogSink implements ResultSink {
 
     @Override
     public void endOfInput() {
-        LOG.info("end of input{}", suppressedDeadLetters == 0 ? ""
-                : " (" + suppressedDeadLetters + " more rejected lines not shown)");
+        String windows = suppressedWindows == 0 ? "" : suppressedWindows + " more windows";
+        String deadLetters = suppressedDeadLetters == 0 ? "" : suppressedDeadLetters + " more rejected lines";
+        String notShown = windows.isEmpty() || deadLetters.isEmpty() ? windows + deadLetters : windows + " and " + deadLetters;
+        LOG.info("end of input{}", notShown.isEmpty() ? "" : " (" + notShown + " not shown)");
     }
 
     @Override
@@ -119,10 +153,23 @@ public final class LogSink implements ResultSink {
         return out == null ? line : out.toString();
     }
 
-    /** The window's one line. Summaries hold logged text (endpoints, clients), so they are made printable too. */
-    static String describe(Result window) {
+    /** The window's one line. */
+    String describe(Result window) {
         return "window (" + Instant.ofEpochMilli(window.windowStart()) + ", " + Instant.ofEpochMilli(window.windowEnd())
-                + "] late=" + window.late() + " " + printable(window.summary());
+                + "] late=" + window.late() + " " + summary(window);
+    }
+
+    /**
+     * The views' summary of a result, printable: summaries hold logged text (endpoints, clients). A result whose
+     * JSON does not read back is shown as its text, cut: the log line must not be lost to it.
+     */
+    private String summary(Result result) {
+        try {
+            return printable(views.describe(SinkJson.parseObject(result.json(), "result")));
+        } catch (IOException | RuntimeException e) {
+            String json = result.json();
+            return printable(json.length() <= 200 ? json : json.substring(0, 200) + "…");
+        }
     }
 
     @Override

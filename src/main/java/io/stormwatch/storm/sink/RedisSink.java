@@ -158,7 +158,7 @@ public final class RedisSink implements ResultSink {
     @Override
     public void window(Result window) throws IOException {
         if (!window.isWindow()) {
-            throw new IllegalArgumentException("not a window: " + window.summary());
+            throw new IllegalArgumentException("not a window: " + window.json());
         }
         long end = window.windowEnd();
         RedisLayout layout = RedisLayout.of(windowKey(end), SinkJson.parseObject(window.json(), "window"));

@@ -12,19 +12,17 @@ import java.io.Serializable;
  * @param isFinal     totals only: the last totals of a finite input
  * @param json        the JSON object (compact): the job's object, for windows followed by {@code windowStart},
  *                    {@code windowEnd} and {@code late}
- * @param summary     one line for the log, e.g. {@code records=12 rejected=0 codes={200=12}}
  */
-public record Result(long windowStart, long windowEnd, long late, boolean isFinal, String json, String summary)
-        implements Serializable {
+public record Result(long windowStart, long windowEnd, long late, boolean isFinal, String json) implements Serializable {
 
     /** The rendered totals. */
-    public static Result totals(boolean isFinal, String json, String summary) {
-        return new Result(Long.MIN_VALUE, Long.MIN_VALUE, 0, isFinal, json, summary);
+    public static Result totals(boolean isFinal, String json) {
+        return new Result(Long.MIN_VALUE, Long.MIN_VALUE, 0, isFinal, json);
     }
 
     /** A rendered window {@code (start, end]}. */
-    public static Result window(long start, long end, long late, String json, String summary) {
-        return new Result(start, end, late, false, json, summary);
+    public static Result window(long start, long end, long late, String json) {
+        return new Result(start, end, late, false, json);
     }
 
     public boolean isWindow() {

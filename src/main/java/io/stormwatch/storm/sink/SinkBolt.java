@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Hands the result streams to a {@link ResultSink}, for any job. Reads, by field name, whichever of these the
  * topology subscribes it to:
  * <ul>
- *   <li>{@link Schema#WINDOWS_STREAM}: {@link Schema#RESULT}, a window {@link Result} → {@link ResultSink#window};</li>
+ *   <li>{@link Schema#WINDOWS_STREAM}: {@link Schema#RESULTS}, window {@link Result}s → each to
+ *       {@link ResultSink#window}, in order;</li>
  *   <li>{@link Schema#TOTALS_STREAM}: {@link Schema#RESULT}, a totals {@link Result} → {@link ResultSink#totals};</li>
  *   <li>{@link Schema#REJECTED_STREAM}: {@link Schema#DEAD_LETTERS}, a {@code DeadLetter[]} → the list to
  *       {@link ResultSink#rejected(List)}, in order;</li>
@@ -93,8 +94,12 @@ public final class SinkBolt extends BaseRichBolt {
 
     private void deliver(Tuple input) throws IOException {
         switch (input.getSourceStreamId()) {
-            case Schema.WINDOWS_STREAM -> sink.window(result(input, true));
-            case Schema.TOTALS_STREAM -> sink.totals(result(input, false));
+            case Schema.WINDOWS_STREAM -> {
+                for (Result window : (Result[]) input.getValueByField(Schema.RESULTS)) {
+                    sink.window(checked(window, true, input));
+                }
+            }
+            case Schema.TOTALS_STREAM -> sink.totals(checked((Result) input.getValueByField(Schema.RESULT), false, input));
             case Schema.REJECTED_STREAM -> {
                 sink.rejected(List.of((DeadLetter[]) input.getValueByField(Schema.DEAD_LETTERS)));
             }
@@ -114,8 +119,7 @@ public final class SinkBolt extends BaseRichBolt {
         }
     }
 
-    private static Result result(Tuple input, boolean window) {
-        Result result = (Result) input.getValueByField(Schema.RESULT);
+    private static Result checked(Result result, boolean window, Tuple input) {
         if (result.isWindow() != window) {
             // Written as the other kind, it would land in the wrong file or key: refuse it visibly.
             throw new IllegalArgumentException("a " + (result.isWindow() ? "window" : "totals") + " result on stream "

@@ -39,7 +39,7 @@ public record JobTopology(String name, Job<?> job, Config config, StormTopology 
         JobOptions options = JobOptions.fromConfig(conf);
         IRichSpout spout = Sources.spout(source, inProcess, options.maxLineLength(), options.blocks());
         Map<String, ResultSink> sinks = Outputs.sinks(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, "log"),
-                job.name(), options.window(), environment);
+                job, options.window(), environment);
         int sourceTasks = StormwatchConfig.integer(conf, StormwatchConfig.SOURCE_PARALLELISM, 1);
         return new JobTopology(name, job,
                 TopologyConfigs.forJob(conf, environment),

@@ -2,6 +2,7 @@ package io.stormwatch.storm.topology;
 
 import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.core.job.Job;
 import io.stormwatch.storm.sink.LogSink;
 import io.stormwatch.storm.sink.RedisSink;
 import io.stormwatch.storm.sink.ResultSink;
@@ -53,12 +54,12 @@ public final class Outputs {
 
     /**
      * @param spec        the outputs, e.g. {@code log,jsonl:out,redis://127.0.0.1:6379/0}
-     * @param jobName     the job's name ({@code Job#name()}), which keys its Redis output
+     * @param job         the job: its name keys its Redis output, its views describe results in the log
      * @param window      the job's window, which sets how long Redis keeps a window's keys
      * @param environment where the Redis password comes from ({@link StormwatchConfig#REDIS_PASSWORD_ENV})
      * @throws IllegalArgumentException for an unknown or malformed output, or none at all
      */
-    public static Map<String, ResultSink> sinks(String spec, String jobName, WindowSpec window,
+    public static Map<String, ResultSink> sinks(String spec, Job<?> job, WindowSpec window,
             Map<String, String> environment) {
         Objects.requireNonNull(window, "window");
         Map<String, ResultSink> sinks = new LinkedHashMap<>();
@@ -71,14 +72,14 @@ public final class Outputs {
             ResultSink sink;
             if (output.equals("log")) {
                 kind = "log";
-                sink = new LogSink();
+                sink = new LogSink(job);
             } else if (output.startsWith("jsonl:") && output.length() > "jsonl:".length()) {
                 kind = "jsonl";
                 sink = new JsonLinesSink(Path.of(output.substring("jsonl:".length())).toAbsolutePath().normalize().toString());
             } else if (output.startsWith("redis://") || output.startsWith("rediss://")) {
                 kind = "redis";
                 RedisEndpoint endpoint = RedisEndpoint.parse(output, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV));
-                sink = new RedisSink(endpoint, redisKeyPrefix(jobName), windowTtl(window));
+                sink = new RedisSink(endpoint, redisKeyPrefix(job.name()), windowTtl(window));
             } else {
                 throw new IllegalArgumentException("unknown output '" + output
                         + "': expected log, jsonl:DIR or redis://HOST:PORT[/DB]");

@@ -280,13 +280,13 @@ class BlockCounterTest {
         public Views views() {
             return new Views() {
                 @Override
-                public ObjectNode json(Tally tally) {
-                    return JsonNodeFactory.instance.objectNode().put("records", tally.records());
+                public void writeFields(Tally tally, com.fasterxml.jackson.core.JsonGenerator json) throws java.io.IOException {
+                    json.writeNumberField("records", tally.records());
                 }
 
                 @Override
-                public String describe(Tally tally) {
-                    return "records=" + tally.records();
+                public String describe(com.fasterxml.jackson.databind.JsonNode json) {
+                    return "records=" + json.path("records").asLong();
                 }
             };
         }

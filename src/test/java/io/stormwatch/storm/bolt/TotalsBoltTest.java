@@ -153,7 +153,7 @@ class TotalsBoltTest {
         Result result = (Result) totals.get(1).values().get(0);
         assertThat(result.json()).isEqualTo(json(Blocks.tally(0, 2)));
         assertThat(result.isFinal()).isFalse();
-        assertThat(result.summary()).isEqualTo(job.views().describe(Blocks.tally(0, 2)));
+        assertThat(result.json()).isEqualTo(job.views().jsonText(Blocks.tally(0, 2)));
     }
 
     @Test

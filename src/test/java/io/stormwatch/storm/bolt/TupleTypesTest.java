@@ -72,7 +72,7 @@ class TupleTypesTest {
         ranges.add(0, 100);
         ranges.add(300, 400);
         List<Object> values = List.of(
-                Result.window(0, 10_000, 2, "{\"records\":3}", "records=3"),
+                Result.window(0, 10_000, 2, "{\"records\":3}"),
                 new DeadLetter[] {new DeadLetter("a", 7, "bad", "no space", "junk")},
                 new LateLine[] {new LateLine("a", 300, 1_234, 20_000)},
                 tally, ranges);

@@ -61,14 +61,16 @@ class JsonLinesSinkTest {
     }
 
     @Test
-    void writesEachWindowsJsonAsOneLineAtOnce() throws IOException {
+    void writesEachWindowsJsonAsOneLineVisibleAtOnceUnlessInABurst() throws IOException {
         Result first = Results.window(T0, T0 + 30_000, 1, Results.example());
         Result second = Results.window(T0 + 10_000, T0 + 40_000, 0, new LogStats().add(Records.at(T0 + 35_000)));
 
         sink.window(first);
+        assertThat(lines(JsonLinesSink.WINDOWS)).as("visible without a flush, verbatim").containsExactly(first.json());
         sink.window(second);
+        sink.flush();
 
-        assertThat(lines(JsonLinesSink.WINDOWS)).as("visible without a flush, verbatim")
+        assertThat(lines(JsonLinesSink.WINDOWS)).as("a burst is written by the next flush at the latest")
                 .containsExactly(first.json(), second.json());
         assertThat(objects(JsonLinesSink.WINDOWS).get(0).get("windowEnd").asText()).isEqualTo("2024-03-31T00:00:30Z");
     }
@@ -79,7 +81,7 @@ class JsonLinesSinkTest {
                 JSON.readTree(Results.window(T0, T0 + 30_000, 0, Results.example()).json()));
         assertThat(pretty).contains("\n");
 
-        sink.window(Result.window(T0, T0 + 30_000, 0, pretty, "records=3"));
+        sink.window(Result.window(T0, T0 + 30_000, 0, pretty));
 
         assertThat(lines(JsonLinesSink.WINDOWS)).singleElement()
                 .satisfies(line -> assertThat(JSON.readTree(line)).isEqualTo(JSON.readTree(pretty)));

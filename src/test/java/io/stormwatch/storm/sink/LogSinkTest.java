@@ -21,7 +21,7 @@ class LogSinkTest {
     private static final String LOGGER = LogSink.class.getName();
 
     private final ManualClock clock = new ManualClock(1_000_000);
-    private final LogSink sink = new LogSink(clock);
+    private final LogSink sink = new LogSink(Results.VIEWS, clock);
     private Level level;
     private CapturedLog log;
 
@@ -61,11 +61,13 @@ class LogSinkTest {
     @Test
     void finalTotalsAtInfoRunningTotalsAtDebug() {
         try (CapturedLog info = CapturedLog.attach(Level.INFO, LOGGER)) {
-            sink.totals(Result.totals(false, "{}", "records=1"));
-            sink.totals(Result.totals(true, "{}", "records=2"));
+            sink.totals(Results.totals(false, new LogStats().add(Records.at(T0))));
+            sink.totals(Results.totals(true, new LogStats().add(Records.at(T0)).add(Records.at(T0))));
 
-            assertThat(log.lines()).containsExactly("totals: records=1", "final totals: records=2");
-            assertThat(info.lines()).containsExactly("final totals: records=2");
+            String one = "records=1 rejected=0 bytes avg=100 min=100 max=100 codes={200=1} top=[/=1]";
+            String two = "records=2 rejected=0 bytes avg=100 min=100 max=100 codes={200=2} top=[/=2]";
+            assertThat(log.lines()).containsExactly("totals: " + one, "final totals: " + two);
+            assertThat(info.lines()).containsExactly("final totals: " + two);
         }
     }
 

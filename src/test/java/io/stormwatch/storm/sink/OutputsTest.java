@@ -3,6 +3,7 @@ package io.stormwatch.storm.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.topology.Outputs;
 import io.stormwatch.storm.topology.StormwatchConfig;
@@ -23,7 +24,7 @@ class OutputsTest {
     @Test
     void eachOutputBecomesASinkWithItsComponentId(@TempDir Path tmp) {
         Map<String, ResultSink> sinks = Outputs.sinks("log, jsonl:" + tmp + ",redis://127.0.0.1:6379/2,jsonl:" + tmp.resolve("b"),
-                "status-codes", WINDOW, Map.of());
+                io.stormwatch.core.job.statuscodes.StatusCodes.fromConfig(Map.of()), WINDOW, Map.of());
 
         assertThat(sinks).containsOnlyKeys("sink-log", "sink-jsonl", "sink-redis", "sink-jsonl-2");
         assertThat(sinks.get("sink-log")).isInstanceOf(LogSink.class);
@@ -51,7 +52,7 @@ class OutputsTest {
 
     @Test
     void theRedisPasswordComesFromTheEnvironmentAndIsNotShown() {
-        Map<String, ResultSink> sinks = Outputs.sinks("rediss://redis.example:6380/1", "log-analytics", WINDOW,
+        Map<String, ResultSink> sinks = Outputs.sinks("rediss://redis.example:6380/1", LogAnalytics.defaults(), WINDOW,
                 Map.of(StormwatchConfig.REDIS_PASSWORD_ENV, "pa55word"));
 
         assertThat(sinks.get("sink-redis")).hasToString("redis rediss://***@redis.example:6380/1 prefix stormwatch:log-analytics");
@@ -60,7 +61,7 @@ class OutputsTest {
     @ParameterizedTest
     @ValueSource(strings = {"", " , ", "kafka://x", "jsonl:", "redis://:6379", "redis://user:pw@host:6379", "logs"})
     void aBadSpecIsRejected(String spec) {
-        assertThatThrownBy(() -> Outputs.sinks(spec, "log-analytics", WINDOW, Map.of()))
+        assertThatThrownBy(() -> Outputs.sinks(spec, LogAnalytics.defaults(), WINDOW, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

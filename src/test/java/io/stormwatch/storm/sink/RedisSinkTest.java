@@ -185,11 +185,11 @@ class RedisSinkTest {
     @Test
     void aFieldOrKeyGoneFromTheJsonIsGoneFromRedis() throws IOException {
         sink.totals(Result.totals(false, "{\"a\":1,\"b\":2,\"dynamic\":{\"x\":{\"n\":1},\"y\":{\"n\":2}},"
-                + "\"top\":[{\"k\":\"p\",\"n\":1}]}", "a=1"));
+                + "\"top\":[{\"k\":\"p\",\"n\":1}]}"));
         String k = PREFIX + ":totals";
         assertThat(jedis.exists(k + ":dynamic:y")).isTrue();
 
-        sink.totals(Result.totals(true, "{\"a\":1,\"dynamic\":{\"x\":{\"n\":3}},\"top\":[1,2]}", "a=1"));
+        sink.totals(Result.totals(true, "{\"a\":1,\"dynamic\":{\"x\":{\"n\":3}},\"top\":[1,2]}"));
 
         assertThat(jedis.hgetAll(k)).containsOnlyKeys("a", "top", "final", "updated").containsEntry("top", "[1,2]");
         assertThat(jedis.exists(k + ":dynamic:y")).as("an object that vanished from the JSON").isFalse();
@@ -207,7 +207,7 @@ class RedisSinkTest {
         RedisSink statusCodes = new RedisSink(endpoint(PASSWORD), "stormwatch:" + StatusCodes.NAME, Duration.ofMinutes(1));
         statusCodes.open(Map.of(), null);
         try {
-            statusCodes.totals(Result.totals(true, StatsJson.write(job.views().json(tally)), job.views().describe(tally)));
+            statusCodes.totals(Result.totals(true, StatsJson.write(job.views().json(tally))));
         } finally {
             statusCodes.close();
         }

@@ -39,14 +39,10 @@ final class Results {
     }
 
     static Result window(long start, long end, long late, LogStats stats) {
-        ObjectNode json = VIEWS.json(stats.tally());
-        json.put("windowStart", Instant.ofEpochMilli(start).toString());
-        json.put("windowEnd", Instant.ofEpochMilli(end).toString());
-        json.put("late", late);
-        return Result.window(start, end, late, StatsJson.write(json), VIEWS.describe(stats.tally()));
+        return Result.window(start, end, late, VIEWS.windowJsonText(start, end, stats.tally(), late));
     }
 
     static Result totals(boolean isFinal, LogStats stats) {
-        return Result.totals(isFinal, StatsJson.write(VIEWS.json(stats.tally())), VIEWS.describe(stats.tally()));
+        return Result.totals(isFinal, VIEWS.jsonText(stats.tally()));
     }
 }

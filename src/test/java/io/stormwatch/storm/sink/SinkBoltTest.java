@@ -53,7 +53,7 @@ class SinkBoltTest {
 
         @Override
         public void totals(Result totals) {
-            calls.add("totals " + totals.summary() + (totals.isFinal() ? " final" : ""));
+            calls.add("totals " + totals.json() + (totals.isFinal() ? " final" : ""));
         }
 
         @Override
@@ -89,7 +89,7 @@ class SinkBoltTest {
     private final TestTopology topology = new TestTopology()
             .component("parse", 2, Map.of(Schema.REJECTED_STREAM, Schema.REJECTED_FIELDS,
                     Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS))
-            .component("windows", 1, Map.of(Schema.WINDOWS_STREAM, Schema.RESULT_FIELDS, Schema.LATE_STREAM, Schema.LATE_FIELDS,
+            .component("windows", 1, Map.of(Schema.WINDOWS_STREAM, Schema.WINDOWS_FIELDS, Schema.LATE_STREAM, Schema.LATE_FIELDS,
                     Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS))
             .component("totals", 2, Map.of(Schema.TOTALS_STREAM, Schema.RESULT_FIELDS,
                     Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS))
@@ -115,7 +115,8 @@ class SinkBoltTest {
     }
 
     private Tuple window(long end) {
-        return topology.tuple("windows", 0, Schema.WINDOWS_STREAM, Results.window(end - 30_000, end, 0, Results.example()));
+        return topology.tuple("windows", 0, Schema.WINDOWS_STREAM,
+                (Object) new Result[] {Results.window(end - 30_000, end, 0, Results.example())});
     }
 
     private Tuple totals(int task, boolean isFinal, LogStats stats) {
@@ -156,7 +157,7 @@ class SinkBoltTest {
         inputs.forEach(bolt::execute);
 
         assertThat(sink.calls).containsExactly("open", "window " + (T0 + 30_000),
-                "totals " + Results.VIEWS.describe(Results.example().tally()),
+                "totals " + Results.VIEWS.jsonText(Results.example().tally()),
                 "rejected 3", "rejected 4", "late 7", "late 9", "flush");
         assertThat(output.acked()).containsExactlyElementsOf(inputs);
         assertThat(output.failed()).isEmpty();
@@ -178,7 +179,7 @@ class SinkBoltTest {
         bolt.execute(endOfInput("totals", 1));
         bolt.execute(endOfInput("windows", 0));
 
-        assertThat(sink.calls).containsExactly("open", "totals " + Results.VIEWS.describe(Results.example().tally()) + " final",
+        assertThat(sink.calls).containsExactly("open", "totals " + Results.VIEWS.jsonText(Results.example().tally()) + " final",
                 "end of input");
         assertThat(output.failed()).isEmpty();
     }
@@ -259,7 +260,8 @@ class SinkBoltTest {
     void aResultOnTheWrongStreamIsFailedNotWritten() {
         RecordingSink sink = new RecordingSink();
         prepare(sink);
-        Tuple totalsAsWindow = topology.tuple("windows", 0, Schema.WINDOWS_STREAM, Results.totals(false, new LogStats()));
+        Tuple totalsAsWindow = topology.tuple("windows", 0, Schema.WINDOWS_STREAM,
+                (Object) new Result[] {Results.totals(false, new LogStats())});
 
         bolt.execute(totalsAsWindow);
 
@@ -269,7 +271,7 @@ class SinkBoltTest {
 
     @Test
     void aBoltOfEverySinkSerializesAsStormShipsIt() {
-        List<ResultSink> sinks = List.of(new LogSink(), new JsonLinesSink("/tmp/out"),
+        List<ResultSink> sinks = List.of(new LogSink(new io.stormwatch.testing.EventJob()), new JsonLinesSink("/tmp/out"),
                 new RedisSink(RedisEndpoint.of("127.0.0.1", 6379), "stormwatch:log-analytics", Duration.ofMinutes(2)));
         for (ResultSink sink : sinks) {
             SinkBolt copy = Utils.javaDeserialize(Utils.javaSerialize(new SinkBolt(sink)), SinkBolt.class);

@@ -67,7 +67,7 @@ class JobConfigTest {
     @Test
     void outputsBecomeSinksNamedByKind() {
         Map<String, ?> sinks = Outputs.sinks("log, jsonl:" + tmp + ",redis://127.0.0.1:6379/2,jsonl:" + tmp.resolve("b"),
-                "log-analytics", JobOptions.defaults().window(), Map.of());
+                LogAnalytics.defaults(), JobOptions.defaults().window(), Map.of());
         assertThat(sinks.keySet()).containsExactly("sink-log", "sink-jsonl", "sink-redis", "sink-jsonl-2");
         assertThat(sinks.values()).extracting(Object::getClass)
                 .containsExactly(LogSink.class, JsonLinesSink.class, RedisSink.class, JsonLinesSink.class);
@@ -76,7 +76,7 @@ class JobConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "print", "jsonl:", "redis://:secret@host:6379", "http://host"})
     void badOutputsAreRefused(String spec) {
-        assertThatThrownBy(() -> Outputs.sinks(spec, "log-analytics", JobOptions.defaults().window(), Map.of()))
+        assertThatThrownBy(() -> Outputs.sinks(spec, LogAnalytics.defaults(), JobOptions.defaults().window(), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

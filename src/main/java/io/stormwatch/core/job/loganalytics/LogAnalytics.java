@@ -1,6 +1,7 @@
 package io.stormwatch.core.job.loganalytics;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.agg.TallySchema;
 import io.stormwatch.core.job.Aggregate;
@@ -11,6 +12,9 @@ import io.stormwatch.core.job.Views;
 import io.stormwatch.core.log.AccessLogFormats;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.log.LogRecord;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -24,7 +28,8 @@ import java.util.stream.Collectors;
  *       {@link io.stormwatch.core.log.RejectReason} keys are the reject reasons.</li>
  *   <li>Aggregate: {@link LogStats#SCHEMA}; event time is the log's {@code %t}.</li>
  *   <li>Views: the batch JSON object with {@code clientsOver} clients and {@code topEndpoints} endpoints;
- *       the log line {@code records=… rejected=… bytes avg=… min=… max=… codes={…} top=[…]}.</li>
+ *       the log line {@code records=… rejected=… bytes avg=… min=… max=… codes={…} top=[…]} (codes most
+ *       frequent first, the top three endpoints).</li>
  * </ul>
  *
  * @param format        {@code auto}, {@code common}, ... or an Apache LogFormat string
@@ -110,19 +115,30 @@ public record LogAnalytics(String format, int maxLineLength, int clientsOver, in
     private record StatsViews(int clientsOver, int topEndpoints) implements Views {
 
         @Override
-        public ObjectNode json(Tally tally) {
-            return StatsJson.toJson(LogStats.of(tally), clientsOver, topEndpoints);
+        public void writeFields(Tally tally, JsonGenerator json) throws IOException {
+            StatsJson.writeFields(StatsReport.of(LogStats.of(tally), clientsOver, topEndpoints), json);
         }
 
         @Override
-        public String describe(Tally tally) {
-            LogStats stats = LogStats.of(tally);
-            return "records=" + stats.records() + " rejected=" + stats.rejected()
-                    + " bytes avg=" + stats.contentAvg() + " min=" + stats.contentMin() + " max=" + stats.contentMax()
-                    + " codes=" + stats.responseCodes().sortedByCountDesc(Integer::compare).stream()
-                            .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ", "{", "}"))
-                    + " top=" + stats.topEndpoints(LOGGED_ENDPOINTS).stream()
-                            .map(e -> e.endpoint() + "=" + e.count()).collect(Collectors.joining(", ", "[", "]"));
+        public String describe(JsonNode json) {
+            JsonNode size = json.path(StatsJson.CONTENT_SIZE);
+            List<Map.Entry<String, Long>> codes = new ArrayList<>();
+            json.path(StatsJson.RESPONSE_CODES).properties().forEach(e -> codes.add(Map.entry(e.getKey(), e.getValue().asLong())));
+            codes.sort(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
+            StringBuilder top = new StringBuilder("[");
+            int shown = 0;
+            for (JsonNode e : json.path(StatsJson.TOP_ENDPOINTS)) {
+                if (shown++ == LOGGED_ENDPOINTS) {
+                    break;
+                }
+                top.append(shown > 1 ? ", " : "").append(e.path(StatsJson.ENDPOINT).asText()).append('=')
+                        .append(e.path(StatsJson.COUNT).asLong());
+            }
+            return "records=" + json.path(StatsJson.RECORDS).asLong() + " rejected=" + json.path(StatsJson.REJECTED).asLong()
+                    + " bytes avg=" + size.path(StatsJson.AVG).asLong() + " min=" + size.path(StatsJson.MIN).asLong()
+                    + " max=" + size.path(StatsJson.MAX).asLong()
+                    + " codes=" + codes.stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ", "{", "}"))
+                    + " top=" + top.append(']');
         }
     }
 }

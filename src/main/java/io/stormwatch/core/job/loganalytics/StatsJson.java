@@ -1,10 +1,12 @@
 package io.stormwatch.core.job.loganalytics;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stormwatch.core.job.JsonText;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,29 +67,55 @@ public final class StatsJson {
 
     /** A new, mutable object: callers may add keys after the documented ones. */
     public static ObjectNode toJson(StatsReport report) {
-        ObjectNode json = MAPPER.createObjectNode();
-        json.put(RECORDS, report.records());
-        json.put(REJECTED, report.rejected());
-        ObjectNode reasons = json.putObject(REJECT_REASONS);
-        report.rejectReasons().forEach(reasons::put);
-        ObjectNode size = json.putObject(CONTENT_SIZE);
-        size.put(SUM, report.contentSize().sum());
-        size.put(MIN, report.contentSize().min());
-        size.put(MAX, report.contentSize().max());
-        size.put(AVG, report.contentSize().avg());
-        ObjectNode codes = json.putObject(RESPONSE_CODES);
-        report.responseCodes().forEach((code, n) -> codes.put(Integer.toString(code), n));
-        ObjectNode over = json.putObject(CLIENTS_OVER);
-        over.put(THRESHOLD, report.clientThreshold());
-        ObjectNode clients = over.putObject(CLIENTS);
-        report.clientsOver().forEach(clients::put);
-        ArrayNode top = json.putArray(TOP_ENDPOINTS);
-        for (LogStats.EndpointCount e : report.topEndpoints()) {
-            top.addObject().put(ENDPOINT, e.endpoint()).put(COUNT, e.count());
+        return JsonText.tree(json -> writeFields(report, json));
+    }
+
+    /** Writes the documented fields, in order: the one rendering of a report, as text or as a tree. */
+    public static void writeFields(StatsReport report, JsonGenerator json) throws IOException {
+        json.writeNumberField(RECORDS, report.records());
+        json.writeNumberField(REJECTED, report.rejected());
+        json.writeObjectFieldStart(REJECT_REASONS);
+        for (Map.Entry<String, Long> e : report.rejectReasons().entrySet()) {
+            json.writeNumberField(e.getKey(), e.getValue());
         }
-        putInstant(json, FIRST_TIME, report.firstTime());
-        putInstant(json, LAST_TIME, report.lastTime());
-        return json;
+        json.writeEndObject();
+        json.writeObjectFieldStart(CONTENT_SIZE);
+        json.writeNumberField(SUM, report.contentSize().sum());
+        json.writeNumberField(MIN, report.contentSize().min());
+        json.writeNumberField(MAX, report.contentSize().max());
+        json.writeNumberField(AVG, report.contentSize().avg());
+        json.writeEndObject();
+        json.writeObjectFieldStart(RESPONSE_CODES);
+        for (Map.Entry<Integer, Long> e : report.responseCodes().entrySet()) {
+            json.writeNumberField(Integer.toString(e.getKey()), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeObjectFieldStart(CLIENTS_OVER);
+        json.writeNumberField(THRESHOLD, report.clientThreshold());
+        json.writeObjectFieldStart(CLIENTS);
+        for (Map.Entry<String, Long> e : report.clientsOver().entrySet()) {
+            json.writeNumberField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+        json.writeEndObject();
+        json.writeArrayFieldStart(TOP_ENDPOINTS);
+        for (LogStats.EndpointCount e : report.topEndpoints()) {
+            json.writeStartObject();
+            json.writeStringField(ENDPOINT, e.endpoint());
+            json.writeNumberField(COUNT, e.count());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        writeInstant(json, FIRST_TIME, report.firstTime());
+        writeInstant(json, LAST_TIME, report.lastTime());
+    }
+
+    private static void writeInstant(JsonGenerator json, String key, Instant instant) throws IOException {
+        if (instant == null) {
+            json.writeNullField(key);
+        } else {
+            json.writeStringField(key, instant.toString());
+        }
     }
 
     /** One line of compact JSON, without a line terminator. */
@@ -143,14 +171,6 @@ public final class StatsJson {
                 top,
                 instant(json, FIRST_TIME),
                 instant(json, LAST_TIME));
-    }
-
-    private static void putInstant(ObjectNode json, String key, Instant instant) {
-        if (instant == null) {
-            json.putNull(key);
-        } else {
-            json.put(key, instant.toString());
-        }
     }
 
     private static JsonNode object(JsonNode json, String key) {

@@ -1,7 +1,7 @@
 package io.stormwatch.core.job.statuscodes;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.agg.Counts;
 import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.agg.TallySchema;
@@ -13,8 +13,10 @@ import io.stormwatch.core.job.Views;
 import io.stormwatch.core.log.AccessLogFormats;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.log.LogRecord;
+import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * status-codes: requests per HTTP response code, over access-log lines — the smallest job, and the proof
@@ -84,20 +86,26 @@ public record StatusCodes(String format, int maxLineLength) implements Job<LogRe
         INSTANCE;
 
         @Override
-        public ObjectNode json(Tally tally) {
-            ObjectNode json = JsonNodeFactory.instance.objectNode();
-            json.put("records", tally.records());
-            json.put("rejected", tally.rejected());
-            ObjectNode reasons = json.putObject("rejectReasons");
-            sorted(tally.<String>dim(TallySchema.REJECT_REASONS)).forEach((reason, n) -> reasons.put(reason.toString(), n));
-            ObjectNode codes = json.putObject("responseCodes");
-            sorted(tally.<Integer>dim(CODES)).forEach((code, n) -> codes.put(code.toString(), n));
-            return json;
+        public void writeFields(Tally tally, JsonGenerator json) throws IOException {
+            json.writeNumberField("records", tally.records());
+            json.writeNumberField("rejected", tally.rejected());
+            json.writeObjectFieldStart("rejectReasons");
+            for (Map.Entry<String, Long> e : sorted(tally.<String>dim(TallySchema.REJECT_REASONS)).entrySet()) {
+                json.writeNumberField(e.getKey(), e.getValue());
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("responseCodes");
+            for (Map.Entry<Integer, Long> e : sorted(tally.<Integer>dim(CODES)).entrySet()) {
+                json.writeNumberField(e.getKey().toString(), e.getValue());
+            }
+            json.writeEndObject();
         }
 
         @Override
-        public String describe(Tally tally) {
-            return "records=" + tally.records() + " rejected=" + tally.rejected() + " codes=" + sorted(tally.<Integer>dim(CODES));
+        public String describe(JsonNode json) {
+            return "records=" + json.path("records").asLong() + " rejected=" + json.path("rejected").asLong()
+                    + " codes=" + json.path("responseCodes").properties().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue().asLong()).collect(Collectors.joining(", ", "{", "}"));
         }
 
         private static <K extends Comparable<K>> Map<K, Long> sorted(Counts<K> counts) {
