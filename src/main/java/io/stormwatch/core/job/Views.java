@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stormwatch.core.agg.Tally;
 import java.io.IOException;
 import java.io.Serializable;
-import java.time.Instant;
 
 /**
  * What a job shows of a tally: the result of its aggregate, as all-time totals ({@code totals.json}, the batch
@@ -56,8 +55,8 @@ public interface Views extends Serializable {
 
     private void writeWindowFields(long start, long end, Tally tally, long late, JsonGenerator json) throws IOException {
         writeFields(tally, json);
-        json.writeStringField("windowStart", Instant.ofEpochMilli(start).toString());
-        json.writeStringField("windowEnd", Instant.ofEpochMilli(end).toString());
+        json.writeStringField("windowStart", IsoTime.format(start));
+        json.writeStringField("windowEnd", IsoTime.format(end));
         json.writeNumberField("late", late);
     }
 }

@@ -60,7 +60,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
     private static final Logger LOG = LoggerFactory.getLogger(ReliableFileSpout.class);
 
     /** Default of {@link #withMaxInFlight}: enough for about 600 k lines/s with 100 ms checkpoints downstream. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 100_000;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 400_000;
 
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxLineLength = AccessLogParser.DEFAULT_MAX_LINE_LENGTH;

@@ -116,7 +116,7 @@ public record LogAnalytics(String format, int maxLineLength, int clientsOver, in
 
         @Override
         public void writeFields(Tally tally, JsonGenerator json) throws IOException {
-            StatsJson.writeFields(StatsReport.of(LogStats.of(tally), clientsOver, topEndpoints), json);
+            StatsJson.writeFields(LogStats.of(tally), clientsOver, topEndpoints, json);
         }
 
         @Override

@@ -5,11 +5,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stormwatch.core.agg.Counts;
+import io.stormwatch.core.job.IsoTime;
 import io.stormwatch.core.job.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,63 +61,70 @@ public final class StatsJson {
 
     /** The JSON object of {@code stats} with the default client threshold and top-K. */
     public static ObjectNode toJson(LogStats stats) {
-        return toJson(StatsReport.of(stats));
-    }
-
-    public static ObjectNode toJson(LogStats stats, long clientThreshold, int topK) {
-        return toJson(StatsReport.of(stats, clientThreshold, topK));
+        return toJson(stats, LogStats.DEFAULT_CLIENT_THRESHOLD, LogStats.DEFAULT_TOP_ENDPOINTS);
     }
 
     /** A new, mutable object: callers may add keys after the documented ones. */
-    public static ObjectNode toJson(StatsReport report) {
-        return JsonText.tree(json -> writeFields(report, json));
+    public static ObjectNode toJson(LogStats stats, long clientThreshold, int topK) {
+        return JsonText.tree(json -> writeFields(stats, clientThreshold, topK, json));
     }
 
-    /** Writes the documented fields, in order: the one rendering of a report, as text or as a tree. */
-    public static void writeFields(StatsReport report, JsonGenerator json) throws IOException {
-        json.writeNumberField(RECORDS, report.records());
-        json.writeNumberField(REJECTED, report.rejected());
+    /**
+     * Writes the documented fields, in order, straight from the statistics: the one rendering of log
+     * statistics, as text (totals, each window) or as a tree. Sorting is limited to what is shown: the codes
+     * and reasons (a few), the clients over the threshold, the top {@code topK} endpoints.
+     */
+    public static void writeFields(LogStats stats, long clientThreshold, int topK, JsonGenerator json) throws IOException {
+        json.writeNumberField(RECORDS, stats.records());
+        json.writeNumberField(REJECTED, stats.rejected());
         json.writeObjectFieldStart(REJECT_REASONS);
-        for (Map.Entry<String, Long> e : report.rejectReasons().entrySet()) {
+        for (Map.Entry<String, Long> e : sortedByKey(stats.rejectReasons())) {
             json.writeNumberField(e.getKey(), e.getValue());
         }
         json.writeEndObject();
         json.writeObjectFieldStart(CONTENT_SIZE);
-        json.writeNumberField(SUM, report.contentSize().sum());
-        json.writeNumberField(MIN, report.contentSize().min());
-        json.writeNumberField(MAX, report.contentSize().max());
-        json.writeNumberField(AVG, report.contentSize().avg());
+        json.writeNumberField(SUM, stats.contentSum());
+        json.writeNumberField(MIN, stats.contentMin());
+        json.writeNumberField(MAX, stats.contentMax());
+        json.writeNumberField(AVG, stats.contentAvg());
         json.writeEndObject();
         json.writeObjectFieldStart(RESPONSE_CODES);
-        for (Map.Entry<Integer, Long> e : report.responseCodes().entrySet()) {
+        for (Map.Entry<Integer, Long> e : sortedByKey(stats.responseCodes())) {
             json.writeNumberField(Integer.toString(e.getKey()), e.getValue());
         }
         json.writeEndObject();
         json.writeObjectFieldStart(CLIENTS_OVER);
-        json.writeNumberField(THRESHOLD, report.clientThreshold());
+        json.writeNumberField(THRESHOLD, clientThreshold);
         json.writeObjectFieldStart(CLIENTS);
-        for (Map.Entry<String, Long> e : report.clientsOver().entrySet()) {
+        for (Map.Entry<String, Long> e : stats.clients().over(clientThreshold, Comparator.naturalOrder())) {
             json.writeNumberField(e.getKey(), e.getValue());
         }
         json.writeEndObject();
         json.writeEndObject();
         json.writeArrayFieldStart(TOP_ENDPOINTS);
-        for (LogStats.EndpointCount e : report.topEndpoints()) {
+        for (Map.Entry<String, Long> e : stats.endpoints().top(topK, Comparator.naturalOrder())) {
             json.writeStartObject();
-            json.writeStringField(ENDPOINT, e.endpoint());
-            json.writeNumberField(COUNT, e.count());
+            json.writeStringField(ENDPOINT, e.getKey());
+            json.writeNumberField(COUNT, e.getValue());
             json.writeEndObject();
         }
         json.writeEndArray();
-        writeInstant(json, FIRST_TIME, report.firstTime());
-        writeInstant(json, LAST_TIME, report.lastTime());
+        writeInstant(json, FIRST_TIME, stats.firstTimeMillis());
+        writeInstant(json, LAST_TIME, stats.lastTimeMillis());
     }
 
-    private static void writeInstant(JsonGenerator json, String key, Instant instant) throws IOException {
-        if (instant == null) {
+    private static <K extends Comparable<K>> List<Map.Entry<K, Long>> sortedByKey(Counts<K> counts) {
+        List<Map.Entry<K, Long>> entries = new ArrayList<>(counts.size());
+        counts.forEach((key, n) -> entries.add(Map.entry(key, n)));
+        entries.sort(Map.Entry.comparingByKey());
+        return entries;
+    }
+
+    private static void writeInstant(JsonGenerator json, String key, Long epochMillis) throws IOException {
+        if (epochMillis == null) {
             json.writeNullField(key);
         } else {
-            json.writeStringField(key, instant.toString());
+            json.writeStringField(key, IsoTime.format(epochMillis));
         }
     }
 

@@ -88,7 +88,6 @@ class StatsJsonTest {
         StatsReport report = StatsReport.of(stats(events), threshold, topK);
 
         assertThat(StatsJson.read(StatsJson.parse(expected))).isEqualTo(report);
-        assertThat(StatsJson.toJson(StatsJson.read(StatsJson.parse(expected)))).isEqualTo(StatsJson.toJson(report));
     }
 
     @Test
