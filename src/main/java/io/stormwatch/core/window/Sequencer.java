@@ -3,9 +3,11 @@ package io.stormwatch.core.window;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -18,13 +20,15 @@ import java.util.TreeMap;
  *   <li>A block emitted again as single-line parts stands complete once every part has arrived, and its parts
  *       are handed out in part order; if the whole block turns up as well, the first complete one wins.</li>
  *   <li>A new epoch of a channel (the spout task was restarted) hands out what the old epoch had waiting, in
- *       order, and starts again from block 0; blocks of an older epoch arriving later are dropped — the
- *       restarted task reads their lines again.</li>
- *   <li>A block that never arrives (lost with a worker, until its replay) holds back its channel's later
- *       blocks; once more than {@code maxWaiting} blocks of a channel wait behind such a gap, the gap is
- *       skipped, and the missing block, should it come after all, is handed out on arrival, out of order —
- *       whole, or part by part when it comes in parts. A block that had only some of its parts when its gap
- *       was skipped goes out with those, and its other parts follow on arrival.</li>
+ *       order, and starts again from block 0; blocks of an epoch seen before arriving later are dropped — the
+ *       restarted task reads their lines again. Epochs are told apart, not ordered: a clock set back between
+ *       two runs of a spout task does not make the new run look old.</li>
+ *   <li>A block that never arrives (lost with a worker until its replay, or for good: a socket cannot
+ *       replay) holds back its channel's later blocks; once more than {@code maxWaiting} blocks of a channel
+ *       wait behind such a gap, or the first of them has waited {@link #skipGapsWaitingSince longer than
+ *       allowed}, the gap is skipped, and the missing block, should it come after all, is handed out on
+ *       arrival, out of order — whole, or part by part when it comes in parts. A block that had only some of
+ *       its parts when its gap was skipped goes out with those, and its other parts follow on arrival.</li>
  * </ul>
  *
  * Example: blocks 0, 2, 1 arrive → offer(0) gives [0], offer(2) gives [], offer(1) gives [1, 2]; offer(1)
@@ -50,18 +54,30 @@ public final class Sequencer<T> {
 
     /** Takes a block of {@code channel} at {@code position}; returns the blocks now due, in order. */
     public List<T> offer(int channel, BlockPosition position, T block) {
+        return offer(channel, position, block, 0);
+    }
+
+    /**
+     * Takes a block of {@code channel} at {@code position}, arriving at {@code nowMillis} (what
+     * {@link #skipGapsWaitingSince} compares with); returns the blocks now due, in order.
+     */
+    public List<T> offer(int channel, BlockPosition position, T block, long nowMillis) {
         List<T> due = new ArrayList<>();
         Channel<T> state = channels.get(channel);
-        if (state == null || position.epoch() > state.epoch) {
+        if (state == null || position.epoch() != state.epoch) {
+            if (state != null && state.pastEpochs.contains(position.epoch())) {
+                return due;
+            }
+            Channel<T> next = new Channel<>(position.epoch());
             if (state != null) {
                 state.releaseAll(due);
+                next.pastEpochs.addAll(state.pastEpochs);
+                next.pastEpochs.add(state.epoch);
             }
-            state = new Channel<>(position.epoch());
+            state = next;
             channels.put(channel, state);
-        } else if (position.epoch() < state.epoch) {
-            return due;
         }
-        state.offer(position, block, due);
+        state.offer(position, block, due, nowMillis);
         if (state.waiting.size() > maxWaiting) {
             gapsSkipped++;
             state.skipGap(due);
@@ -85,6 +101,22 @@ public final class Sequencer<T> {
         return due;
     }
 
+    /**
+     * Gives up on every gap whose first waiting block arrived at or before {@code millis}, and returns what that
+     * hands out, in order per channel: a block lost for good (a socket's) must not hold its channel's windows
+     * back for ever. Call it from a timer with {@code now − patience}.
+     */
+    public List<T> skipGapsWaitingSince(long millis) {
+        List<T> due = new ArrayList<>();
+        for (Channel<T> state : channels.values()) {
+            while (!state.waiting.isEmpty() && state.waiting.firstEntry().getValue().arrivedMillis <= millis) {
+                gapsSkipped++;
+                state.skipGap(due);
+            }
+        }
+        return due;
+    }
+
     /** Blocks waiting behind a gap, over all channels. */
     public int waiting() {
         int waiting = 0;
@@ -101,6 +133,8 @@ public final class Sequencer<T> {
 
     private static final class Channel<T> {
         final long epoch;
+        /** Epochs this channel had before: their blocks, should any still arrive, are dropped. */
+        final Set<Long> pastEpochs = new HashSet<>();
         long next;
         final TreeMap<Long, Slot<T>> waiting = new TreeMap<>();
         /**
@@ -113,13 +147,13 @@ public final class Sequencer<T> {
             this.epoch = epoch;
         }
 
-        void offer(BlockPosition position, T block, List<T> due) {
+        void offer(BlockPosition position, T block, List<T> due, long nowMillis) {
             long seq = position.seq();
             if (seq < next) {
                 handOutStraggler(position, block, due);
                 return;
             }
-            Slot<T> slot = waiting.computeIfAbsent(seq, s -> new Slot<>());
+            Slot<T> slot = waiting.computeIfAbsent(seq, s -> new Slot<>(nowMillis));
             slot.put(position, block);
             releaseReady(due);
         }
@@ -186,9 +220,15 @@ public final class Sequencer<T> {
 
     /** One block position: the whole block, or the parts that arrived of it. */
     private static final class Slot<T> {
+        /** When the first of it arrived. */
+        final long arrivedMillis;
         T whole;
         Object[] parts;
         int partsArrived;
+
+        Slot(long arrivedMillis) {
+            this.arrivedMillis = arrivedMillis;
+        }
 
         void put(BlockPosition position, T block) {
             if (whole != null || complete()) {

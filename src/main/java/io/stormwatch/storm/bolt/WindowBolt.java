@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.storm.Config;
 import org.apache.storm.generated.GlobalStreamId;
 import org.apache.storm.task.OutputCollector;
@@ -50,10 +51,16 @@ import org.slf4j.LoggerFactory;
  * and nothing is late. Subscribe it to the parse bolt's default stream and to the spout's
  * {@link Schema#END_OF_INPUT_STREAM} (all-grouping); run one task.
  *
- * <p>Emits are anchored to the tuple that made them due. Windows live in memory: a crash loses the open
- * ones (the totals are the durable part). A one-second tick advances processing time and notices idle
- * tasks. Once every spout task has sent end of input, the last windows are emitted and end of input is
- * forwarded.
+ * <p><b>Work off the executor thread.</b> Window work runs on the executor thread while nothing is queued, so a
+ * window is out within milliseconds; once work piles up (a backfill renders hundreds of windows per block) it
+ * moves to a worker thread ({@link Offloader}) and each block is acked on arrival, so Storm's checkpoint
+ * tuples, which pass through every bolt in line with the data, do not wait behind it — the running totals'
+ * acks wait for those checkpoints. Results are emitted by the executor thread with the next tuple or the next
+ * one-second tick, anchored to it. Windows live in memory: a crash loses the open ones (the totals are the
+ * durable part). The tick also advances processing time, notices idle tasks, and gives up on a block that
+ * stayed missing longer than the message timeout plus {@value #GAP_SLACK_MILLIS} ms (a socket's block lost
+ * for good). Once every spout task has sent end of input, the queued work is finished, the last windows are
+ * emitted and end of input is forwarded.
  */
 public final class WindowBolt extends BaseRichBolt {
 
@@ -61,6 +68,13 @@ public final class WindowBolt extends BaseRichBolt {
     private static final Logger LOG = LoggerFactory.getLogger(WindowBolt.class);
     /** Blocks of one spout task that may wait behind a missing one before the gap is given up. */
     static final int MAX_WAITING_BLOCKS = 10_000;
+    /** Window work waiting for the worker thread before the executor waits too (backpressure). */
+    static final int MAX_QUEUED_TASKS = 256;
+    /** Beyond the message timeout, after which Storm replays a lost block, before its gap is given up. */
+    static final long GAP_SLACK_MILLIS = 5_000;
+
+    /** What one piece of window work made due: sent as one tuple per stream. */
+    private record Emission(Result[] windows, LateLine[] late) {}
 
     private final Job<?> job;
     private long lengthMillis = 30_000;
@@ -78,9 +92,13 @@ public final class WindowBolt extends BaseRichBolt {
     private transient EndOfInputBarrier endOfInput;
     private transient String componentId;
     private transient Tuple anchor;
-    /** What the current input made due: emitted together, one tuple per stream, when it is processed. */
+    /** What the running piece of window work made due (touched only by the one running it). */
     private transient List<Result> dueWindows;
     private transient List<LateLine> dueLate;
+    /** Finished window work, waiting for the executor thread to emit it. */
+    private transient ConcurrentLinkedQueue<Emission> done;
+    private transient Offloader offloader;
+    private transient long gapPatienceMillis;
     private transient boolean mismatchReported;
 
     public WindowBolt(Job<?> job) {
@@ -175,6 +193,7 @@ public final class WindowBolt extends BaseRichBolt {
         this.sequencer = new Sequencer<>(MAX_WAITING_BLOCKS);
         this.dueWindows = new ArrayList<>();
         this.dueLate = new ArrayList<>();
+        this.done = new ConcurrentLinkedQueue<>();
         this.assembler = new WindowAssembler(spec, job.aggregate().schema(), new Emitter(), idleTimeoutMillis,
                 System.currentTimeMillis());
         List<Integer> spoutTasks = new ArrayList<>();
@@ -184,6 +203,10 @@ public final class WindowBolt extends BaseRichBolt {
             }
         }
         assembler.expect(spoutTasks);
+        // A block lost for good (a socket's) is given up once Storm would have replayed it.
+        Object timeout = topoConf.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS);
+        this.gapPatienceMillis = 1_000L * (timeout instanceof Number n ? n.intValue() : 30) + GAP_SLACK_MILLIS;
+        this.offloader = new Offloader(componentId + "-" + context.getThisTaskId() + "-windows", MAX_QUEUED_TASKS);
     }
 
     @Override
@@ -192,55 +215,88 @@ public final class WindowBolt extends BaseRichBolt {
         try {
             long now = System.currentTimeMillis();
             if (TupleUtils.isTick(input)) {
-                if (eventTime()) {
-                    assembler.tick(now);
-                } else {
-                    assembler.advanceClock(now);
-                }
-            } else if (EndOfInputBarrier.isEndOfInput(input)) {
-                assembler.finish(input.getSourceTask());
-                if (endOfInput.arrive(input)) {
+                offloader.submit(() -> work(() -> {
                     if (eventTime()) {
-                        sequencer.drain().forEach(block -> assembler.accept(block, now));
+                        sequencer.skipGapsWaitingSince(now - gapPatienceMillis).forEach(block -> assembler.accept(block, now));
+                        assembler.tick(now);
+                    } else {
+                        assembler.advanceClock(now);
                     }
-                    assembler.finishAll();
+                }));
+            } else if (EndOfInputBarrier.isEndOfInput(input)) {
+                int spoutTask = input.getSourceTask();
+                offloader.submit(() -> work(() -> assembler.finish(spoutTask)));
+                if (endOfInput.arrive(input)) {
+                    offloader.submit(() -> work(() -> {
+                        if (eventTime()) {
+                            sequencer.drain().forEach(block -> assembler.accept(block, now));
+                        }
+                        assembler.finishAll();
+                    }));
+                    offloader.awaitIdle();
                     LOG.info("End of input: {} windows, {} late lines", assembler.windowsEmitted(), assembler.lateLines());
-                    emitDue();
+                    emitDone();
                     collector.emit(Schema.END_OF_INPUT_STREAM, input, new Values(componentId));
                 }
             } else {
                 BlockPanes block = (BlockPanes) input.getValueByField(Schema.PANES);
                 checkCut(block);
-                if (eventTime()) {
-                    for (BlockPanes due : sequencer.offer(block.channel(), block.position(), block)) {
-                        assembler.accept(due, now);
+                offloader.submit(() -> work(() -> {
+                    if (eventTime()) {
+                        for (BlockPanes due : sequencer.offer(block.channel(), block.position(), block, now)) {
+                            assembler.accept(due, now);
+                        }
+                    } else {
+                        assembler.acceptAt(block, now);
                     }
-                } else {
-                    assembler.acceptAt(block, now);
-                }
+                }));
             }
-            emitDue();
+            emitDone();
             collector.ack(input);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            collector.fail(input);
         } catch (RuntimeException e) {
             LOG.error("Cannot process a tuple from {} on stream {}", input.getSourceComponent(), input.getSourceStreamId(), e);
             collector.reportError(e);
             collector.fail(input);
         } finally {
             anchor = null;
-            dueWindows.clear();
-            dueLate.clear();
         }
     }
 
-    /** One tuple with the windows, one with the late lines the current input made due, anchored to it. */
-    private void emitDue() {
-        if (!dueWindows.isEmpty()) {
-            collector.emit(Schema.WINDOWS_STREAM, anchor, new Values((Object) dueWindows.toArray(new Result[0])));
-            dueWindows.clear();
+    /**
+     * Runs window work (on whichever thread the offloader picks, one at a time) and hands what it made due —
+     * the windows and late lines — to {@link #emitDone}, as one emission.
+     */
+    private void work(Runnable body) {
+        try {
+            body.run();
+        } finally {
+            if (!dueWindows.isEmpty() || !dueLate.isEmpty()) {
+                done.add(new Emission(dueWindows.toArray(new Result[0]), dueLate.toArray(new LateLine[0])));
+                dueWindows.clear();
+                dueLate.clear();
+            }
         }
-        if (!dueLate.isEmpty()) {
-            collector.emit(lateStream, anchor, new Values((Object) dueLate.toArray(new LateLine[0])));
-            dueLate.clear();
+    }
+
+    /** Emits, on the executor thread, what window work finished: anchored to the current input. */
+    private void emitDone() {
+        for (Emission emission = done.poll(); emission != null; emission = done.poll()) {
+            if (emission.windows.length > 0) {
+                collector.emit(Schema.WINDOWS_STREAM, anchor, new Values((Object) emission.windows));
+            }
+            if (emission.late.length > 0 && lateStream != null) {
+                collector.emit(lateStream, anchor, new Values((Object) emission.late));
+            }
+        }
+    }
+
+    @Override
+    public void cleanup() {
+        if (offloader != null) {
+            offloader.close();
         }
     }
 

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Pins down {@link Sequencer}, table-driven: per channel, blocks come out in emission order whatever order
  * they arrive in; a block handed out before is dropped when it comes again; a block re-emitted as parts is
  * handed out, parts in part order, once all its parts are there, and of a whole block and its parts the one
- * complete first wins; a new epoch hands out what the old one had waiting, in order, and an older epoch is
+ * complete first wins; a new epoch hands out what the old one had waiting, in order, and an epoch seen before is
  * dropped; a gap is skipped once more than {@code maxWaiting} blocks wait behind it, and the missing block
  * (whole or in parts) is handed out when it turns up; {@code drain()} hands out everything waiting.
  *
@@ -54,8 +54,10 @@ class SequencerTest {
                         "0 > 0", "0.0/2 >", "0.1/2 >", "1 > 1"),
                 scenario("a new epoch hands out what the old one had waiting, in order, then starts at 0", 4,
                         "e1:0 > e1:0", "e1:3 >", "e1:2 >", "e2:1 > e1:2, e1:3", "e2:0 > e2:0, e2:1"),
-                scenario("an older epoch is dropped", 4,
-                        "e2:0 > e2:0", "e1:1 >", "e1:0 >", "e2:1 > e2:1"),
+                scenario("an epoch seen before is dropped", 4,
+                        "e1:0 > e1:0", "e2:0 > e2:0", "e1:1 >", "e1:2 >", "e2:1 > e2:1"),
+                scenario("a new epoch with a smaller number (a clock set back) is still new", 4,
+                        "e5:0 > e5:0", "e3:0 > e3:0", "e3:1 > e3:1", "e5:1 >"),
                 scenario("a new epoch hands out an incomplete block's parts", 4,
                         "e1:0 > e1:0", "e1:1.1/2 >", "e2:0 > e1:1.1/2, e2:0"),
                 scenario("channels are independent", 4,
@@ -130,5 +132,20 @@ class SequencerTest {
 
     private static Arguments scenario(String name, int maxWaiting, String... steps) {
         return Arguments.of(name, maxWaiting, new ArrayList<>(List.of(steps)));
+    }
+
+    @Test
+    void aGapWaitedOnTooLongIsGivenUpAndItsBlockGoesOutShouldItCome() {
+        Sequencer<String> sequencer = new Sequencer<>(1_000);
+        assertThat(sequencer.offer(0, BlockPosition.whole(1, 0), "0", 1_000)).containsExactly("0");
+        assertThat(sequencer.offer(0, BlockPosition.whole(1, 2), "2", 2_000)).isEmpty();
+        assertThat(sequencer.offer(0, BlockPosition.whole(1, 4), "4", 5_000)).isEmpty();
+
+        assertThat(sequencer.skipGapsWaitingSince(1_999)).as("block 2 has waited since 2 000").isEmpty();
+        assertThat(sequencer.skipGapsWaitingSince(2_000)).as("the gap before 4 is younger").containsExactly("2");
+        assertThat(sequencer.offer(0, BlockPosition.whole(1, 1), "1", 6_000)).as("a straggler").containsExactly("1");
+        assertThat(sequencer.skipGapsWaitingSince(5_000)).containsExactly("4");
+        assertThat(sequencer.waiting()).isZero();
+        assertThat(sequencer.gapsSkipped()).isEqualTo(2);
     }
 }
