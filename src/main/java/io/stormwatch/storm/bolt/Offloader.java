@@ -1,5 +1,6 @@
 package io.stormwatch.storm.bolt;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -9,9 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a bolt's tasks in the order they are submitted, on the bolt's own executor thread when nothing is
- * queued (no hand-over, no added latency) and on a worker thread once work piles up, so that the executor
- * thread returns at once and the tuples behind — Storm's checkpoint tuples among them — are not held up by it.
+ * Runs a bolt's tasks in the order they are submitted: on the bolt's own executor thread while they are quick
+ * and nothing is queued (no hand-over, no added latency), and on a worker thread once a task took longer than
+ * {@code inlineLimit} or others are still queued, so that the executor thread returns at once and the tuples
+ * behind — Storm's checkpoint tuples among them — are not held up by it.
  *
  * <p>Why: in a topology with a stateful bolt, Storm's checkpoint tuples travel through every bolt in line with
  * the data; a bolt with a backlog of slow work (a backfill's windows) delays every checkpoint, the running
@@ -31,18 +33,29 @@ final class Offloader implements AutoCloseable {
     /** Tasks submitted to the worker and not yet finished. */
     private final AtomicInteger pending = new AtomicInteger();
     private final Thread worker;
+    private final long inlineLimitNanos;
+    /** How long the last task ran: a slow one sends the next to the worker. */
+    private volatile long lastTaskNanos;
     private volatile boolean closed;
 
-    Offloader(String name, int capacity) {
+    /**
+     * @param capacity    tasks that may wait before {@link #submit} blocks
+     * @param inlineLimit a task that ran longer than this sends the next ones to the worker, until one is quick
+     */
+    Offloader(String name, int capacity, Duration inlineLimit) {
         this.queue = new ArrayBlockingQueue<>(capacity);
+        this.inlineLimitNanos = inlineLimit.toNanos();
         this.worker = new Thread(this::work, name);
         worker.setDaemon(true);
         worker.start();
     }
 
-    /** Runs {@code task} now if nothing is pending (then true), else queues it after the pending ones (false). */
+    /**
+     * Runs {@code task} now (then true) if nothing is pending and the last task was quick, else queues it after
+     * the pending ones (false).
+     */
     boolean submit(Runnable task) throws InterruptedException {
-        if (pending.get() == 0) {
+        if (pending.get() == 0 && lastTaskNanos <= inlineLimitNanos) {
             // The only producer sees nothing pending: the worker is idle, and nothing can be queued meanwhile.
             running.lock();
             try {
@@ -88,11 +101,14 @@ final class Offloader implements AutoCloseable {
         }
     }
 
-    private static void runSafely(Runnable task) {
+    private void runSafely(Runnable task) {
+        long start = System.nanoTime();
         try {
             task.run();
         } catch (RuntimeException e) {
             LOG.error("A task failed; going on with the next", e);
+        } finally {
+            lastTaskNanos = System.nanoTime() - start;
         }
     }
 

@@ -70,6 +70,8 @@ public final class WindowBolt extends BaseRichBolt {
     static final int MAX_WAITING_BLOCKS = 10_000;
     /** Window work waiting for the worker thread before the executor waits too (backpressure). */
     static final int MAX_QUEUED_TASKS = 256;
+    /** Window work slower than this moves to the worker thread (a live stream's takes microseconds). */
+    static final java.time.Duration INLINE_LIMIT = java.time.Duration.ofMillis(2);
     /** Beyond the message timeout, after which Storm replays a lost block, before its gap is given up. */
     static final long GAP_SLACK_MILLIS = 5_000;
 
@@ -206,7 +208,8 @@ public final class WindowBolt extends BaseRichBolt {
         // A block lost for good (a socket's) is given up once Storm would have replayed it.
         Object timeout = topoConf.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS);
         this.gapPatienceMillis = 1_000L * (timeout instanceof Number n ? n.intValue() : 30) + GAP_SLACK_MILLIS;
-        this.offloader = new Offloader(componentId + "-" + context.getThisTaskId() + "-windows", MAX_QUEUED_TASKS);
+        this.offloader = new Offloader(componentId + "-" + context.getThisTaskId() + "-windows", MAX_QUEUED_TASKS,
+                INLINE_LIMIT);
     }
 
     @Override
