@@ -23,6 +23,7 @@ public final class StormwatchCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        RunDirectory.manage();
         System.exit(run(args));
     }
 
