@@ -15,9 +15,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The temporary directory of one run of {@code bin/stormwatch}: {@code <tmp>/stormwatch-run-<pid>}, which the
  * launcher makes the JVM's {@code java.io.tmpdir}, so that everything an in-process Storm cluster leaves there
- * (ZooKeeper and Nimbus data, worker directories, the RocksDB library: about 100 MB) is in one place. It is
- * deleted when the run exits, and a run that could not delete it (killed with SIGKILL, crashed) leaves it for
- * the next run, which deletes every such directory whose process is gone — only stormwatch's own.
+ * (ZooKeeper and Nimbus data, worker directories, the RocksDB library: about 100 MB) is in one place. The run
+ * deletes it when its command returns — not from a shutdown hook: hooks run at once, and the cluster's own
+ * shutdown still needs its files. A run that could not delete it (killed, crashed, ended by a signal) leaves
+ * it for the next run, which deletes every such directory whose process is gone — only stormwatch's own.
  */
 final class RunDirectory {
 
@@ -28,14 +29,18 @@ final class RunDirectory {
 
     private RunDirectory() {}
 
-    /** Deletes this run's directory at exit and the ones earlier runs left behind now. */
-    static void manage() {
+    /** This run's directory, or null when not started by bin/stormwatch. */
+    static Path own() {
         String own = System.getProperty(PROPERTY);
-        if (own == null) {
-            return; // not started by bin/stormwatch
+        return own == null ? null : Path.of(own);
+    }
+
+    /** Deletes the directories earlier runs left behind. */
+    static void cleanEarlierRuns() {
+        Path dir = own();
+        if (dir == null) {
+            return;
         }
-        Path dir = Path.of(own);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "stormwatch-run-cleanup"));
         Path parent = dir.toAbsolutePath().getParent();
         if (parent == null) {
             return;
