@@ -13,6 +13,7 @@ import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.job.loganalytics.StatsJson;
 import io.stormwatch.core.job.loganalytics.StatsReport;
+import io.stormwatch.core.log.AccessLogJob;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.WindowAssembler;
 import io.stormwatch.core.window.WindowSpec;
@@ -111,7 +112,7 @@ final class BatchCommand implements Callable<Integer> {
         WindowSpec windowSpec;
         try {
             Map<String, Object> conf = new HashMap<>();
-            conf.put(LogAnalytics.FORMAT, format);
+            conf.put(AccessLogJob.FORMAT, format);
             conf.put(Settings.MAX_LINE_LENGTH, maxLineLength);
             conf.put(LogAnalytics.CLIENTS_OVER, clientsOver);
             conf.put(LogAnalytics.TOP_ENDPOINTS, top);

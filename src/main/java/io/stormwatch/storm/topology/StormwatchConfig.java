@@ -24,7 +24,7 @@ public final class StormwatchConfig {
 
     public static final String SOURCE = "stormwatch.source";
     public static final String SOURCE_PARALLELISM = "stormwatch.source.parallelism";
-    /** The log format of access-log jobs ({@code LogAnalytics.FORMAT}). */
+    /** The log format of access-log jobs ({@code AccessLogJob.FORMAT}). */
     public static final String FORMAT = "stormwatch.format";
     public static final String MAX_LINE_LENGTH = Settings.MAX_LINE_LENGTH;
     /** At most this many lines per spout tuple (default 1,024). */

@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.agg.TallySchema;
 import io.stormwatch.core.job.Aggregate;
-import io.stormwatch.core.job.Extractor;
-import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.job.Views;
 import io.stormwatch.core.log.AccessLogFormats;
-import io.stormwatch.core.log.AccessLogParser;
+import io.stormwatch.core.log.AccessLogJob;
 import io.stormwatch.core.log.LogRecord;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -37,11 +35,10 @@ import java.util.stream.Collectors;
  * @param clientsOver   threshold of the "clients with more than N requests" view
  * @param topEndpoints  size of the top-endpoints view
  */
-public record LogAnalytics(String format, int maxLineLength, int clientsOver, int topEndpoints) implements Job<LogRecord> {
+public record LogAnalytics(String format, int maxLineLength, int clientsOver, int topEndpoints) implements AccessLogJob {
 
     public static final String NAME = "log-analytics";
 
-    public static final String FORMAT = "stormwatch.format";
     public static final String CLIENTS_OVER = "stormwatch.stats.clients.over";
     public static final String TOP_ENDPOINTS = "stormwatch.stats.top.endpoints";
 
@@ -50,7 +47,7 @@ public record LogAnalytics(String format, int maxLineLength, int clientsOver, in
 
     /** @throws IllegalArgumentException for an unknown format, when the job is configured rather than in a worker */
     public LogAnalytics {
-        AccessLogFormats.parser(format, maxLineLength);
+        AccessLogJob.checkFormat(format, maxLineLength);
         if (clientsOver < 0 || topEndpoints < 0) {
             throw new IllegalArgumentException("the clients threshold and the number of top endpoints must be >= 0");
         }
@@ -62,13 +59,13 @@ public record LogAnalytics(String format, int maxLineLength, int clientsOver, in
     }
 
     /**
-     * From {@value #FORMAT} (default {@code auto}), {@code stormwatch.max.line.length} (64 Ki),
+     * From {@code stormwatch.format} (default {@code auto}), {@code stormwatch.max.line.length} (64 Ki),
      * {@value #CLIENTS_OVER} (10) and {@value #TOP_ENDPOINTS} (10).
      */
     public static LogAnalytics fromConfig(Map<String, Object> conf) {
         return new LogAnalytics(
-                Settings.string(conf, FORMAT, "auto"),
-                Settings.integer(conf, Settings.MAX_LINE_LENGTH, AccessLogParser.DEFAULT_MAX_LINE_LENGTH),
+                AccessLogJob.format(conf),
+                AccessLogJob.maxLineLength(conf),
                 Settings.integer(conf, CLIENTS_OVER, LogStats.DEFAULT_CLIENT_THRESHOLD),
                 Settings.integer(conf, TOP_ENDPOINTS, LogStats.DEFAULT_TOP_ENDPOINTS));
     }
@@ -76,16 +73,6 @@ public record LogAnalytics(String format, int maxLineLength, int clientsOver, in
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Extractor<LogRecord> newExtractor() {
-        return AccessLogFormats.extractor(format, maxLineLength);
-    }
-
-    @Override
-    public long eventTimeMillis(LogRecord record) {
-        return record.timeMillis();
     }
 
     @Override

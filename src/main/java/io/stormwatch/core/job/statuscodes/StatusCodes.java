@@ -6,12 +6,8 @@ import io.stormwatch.core.agg.Counts;
 import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.agg.TallySchema;
 import io.stormwatch.core.job.Aggregate;
-import io.stormwatch.core.job.Extractor;
-import io.stormwatch.core.job.Job;
-import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.job.Views;
-import io.stormwatch.core.log.AccessLogFormats;
-import io.stormwatch.core.log.AccessLogParser;
+import io.stormwatch.core.log.AccessLogJob;
 import io.stormwatch.core.log.LogRecord;
 import java.io.IOException;
 import java.util.Map;
@@ -26,7 +22,7 @@ import java.util.stream.Collectors;
  * @param format        access-log format, as for log-analytics ({@code stormwatch.format})
  * @param maxLineLength lines longer than this are rejected as too long
  */
-public record StatusCodes(String format, int maxLineLength) implements Job<LogRecord> {
+public record StatusCodes(String format, int maxLineLength) implements AccessLogJob {
 
     public static final String NAME = "status-codes";
 
@@ -34,27 +30,16 @@ public record StatusCodes(String format, int maxLineLength) implements Job<LogRe
     private static final TallySchema SCHEMA = TallySchema.builder().intKeys().build();
 
     public StatusCodes {
-        AccessLogFormats.parser(format, maxLineLength);
+        AccessLogJob.checkFormat(format, maxLineLength);
     }
 
     public static StatusCodes fromConfig(Map<String, Object> conf) {
-        return new StatusCodes(Settings.string(conf, "stormwatch.format", "auto"),
-                Settings.integer(conf, Settings.MAX_LINE_LENGTH, AccessLogParser.DEFAULT_MAX_LINE_LENGTH));
+        return new StatusCodes(AccessLogJob.format(conf), AccessLogJob.maxLineLength(conf));
     }
 
     @Override
     public String name() {
         return NAME;
-    }
-
-    @Override
-    public Extractor<LogRecord> newExtractor() {
-        return AccessLogFormats.extractor(format, maxLineLength);
-    }
-
-    @Override
-    public long eventTimeMillis(LogRecord record) {
-        return record.timeMillis();
     }
 
     @Override
