@@ -77,7 +77,7 @@ public final class BackfillBenchmark {
                 : "DIFFERENT (stream records " + streamTotals.get("records") + ", batch " + batchTotals.get("records") + ")";
 
         Bench.Table table = new Bench.Table("command (whole process)", "wall", "lines/s", "peak RSS", "peak heap used",
-                "GC pauses", "output");
+                "max heap after GC", "GC pauses", "output");
         row(table, "bin/stormwatch batch --window 30s --slide 10s --lag 5s --json F", windows, lines,
                 String.format(Locale.ROOT, "%,d windows", batchWindows));
         row(table, "bin/stormwatch batch --json F", totals, lines, "totals");
@@ -89,13 +89,17 @@ public final class BackfillBenchmark {
         if (reading > 0 && complete > 0) {
             table.row("  of which: reading the file → results complete (log times)",
                     String.format(Locale.ROOT, "%.2f s", (complete - reading) / 1e3),
-                    Bench.count(lines / ((complete - reading) / 1e3)), "", "", "", "");
+                    Bench.count(lines / ((complete - reading) / 1e3)), "", "", "", "", "");
             table.row("  of which: process start → topology submitted",
-                    String.format(Locale.ROOT, "%.2f s", (submitted - local.startEpochMillis()) / 1e3), "", "", "", "", "");
+                    String.format(Locale.ROOT, "%.2f s", (submitted - local.startEpochMillis()) / 1e3), "", "", "", "", "", "");
         }
         System.out.println();
         table.print(System.out);
         System.out.println();
+        System.out.println("CPU by thread (s; /proc, Linux keeps 15 characters of a thread name; ~ = not an executor):");
+        System.out.println("  batch --window: " + windows.cpuSummary());
+        System.out.println("  batch --json:   " + totals.cpuSummary());
+        System.out.println("  local:          " + local.cpuSummary());
         System.out.println("windows.jsonl vs batch --window ... --json: " + windowCheck);
         System.out.println("totals.json vs batch --json: " + totalsCheck);
         double ratio = local.seconds() / windows.seconds();
@@ -109,7 +113,8 @@ public final class BackfillBenchmark {
             throws IOException {
         StormwatchProcess.Heap heap = run.heap();
         table.row(label, Bench.seconds(run.wallNanos()), Bench.count(lines / run.seconds()), Bench.mb(run.peakRssBytes()),
-                Bench.mb(heap.peakUsedBytes()), String.format(Locale.ROOT, "%d, %.0f ms", heap.pauses(), heap.pauseMillis()),
+                Bench.mb(heap.peakUsedBytes()), Bench.mb(heap.maxAfterGcBytes()),
+                String.format(Locale.ROOT, "%d, %.0f ms", heap.pauses(), heap.pauseMillis()),
                 output);
     }
 

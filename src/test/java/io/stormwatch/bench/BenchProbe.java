@@ -47,6 +47,15 @@ public final class BenchProbe extends BaseTaskHook {
         /** The totals bolt has counted the block ({@code BlockPanes}) this tuple from the parse bolt carries. */
         default void totalsUpdated(Tuple panes, long nanos) {}
 
+        /**
+         * The totals bolt finished a tuple that is not a block: a tick (it renders and emits the totals) or a
+         * checkpoint tuple (prepare, commit: its acks go out).
+         */
+        default void totalsControl(String stream, long nanos) {}
+
+        /** The window bolt has taken the block this tuple from the parse bolt carries (and emitted what it made due). */
+        default void windowsUpdated(Tuple panes, long nanos) {}
+
         /** A sink has written the windows of one tuple. */
         default void sinkWindows(String sink, Result[] windows, long nanos) {}
 
@@ -59,7 +68,7 @@ public final class BenchProbe extends BaseTaskHook {
     /** The current benchmark's recorder; see the class comment for why this is static. */
     static volatile Recorder recorder = NOTHING;
 
-    private enum Role { SOURCE, TOTALS, SINK, OTHER }
+    private enum Role { SOURCE, TOTALS, WINDOWS, SINK, OTHER }
 
     private Role role = Role.OTHER;
     private String component;
@@ -76,6 +85,8 @@ public final class BenchProbe extends BaseTaskHook {
             role = Role.SOURCE;
         } else if (component.equals(PipelineTopology.TOTALS)) {
             role = Role.TOTALS;
+        } else if (component.equals(PipelineTopology.WINDOWS)) {
+            role = Role.WINDOWS;
         } else if (component.startsWith(PipelineTopology.SINK_PREFIX)) {
             role = Role.SINK;
         }
@@ -110,12 +121,18 @@ public final class BenchProbe extends BaseTaskHook {
 
     @Override
     public void boltExecute(BoltExecuteInfo info) {
-        if (role == Role.TOTALS) {
+        if (role == Role.TOTALS || role == Role.WINDOWS) {
             Tuple tuple = info.tuple;
             // Not the checkpoint stream Storm also routes through parse, nor ticks or end of input.
             if (PipelineTopology.PARSE.equals(tuple.getSourceComponent())
                     && Utils.DEFAULT_STREAM_ID.equals(tuple.getSourceStreamId())) {
-                recorder.totalsUpdated(tuple, System.nanoTime());
+                if (role == Role.TOTALS) {
+                    recorder.totalsUpdated(tuple, System.nanoTime());
+                } else {
+                    recorder.windowsUpdated(tuple, System.nanoTime());
+                }
+            } else if (role == Role.TOTALS) {
+                recorder.totalsControl(tuple.getSourceStreamId(), System.nanoTime());
             }
         } else if (role == Role.SINK) {
             String stream = info.tuple.getSourceStreamId();

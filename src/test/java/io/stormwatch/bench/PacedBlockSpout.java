@@ -41,7 +41,10 @@ final class PacedBlockSpout extends BaseRichSpout {
     static final String SOURCE = "paced#bench";
     private static final int POOL = 20_000;
 
-    /** Per block: first line, lines, emit/ack/totals times (ns), event time (ms), offset; set before submitting. */
+    /**
+     * Per block: first line, lines, emit/totals/windows/ack times (ns), event time (ms), offset; set before
+     * submitting.
+     */
     static final class Timeline {
         final int[] firstLine;
         final int[] lineCount;
@@ -49,6 +52,7 @@ final class PacedBlockSpout extends BaseRichSpout {
         final long[] offsets;
         final long[] eventMillis;
         final long[] totals;
+        final long[] windows;
         final long[] acked;
         /** System.nanoTime when line 0 was due. */
         volatile long startNanos;
@@ -58,6 +62,12 @@ final class PacedBlockSpout extends BaseRichSpout {
         volatile int ackedBlocks;
         volatile long failed;
         volatile boolean finished;
+        /** Lines before the measured ones; the CPU of the executors is read when they are out and at the end. */
+        volatile int warmupLines;
+        volatile ExecutorCpu cpuAtMeasureStart;
+        volatile long measureStartNanos;
+        volatile ExecutorCpu cpuAtEnd;
+        volatile long endNanos;
 
         Timeline(int maxBlocks) {
             firstLine = new int[maxBlocks];
@@ -66,6 +76,7 @@ final class PacedBlockSpout extends BaseRichSpout {
             offsets = new long[maxBlocks];
             eventMillis = new long[maxBlocks];
             totals = new long[maxBlocks];
+            windows = new long[maxBlocks];
             acked = new long[maxBlocks];
         }
 
@@ -146,8 +157,16 @@ final class PacedBlockSpout extends BaseRichSpout {
             sink.startNanos = now;
         }
         if (next >= lines || now - start > maxRunNanos || sink.blocks == sink.emitted.length) {
-            sink.finished = true;
+            if (!sink.finished) {
+                sink.cpuAtEnd = ExecutorCpu.now();
+                sink.endNanos = System.nanoTime();
+                sink.finished = true;
+            }
             return;
+        }
+        if (sink.cpuAtMeasureStart == null && next >= sink.warmupLines) {
+            sink.cpuAtMeasureStart = ExecutorCpu.now();
+            sink.measureStartNanos = System.nanoTime();
         }
         long due = Math.min(lines, (now - start) * linesPerSecond / 1_000_000_000L + 1);
         int count = (int) Math.min(maxBlockLines, due - next);

