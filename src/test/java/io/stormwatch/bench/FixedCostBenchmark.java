@@ -24,11 +24,13 @@ import java.util.Map;
  *   <li>the CLI's own log lines on stderr ({@code HH:mm:ss.SSS}): topology submitted, end of input sent by the
  *       spout, results complete ({@code _SUCCESS} written), stopping the topology.</li>
  * </ul>
+ * Then {@code --what-if-runs} (default 3) more runs with Storm's {@code supervisor.worker.shutdown.sleep.secs} at 1
+ * instead of 3 (set through {@code -Dstorm.options}, which LocalCluster reads: no code change), for comparison.
  * Logging class loads adds a little to each run (the log has ~8,000 lines); every run has it, so the runs
  * compare.
  *
  * <pre>
- * bin/bench-topology fixed [--runs N] [--lines N]
+ * bin/bench-topology fixed [--runs N] [--what-if-runs N] [--lines N]
  * </pre>
  */
 public final class FixedCostBenchmark {
@@ -57,38 +59,35 @@ public final class FixedCostBenchmark {
             new Part("_SUCCESS → stop noticed", "ours (LocalRunner polls every 100 ms)", "success", "stopping"),
             new Part("kill + close → exit", "Storm (kill, LocalCluster.close) + JVM exit", "stopping", "exit"));
 
+    /** Storm daemon settings tried as a "what if" (through -Dstorm.options, no code change). */
+    private static final String WHAT_IF = "supervisor.worker.shutdown.sleep.secs=1";
+
     private FixedCostBenchmark() {}
 
-    public static void main(String[] args) {
-        Bench.runAndExit(() -> benchmark(args));
+    /** The marks and wall times of some runs. */
+    private record Runs(List<Map<String, Long>> marks, double[] walls) {
+        double[] part(Part part) {
+            double[] values = new double[marks.size()];
+            for (int i = 0; i < values.length; i++) {
+                long from = marks.get(i).get(part.from());
+                long to = marks.get(i).get(part.to());
+                values[i] = from < 0 || to < 0 ? Double.NaN : to - from;
+            }
+            return values;
+        }
     }
 
-    private static void benchmark(String[] args) throws Exception {
-        int runs = 5;
-        int lines = 100;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--runs" -> runs = Integer.parseInt(args[++i]);
-                case "--lines" -> lines = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--runs N] [--lines N]");
-            }
-        }
-        System.out.printf(Locale.ROOT, "== fixed cost: bin/stormwatch local log-analytics on a %d-line file, start to exit, %d runs%n",
-                lines, runs);
-        System.out.println(Bench.machine());
-        Path log = Bench.log("combined-" + lines + "-42.log",
-                new LogGenerator.Options(lines, 42, LogGenerator.Format.COMBINED, 0.0, LogGenerator.DEFAULT_START));
-
+    private static Runs runs(String name, int runs, Path log, List<String> javaOpts) throws Exception {
         List<Map<String, Long>> marks = new ArrayList<>();
         double[] walls = new double[runs];
         for (int i = 0; i < runs; i++) {
             Path out = Bench.WORK.resolve("out-fixed").toAbsolutePath();
             Bench.deleteTree(out);
-            StormwatchProcess.Run run = StormwatchProcess.checked(StormwatchProcess.run("fixed-" + i,
+            StormwatchProcess.Run run = StormwatchProcess.checked(StormwatchProcess.run(name + "-" + i,
                     List.of("local", "log-analytics", "--source", "file:" + log, "--output", "jsonl:" + out),
-                    List.of(), true, Duration.ofMinutes(2)));
+                    javaOpts, true, Duration.ofMinutes(2)));
             if (!Files.exists(out.resolve(JsonLinesSink.SUCCESS))) {
-                throw new IllegalStateException("run " + i + " exited without " + JsonLinesSink.SUCCESS);
+                throw new IllegalStateException(name + " run " + i + " exited without " + JsonLinesSink.SUCCESS);
             }
             Map<String, Long> classes = run.classLoads(List.of(CLI, LOCAL_CLUSTER, SUBMIT, FIRST_BLOCK));
             Map<String, Long> m = new LinkedHashMap<>();
@@ -105,14 +104,47 @@ public final class FixedCostBenchmark {
             m.put("exit", run.endEpochMillis());
             marks.add(m);
             walls[i] = run.seconds();
-            System.out.printf(Locale.ROOT, "run %d: %.2f s (load %s)%n", i + 1, run.seconds(), Bench.loadAverages());
+            System.out.printf(Locale.ROOT, "%s run %d: %.2f s (load %s)%n", name, i + 1, run.seconds(), Bench.loadAverages());
         }
+        return new Runs(marks, walls);
+    }
+
+    public static void main(String[] args) {
+        Bench.runAndExit(() -> benchmark(args));
+    }
+
+    private static void benchmark(String[] args) throws Exception {
+        int runs = 5;
+        int whatIfRuns = 3;
+        int lines = 100;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--runs" -> runs = Integer.parseInt(args[++i]);
+                case "--lines" -> lines = Integer.parseInt(args[++i]);
+                case "--what-if-runs" -> whatIfRuns = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: [--runs N] [--what-if-runs N] [--lines N]");
+            }
+        }
+        System.out.printf(Locale.ROOT, "== fixed cost: bin/stormwatch local log-analytics on a %d-line file, start to exit, %d runs%n",
+                lines, runs);
+        System.out.println(Bench.machine());
+        Path log = Bench.log("combined-" + lines + "-42.log",
+                new LogGenerator.Options(lines, 42, LogGenerator.Format.COMBINED, 0.0, LogGenerator.DEFAULT_START));
+
+        Runs plain = runs("fixed", runs, log, List.of());
+        Runs whatIf = whatIfRuns > 0 ? runs("fixed-whatif", whatIfRuns, log, List.of("-Dstorm.options=" + WHAT_IF)) : null;
+        List<Map<String, Long>> marks = plain.marks();
+        double[] walls = plain.walls();
 
         List<String> header = new ArrayList<>(List.of("part (ms)", "whose"));
         for (int i = 0; i < runs; i++) {
             header.add("run " + (i + 1));
         }
         header.add("median");
+        if (whatIf != null) {
+            header.add("median, " + WHAT_IF + " (" + whatIfRuns + " runs)");
+        }
         Bench.Table table = new Bench.Table(header.toArray(String[]::new));
         for (Part part : PARTS) {
             List<Object> row = new ArrayList<>(List.of(part.name(), part.whose()));
@@ -124,6 +156,9 @@ public final class FixedCostBenchmark {
                 row.add(Double.isNaN(values[i]) ? "?" : String.format(Locale.ROOT, "%,.0f", values[i]));
             }
             row.add(String.format(Locale.ROOT, "%,.0f", Bench.median(values)));
+            if (whatIf != null) {
+                row.add(String.format(Locale.ROOT, "%,.0f", Bench.median(whatIf.part(part))));
+            }
             table.row(row.toArray());
         }
         List<Object> total = new ArrayList<>(List.of("start → exit (wall)", ""));
@@ -131,11 +166,19 @@ public final class FixedCostBenchmark {
             total.add(String.format(Locale.ROOT, "%,.0f", wall * 1000));
         }
         total.add(String.format(Locale.ROOT, "%,.0f", Bench.median(walls) * 1000));
+        if (whatIf != null) {
+            total.add(String.format(Locale.ROOT, "%,.0f", Bench.median(whatIf.walls()) * 1000));
+        }
         table.row(total.toArray());
         System.out.println();
         table.print(System.out);
         System.out.println();
         System.out.printf(Locale.ROOT, "median start → exit: %.2f s over %d runs%n", Bench.median(walls), runs);
+        if (whatIf != null) {
+            System.out.printf(Locale.ROOT, "what if: STORMWATCH_JAVA_OPTS=-Dstorm.options=%s (Storm's daemon config; default 3 s"
+                    + " of grace for a worker to stop before it is killed; it must be positive): median %.2f s over %d runs%n",
+                    WHAT_IF, Bench.median(whatIf.walls()), whatIfRuns);
+        }
         System.out.println("marks: JVM start, CLI main, LocalCluster, submit, first block from -Xlog:class+load (wall ms);"
                 + " submitted, end of input, _SUCCESS, stopping from the CLI's log lines; start/exit from this process.");
     }
