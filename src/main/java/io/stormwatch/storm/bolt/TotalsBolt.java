@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * are reloaded on the next tuple from the state as it is then (the last commit).
  *
  * <p><b>Output</b>, on {@link Schema#TOTALS_STREAM} ({@link Schema#RESULT_FIELDS}, rendered by the job's
- * views): on a tick every {@code emitIntervalSecs} seconds when something changed, and once more, final,
+ * views): on a tick every {@code emitIntervalSecs} seconds when something changed, skipping ticks while the
+ * last rendering took more than {@value #RENDER_SHARE_PERCENT} % of the time since it (a million keys, whose
+ * top-K and threshold views scan them all, slow the updates rather than the counting); and once more, final,
  * when every spout task has sent end of input — then {@link Schema#END_OF_INPUT_STREAM} is forwarded.
  * Because acks wait for commits and a spout sends end of input only after all its blocks are acked, the
  * final totals are also the committed ones. Emits are anchored (Storm refuses unanchored emits from stateful
@@ -62,6 +64,8 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(TotalsBolt.class);
+    /** The most of the bolt's time that rendering totals between the final ones may take. */
+    static final int RENDER_SHARE_PERCENT = 5;
 
     private final Job<?> job;
     private final int emitIntervalSecs;
@@ -76,6 +80,8 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
     private transient boolean reloadNeeded;
     private transient long repeats;
     private transient Set<String> partlyCountedSources;
+    private transient long lastRenderStartNanos;
+    private transient long lastRenderNanos;
 
     /** Emits totals every second when they changed; forgets retired sources after 10 minutes. */
     public TotalsBolt(Job<?> job) {
@@ -121,7 +127,7 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
                 load();
             }
             if (TupleUtils.isTick(input)) {
-                if (changedSinceEmit) {
+                if (changedSinceEmit && renderDue()) {
                     emitTotals(input, false);
                 }
             } else if (EndOfInputBarrier.isEndOfInput(input)) {
@@ -170,8 +176,15 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
         return true;
     }
 
+    private boolean renderDue() {
+        return System.nanoTime() - lastRenderStartNanos >= lastRenderNanos * (100 / RENDER_SHARE_PERCENT);
+    }
+
     private void emitTotals(Tuple anchor, boolean isFinal) {
-        collector.emit(Schema.TOTALS_STREAM, anchor, new Values(Result.totals(isFinal, views.jsonText(totals.totals()))));
+        lastRenderStartNanos = System.nanoTime();
+        String json = views.jsonText(totals.totals());
+        lastRenderNanos = System.nanoTime() - lastRenderStartNanos;
+        collector.emit(Schema.TOTALS_STREAM, anchor, new Values(Result.totals(isFinal, json)));
         changedSinceEmit = false;
     }
 
