@@ -2,11 +2,11 @@ package io.stormwatch.core.job;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
 /**
@@ -29,15 +29,17 @@ public final class JsonText {
 
     /** The object as one line of compact JSON. */
     public static String text(Fields fields) {
-        StringWriter text = new StringWriter(256);
-        try (JsonGenerator json = FACTORY.createGenerator(text)) {
-            json.writeStartObject();
-            fields.write(json);
-            json.writeEndObject();
+        // What ObjectMapper.writeValueAsString does: recycled buffers, one copy into the string.
+        try (SegmentedStringWriter text = new SegmentedStringWriter(FACTORY._getBufferRecycler())) {
+            try (JsonGenerator json = FACTORY.createGenerator(text)) {
+                json.writeStartObject();
+                fields.write(json);
+                json.writeEndObject();
+            }
+            return text.getAndClear();
         } catch (IOException e) {
-            throw new UncheckedIOException(e); // a StringWriter does not fail
+            throw new UncheckedIOException(e); // an in-memory writer does not fail
         }
-        return text.toString();
     }
 
     /** The object as a tree (a new, mutable object: callers may add fields after these). */

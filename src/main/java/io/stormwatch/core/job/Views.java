@@ -55,8 +55,8 @@ public interface Views extends Serializable {
 
     private void writeWindowFields(long start, long end, Tally tally, long late, JsonGenerator json) throws IOException {
         writeFields(tally, json);
-        json.writeStringField("windowStart", IsoTime.format(start));
-        json.writeStringField("windowEnd", IsoTime.format(end));
+        IsoTime.writeField(json, "windowStart", start);
+        IsoTime.writeField(json, "windowEnd", end);
         json.writeNumberField("late", late);
     }
 }

@@ -124,7 +124,7 @@ public final class StatsJson {
         if (epochMillis == null) {
             json.writeNullField(key);
         } else {
-            json.writeStringField(key, IsoTime.format(epochMillis));
+            IsoTime.writeField(json, key, epochMillis);
         }
     }
 
