@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * already; the totals bolt fails such a block, and single lines are always fully counted or not at all.
  *
  * <p><b>In flight.</b> New blocks are read only while fewer than {@code maxInFlight} lines of this task are
- * unacked (default 100,000 lines; their text is kept for replay, a few tens of MB). That is a bound in lines,
- * while {@code topology.max.spout.pending} counts tuples (blocks and parts). It must not be too small: the
+ * unacked (default 131,072 lines, 128 full blocks; their text is kept for replay, a few tens of MB). That is a
+ * bound in lines, while {@code topology.max.spout.pending} counts tuples (blocks and parts). It must not be too small: the
  * totals bolt acks only once a state checkpoint (every 100 ms) covers a block, so at a rate of R lines/s at
  * least R × 0.15 s lines are in flight (150,000 at 1 M lines/s) or the spout waits for acks. No method
  * throws: problems are logged and retried, so the worker never dies of its input.
@@ -60,7 +60,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
     private static final Logger LOG = LoggerFactory.getLogger(ReliableFileSpout.class);
 
     /** Default of {@link #withMaxInFlight}: enough for about 600 k lines/s with 100 ms checkpoints downstream. */
-    public static final int DEFAULT_MAX_IN_FLIGHT = 400_000;
+    public static final int DEFAULT_MAX_IN_FLIGHT = 131_072;
 
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxLineLength = AccessLogParser.DEFAULT_MAX_LINE_LENGTH;
@@ -72,8 +72,8 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
     private transient boolean endOfInputSent;
 
     /**
-     * Upper bound on unacked lines of one task, whose text is kept for replay (default 100,000); at least
-     * rate × 0.15 s (see the class comment).
+     * Upper bound on unacked lines of one task, whose text is kept for replay (default 131,072: 128 blocks of
+     * 1,024); at least rate × 0.15 s (see the class comment).
      */
     public S withMaxInFlight(int lines) {
         if (lines < 1) {

@@ -22,7 +22,7 @@ import org.apache.storm.task.TopologyContext;
  * {@code <absolute path>#<instance id>}, {@code offset} = byte offset of the block's first line in the file,
  * {@code next-offset} = byte offset just past its last line's terminator (where the next block starts);
  * message id {@code (source, offset)}. A failed block is replayed from memory as single-line parts, each
- * with its own offsets and message id (at most {@code maxInFlight} lines per task, default 100,000, are
+ * with its own offsets and message id (at most {@code maxInFlight} lines per task, default 131,072, are
  * unacked). Example: a 2,500-line file with blocks of 1,000 lines gives three tuples, lines 0–999, 1,000–1,999
  * and 2,000–2,499, whose ranges touch; if the second fails, its 1,000 lines come back as 1,000 tuples, parts
  * 0 … 999 of 1,000 of the same position.

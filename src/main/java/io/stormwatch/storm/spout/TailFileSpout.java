@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * = byte offset just past its last line's terminator (where the next block starts); message id
  * {@code (source, offset)}. A block never holds lines of two generations. A failed block is replayed from
  * memory as single-line parts, each with its own offsets and message id, and a failed part as the same part
- * (at most {@code maxInFlight} lines, default 100,000, are unacked). Example: {@code "a\nb\n"} is in the
+ * (at most {@code maxInFlight} lines, default 131,072, are unacked). Example: {@code "a\nb\n"} is in the
  * file at start → block {@code ["a", "b"]} {@code [0, 4)}; it fails → {@code ["a"]} {@code [0, 2)} part 0 of 2
  * and {@code ["b"]} {@code [2, 4)} part 1 of 2; {@code "c\n"} is appended → block {@code ["c"]} {@code [4, 6)}.
  *
@@ -78,8 +78,8 @@ public class TailFileSpout extends BaseRichSpout {
     }
 
     /**
-     * Upper bound on unacked lines, whose text is kept for replay (default 100,000). Downstream acks wait for
-     * a state checkpoint (every 100 ms), so keep it at least rate × 0.15 s.
+     * Upper bound on unacked lines, whose text is kept for replay (default 131,072: 128 blocks of 1,024).
+     * Downstream acks wait for a state checkpoint (every 100 ms), so keep it at least rate × 0.15 s.
      */
     public TailFileSpout withMaxInFlight(int lines) {
         if (lines < 1) {

@@ -27,8 +27,8 @@
  * at other boundaries than before, so a block may be partly counted already; the totals bolt fails such a
  * block, and single lines are always fully counted or not at all.
  *
- * <p><b>In flight.</b> The reliable spouts keep at most {@code maxInFlight} lines (default 100,000) emitted
- * and unacked, for replay; {@code topology.max.spout.pending} counts tuples (blocks and parts), not lines.
+ * <p><b>In flight.</b> The reliable spouts keep at most {@code maxInFlight} lines (default 131,072: 128 blocks of
+ * 1,024) emitted and unacked, for replay; {@code topology.max.spout.pending} counts tuples (blocks and parts), not lines.
  * The totals bolt acks a block only once a state checkpoint (every 100 ms) covers it, so at R lines/s about
  * R × 0.15 s lines are in flight: below that the spout waits for acks.
  *
