@@ -3,46 +3,52 @@ package io.stormwatch.core.agg;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.ObjLongConsumer;
 
 /**
- * A multiset: how often each key was seen. Counting does not box (a {@code long[1]} per key), which
- * keeps per-line aggregation cheap. Equality is by content.
+ * A multiset: how often each key was seen. Equality is by content; a key whose count is 0 is absent.
  *
- * @param <K> key type; must have value equality
+ * <p>Kept as an open-addressing table (linear probing) of keys and a parallel {@code long[]} of counts, not a
+ * {@code HashMap}: a key costs no objects of its own, so that the totals of a million endpoints and the tens of
+ * thousands of small tallies of a backfill's panes cost the garbage collector little, and counting neither boxes
+ * nor chases pointers. An empty instance holds no table until its first key.
+ *
+ * @param <K> key type; must have value equality and not be null
  */
 public final class Counts<K> implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
+    private static final Object[] NO_KEYS = {};
+    private static final long[] NO_COUNTS = {};
+    private static final int FIRST_CAPACITY = 8;
 
-    private final HashMap<K, long[]> counts;
+    /** Slots: a key, or null for a free slot. The length is 0 or a power of two, at most half full. */
+    private Object[] keys = NO_KEYS;
+    private long[] counts = NO_COUNTS;
+    private int size;
 
-    public Counts() {
-        counts = new HashMap<>();
-    }
-
-    private Counts(HashMap<K, long[]> counts) {
-        this.counts = counts;
-    }
+    public Counts() {}
 
     /**
      * Adds {@code n} to {@code key}'s count. A key whose count is 0 is absent, whatever got it there, so that
-     * equal counts are equal maps.
+     * equal counts are equal tables.
      */
     public void add(K key, long n) {
         if (n == 0) {
             return;
         }
-        long[] cell = counts.get(key);
-        if (cell == null) {
-            counts.put(key, new long[] {n});
-        } else if ((cell[0] += n) == 0) {
-            counts.remove(key);
+        int slot = find(key);
+        if (slot >= 0) {
+            if ((counts[slot] += n) == 0) {
+                removeAt(slot);
+            }
+        } else {
+            insertAt(-slot - 1, key, n);
         }
     }
 
@@ -57,59 +63,89 @@ public final class Counts<K> implements Serializable {
      * @throws IllegalStateException when the key's count would go below 0: what is taken out was never added
      */
     public void subtract(K key, long n) {
-        long[] cell = counts.get(key);
-        long left = (cell == null ? 0 : cell[0]) - n;
+        int slot = find(key);
+        long had = slot >= 0 ? counts[slot] : 0;
+        long left = had - n;
         if (left < 0) {
-            throw new IllegalStateException("cannot take " + n + " from " + key + ", which counts " + (cell == null ? 0 : cell[0]));
+            throw new IllegalStateException("cannot take " + n + " from " + key + ", which counts " + had);
+        }
+        if (slot < 0) {
+            return; // took 0 from an absent key
         }
         if (left == 0) {
-            counts.remove(key);
+            removeAt(slot);
         } else {
-            cell[0] = left;
+            counts[slot] = left;
         }
     }
 
     /** {@link #subtract} of every count of {@code other}. */
+    @SuppressWarnings("unchecked")
     public void subtractAll(Counts<K> other) {
-        other.counts.forEach((key, cell) -> subtract(key, cell[0]));
+        Object[] theirKeys = other.keys;
+        long[] theirCounts = other.counts;
+        for (int i = 0; i < theirKeys.length; i++) {
+            if (theirKeys[i] != null) {
+                subtract((K) theirKeys[i], theirCounts[i]);
+            }
+        }
     }
 
     public long get(K key) {
-        long[] cell = counts.get(key);
-        return cell == null ? 0 : cell[0];
+        int slot = find(key);
+        return slot >= 0 ? counts[slot] : 0;
     }
 
     public int size() {
-        return counts.size();
+        return size;
     }
 
     public boolean isEmpty() {
-        return counts.isEmpty();
+        return size == 0;
     }
 
     /** Forgets every key. */
     public void clear() {
-        counts.clear();
+        keys = NO_KEYS;
+        counts = NO_COUNTS;
+        size = 0;
     }
 
+    @SuppressWarnings("unchecked")
     public void addAll(Counts<K> other) {
-        other.counts.forEach((key, cell) -> add(key, cell[0]));
+        Object[] theirKeys = other.keys;
+        long[] theirCounts = other.counts;
+        for (int i = 0; i < theirKeys.length; i++) {
+            if (theirKeys[i] != null) {
+                add((K) theirKeys[i], theirCounts[i]);
+            }
+        }
     }
 
+    /** Every key with its count, in no particular order; {@code action} must not change this. */
+    @SuppressWarnings("unchecked")
     public void forEach(ObjLongConsumer<K> action) {
-        counts.forEach((key, cell) -> action.accept(key, cell[0]));
+        Object[] ks = keys;
+        long[] cs = counts;
+        for (int i = 0; i < ks.length; i++) {
+            if (ks[i] != null) {
+                action.accept((K) ks[i], cs[i]);
+            }
+        }
     }
 
     public Counts<K> copy() {
-        HashMap<K, long[]> copy = new HashMap<>(Math.max(16, counts.size() * 4 / 3 + 1));
-        counts.forEach((key, cell) -> copy.put(key, new long[] {cell[0]}));
-        return new Counts<>(copy);
+        Counts<K> copy = new Counts<>();
+        copy.keys = keys.clone();
+        copy.counts = counts.clone();
+        copy.size = size;
+        return copy;
     }
 
     /** All entries, most frequent first, ties by key order: deterministic output for any insertion order. */
     public List<Map.Entry<K, Long>> sortedByCountDesc(Comparator<? super K> keyOrder) {
-        List<Map.Entry<K, Long>> entries = new ArrayList<>(counts.size());
-        counts.forEach((key, cell) -> entries.add(Map.entry(key, cell[0])));
+        List<Map.Entry<K, Long>> entries = new ArrayList<>(size);
+        forEach((key, n) -> entries.add(Map.entry(key, n)));
         entries.sort(mostFirst(keyOrder));
         return entries;
     }
@@ -118,6 +154,7 @@ public final class Counts<K> implements Serializable {
      * The {@code k} most frequent entries, most frequent first, ties by key order: {@code sortedByCountDesc}
      * cut to {@code k}, in O(n log k) — a top-10 over a million keys does not sort the million.
      */
+    @SuppressWarnings("unchecked")
     public List<Map.Entry<K, Long>> top(int k, Comparator<? super K> keyOrder) {
         if (k <= 0) {
             return List.of();
@@ -125,18 +162,22 @@ public final class Counts<K> implements Serializable {
         Comparator<Map.Entry<K, Long>> order = mostFirst(keyOrder);
         // A heap of the best k seen so far, worst on top.
         PriorityQueue<Map.Entry<K, Long>> best = new PriorityQueue<>(k + 1, order.reversed());
-        counts.forEach((key, cell) -> {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] == null) {
+                continue;
+            }
+            K key = (K) keys[i];
+            long count = counts[i];
             if (best.size() < k) {
-                best.add(Map.entry(key, cell[0]));
+                best.add(Map.entry(key, count));
             } else {
                 Map.Entry<K, Long> worst = best.peek();
-                long count = cell[0];
                 if (count > worst.getValue() || (count == worst.getValue() && keyOrder.compare(key, worst.getKey()) < 0)) {
                     best.poll();
                     best.add(Map.entry(key, count));
                 }
             }
-        });
+        }
         List<Map.Entry<K, Long>> top = new ArrayList<>(best);
         top.sort(order);
         return top;
@@ -145,9 +186,9 @@ public final class Counts<K> implements Serializable {
     /** Every entry counted more than {@code threshold} times, most frequent first, ties by key order. */
     public List<Map.Entry<K, Long>> over(long threshold, Comparator<? super K> keyOrder) {
         List<Map.Entry<K, Long>> over = new ArrayList<>();
-        counts.forEach((key, cell) -> {
-            if (cell[0] > threshold) {
-                over.add(Map.entry(key, cell[0]));
+        forEach((key, n) -> {
+            if (n > threshold) {
+                over.add(Map.entry(key, n));
             }
         });
         over.sort(mostFirst(keyOrder));
@@ -169,21 +210,22 @@ public final class Counts<K> implements Serializable {
     /** A plain map copy, e.g. for assertions and serialization. */
     public Map<K, Long> toMap() {
         Map<K, Long> map = new LinkedHashMap<>();
-        counts.forEach((key, cell) -> map.put(key, cell[0]));
+        forEach(map::put);
         return map;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public boolean equals(Object o) {
         if (this == o) {
             return true;
         }
-        if (!(o instanceof Counts<?> other) || other.counts.size() != counts.size()) {
+        if (!(o instanceof Counts<?> other) || other.size != size) {
             return false;
         }
-        for (Map.Entry<K, long[]> e : counts.entrySet()) {
-            long[] theirs = other.counts.get(e.getKey());
-            if (theirs == null || theirs[0] != e.getValue()[0]) {
+        Counts<Object> theirs = (Counts<Object>) other;
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null && theirs.get(keys[i]) != counts[i]) {
                 return false;
             }
         }
@@ -193,8 +235,10 @@ public final class Counts<K> implements Serializable {
     @Override
     public int hashCode() {
         int h = 0;
-        for (Map.Entry<K, long[]> e : counts.entrySet()) {
-            h += e.getKey().hashCode() ^ Long.hashCode(e.getValue()[0]);
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null) {
+                h += keys[i].hashCode() ^ Long.hashCode(counts[i]);
+            }
         }
         return h;
     }
@@ -202,5 +246,82 @@ public final class Counts<K> implements Serializable {
     @Override
     public String toString() {
         return toMap().toString();
+    }
+
+    /** The slot holding {@code key}, or {@code -(free slot) - 1} where it would go. */
+    private int find(Object key) {
+        Objects.requireNonNull(key, "key");
+        Object[] ks = keys;
+        if (ks.length == 0) {
+            return -1; // insertAt grows the table first
+        }
+        int mask = ks.length - 1;
+        for (int slot = home(key, mask); ; slot = (slot + 1) & mask) {
+            Object there = ks[slot];
+            if (there == null) {
+                return -slot - 1;
+            }
+            if (there == key || there.equals(key)) {
+                return slot;
+            }
+        }
+    }
+
+    private void insertAt(int slot, Object key, long n) {
+        if (2 * (size + 1) > keys.length) {
+            grow();
+            slot = -find(key) - 1;
+        }
+        keys[slot] = key;
+        counts[slot] = n;
+        size++;
+    }
+
+    private void grow() {
+        Object[] oldKeys = keys;
+        long[] oldCounts = counts;
+        int capacity = oldKeys.length == 0 ? FIRST_CAPACITY : oldKeys.length * 2;
+        keys = new Object[capacity];
+        counts = new long[capacity];
+        int mask = capacity - 1;
+        for (int i = 0; i < oldKeys.length; i++) {
+            Object key = oldKeys[i];
+            if (key != null) {
+                int slot = home(key, mask);
+                while (keys[slot] != null) {
+                    slot = (slot + 1) & mask;
+                }
+                keys[slot] = key;
+                counts[slot] = oldCounts[i];
+            }
+        }
+    }
+
+    /**
+     * Empties {@code slot} and moves later keys of its probe run back into the gap (backward-shift deletion),
+     * so that no tombstones pile up in tables that keys keep entering and leaving (a sliding window's).
+     */
+    private void removeAt(int slot) {
+        Object[] ks = keys;
+        int mask = ks.length - 1;
+        int gap = slot;
+        for (int next = (gap + 1) & mask; ks[next] != null; next = (next + 1) & mask) {
+            int home = home(ks[next], mask);
+            // The key at next may fill the gap unless its home lies cyclically in (gap, next].
+            boolean homeAfterGap = gap <= next ? gap < home && home <= next : gap < home || home <= next;
+            if (!homeAfterGap) {
+                ks[gap] = ks[next];
+                counts[gap] = counts[next];
+                gap = next;
+            }
+        }
+        ks[gap] = null;
+        counts[gap] = 0;
+        size--;
+    }
+
+    private static int home(Object key, int mask) {
+        int h = key.hashCode() * 0x9E3779B9; // spreads the low bits of String and Integer hashes
+        return (h ^ (h >>> 16)) & mask;
     }
 }

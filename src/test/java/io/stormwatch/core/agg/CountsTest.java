@@ -202,4 +202,47 @@ class CountsTest {
         }
         return counts;
     }
+
+    /**
+     * The table against a plain map, through any mix of adds and subtracts over few keys (long probe runs,
+     * keys leaving from their middle, growth), including keys whose hashes collide ("Aa" and "BB").
+     */
+    @Property(tries = 300)
+    void behavesAsAMapThroughAddsAndRemovals(@ForAll("operations") List<Tuple.Tuple2<String, Integer>> operations) {
+        Counts<String> counts = new Counts<>();
+        java.util.HashMap<String, Long> model = new java.util.HashMap<>();
+        for (Tuple.Tuple2<String, Integer> op : operations) {
+            String key = op.get1();
+            long n = op.get2();
+            long had = model.getOrDefault(key, 0L);
+            if (n < 0 && had + n < 0) {
+                assertThatThrownBy(() -> counts.subtract(key, -n)).isInstanceOf(IllegalStateException.class);
+            } else {
+                if (n < 0) {
+                    counts.subtract(key, -n);
+                } else {
+                    counts.add(key, n);
+                }
+                if (had + n == 0) {
+                    model.remove(key);
+                } else {
+                    model.put(key, had + n);
+                }
+            }
+            assertThat(counts.size()).isEqualTo(model.size());
+        }
+        assertThat(counts.toMap()).isEqualTo(model);
+        model.forEach((key, n) -> assertThat(counts.get(key)).isEqualTo(n));
+        assertThat(counts.get("absent")).isZero();
+        Counts<String> rebuilt = new Counts<>();
+        model.forEach(rebuilt::add);
+        assertThat(counts).isEqualTo(rebuilt).hasSameHashCodeAs(rebuilt).isEqualTo(counts.copy());
+    }
+
+    @Provide
+    Arbitrary<List<Tuple.Tuple2<String, Integer>>> operations() {
+        Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of("Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa"),
+                Arbitraries.strings().alpha().ofMaxLength(2));
+        return Combinators.combine(keys, Arbitraries.integers().between(-3, 3)).as(Tuple::of).list().ofMaxSize(400);
+    }
 }
