@@ -40,6 +40,11 @@ import java.util.Arrays;
  * <p>Example: {@code "a\r\nbb\rc"} gives {@code ("a", 0, 3)}, {@code ("bb", 3, 6)}, {@code ("c", 6, 7)};
  * while following, the same stream gives {@code ("a", 0, 3)}, {@code ("bb", 3, 6)} and then null until a
  * terminator after {@code c} arrives (and, if that is a {@code \r}, the byte after it).
+ *
+ * <p>Cost: reading is a search for the next terminator, and a line found whole in the read buffer is decoded
+ * from there; only a line that continues past the bytes buffered (one per 64 KiB read, or an unterminated
+ * one while following) is copied aside. Code points are counted only in lines with more
+ * bytes than the bound, since a line has no more code points than bytes.
  */
 public final class LineReader implements Closeable {
 
@@ -57,12 +62,15 @@ public final class LineReader implements Closeable {
     private long position;
     private boolean skipLeadingLf;
     private boolean following;
-    /** The line being assembled ended at a {@code \r} that was the last byte buffered: a {@code \n} may follow. */
+    /** The line being read ended at a {@code \r} that was the last byte buffered: a {@code \n} may follow. */
     private boolean endedAtCr;
 
-    // The line being assembled; kept in fields so that a following reader can continue it on a later call.
+    // The line being read, once it continues beyond the bytes buffered: its bytes are held here (up to the
+    // bound) so that the buffer can be refilled, and so that a following reader can continue it on a later
+    // call. A line that is whole in the buffer is decoded from there and never copied here.
     private byte[] line = new byte[256];
     private int lineLength;
+    /** Code points in {@code line}; counted only once {@code lineLength} exceeds {@code maxLineLength + 1}. */
     private int lineCodePoints;
     private boolean lineCut;
     private long lineOffset = -1;
@@ -120,51 +128,57 @@ public final class LineReader implements Closeable {
                 if (endedAtCr && !following && in.available() <= 0) {
                     // Reading on could block (a socket): end the line at the \r, skip a \n that comes next.
                     skipLeadingLf = true;
-                    return takeLine();
+                    return takeHeldLine();
                 }
                 if (!fill()) {
                     if (lineOffset < 0 || following) {
                         return null;
                     }
-                    return takeLine();
+                    return takeHeldLine();
                 }
                 if (endedAtCr) {
-                    return takeLineAfterCr();
+                    if (buffer[bufferPos] == '\n') {
+                        bufferPos++;
+                    }
+                    return takeHeldLine();
                 }
             }
-            byte b = buffer[bufferPos];
             if (skipLeadingLf) {
                 skipLeadingLf = false;
-                if (b == '\n') {
+                if (buffer[bufferPos] == '\n') {
                     bufferPos++;
                     continue;
                 }
             }
-            if (lineOffset < 0) {
-                lineOffset = bufferStartOffset + bufferPos;
+            int start = bufferPos;
+            boolean startsHere = lineOffset < 0;
+            if (startsHere) {
+                lineOffset = bufferStartOffset + start;
             }
-            bufferPos++;
-            if (b == '\n') {
-                return takeLine();
+            int terminator = indexOfTerminator(buffer, start, bufferEnd);
+            if (terminator < 0) {
+                hold(start, bufferEnd);
+                bufferPos = bufferEnd;
+                continue;
             }
-            if (b == '\r') {
-                if (bufferPos < bufferEnd) {
-                    return takeLineAfterCr();
+            bufferPos = terminator + 1;
+            if (buffer[terminator] == '\r') {
+                if (bufferPos == bufferEnd) {
+                    hold(start, terminator);
+                    endedAtCr = true;
+                    continue;
                 }
-                endedAtCr = true;
-                continue;
+                if (buffer[bufferPos] == '\n') {
+                    bufferPos++;
+                }
             }
-            if (lineCut) {
-                continue;
+            if (startsHere) {
+                // The common case: the whole line is in the buffer; decode it from there, copying nothing.
+                return take(new String(buffer, start, keptEnd(buffer, start, terminator, 0) - start,
+                        StandardCharsets.UTF_8));
             }
-            if ((b & 0xC0) != 0x80 && ++lineCodePoints > maxLineLength + 1) {
-                lineCut = true;
-                continue;
-            }
-            if (lineLength == line.length) {
-                line = Arrays.copyOf(line, lineLength * 2);
-            }
-            line[lineLength++] = b;
+            hold(start, terminator);
+            return takeHeldLine();
         }
     }
 
@@ -173,18 +187,84 @@ public final class LineReader implements Closeable {
         return position;
     }
 
-    /** Ends the line at the {@code \r} just read, taking the next byte too when it is a {@code \n}. */
-    private Line takeLineAfterCr() {
-        if (buffer[bufferPos] == '\n') {
-            bufferPos++;
+    /**
+     * The index of the first {@code \n} or {@code \r} in {@code bytes[from, to)}, or -1. Terminators are rare
+     * (one in some 200 bytes of an access log), so this loop is what reading costs per byte.
+     */
+    static int indexOfTerminator(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '\n' || b == '\r') {
+                return i;
+            }
         }
-        return takeLine();
+        return -1;
     }
 
-    /** The line assembled so far, ending just before the next unread byte. */
-    private Line takeLine() {
+    /**
+     * Where the kept part of {@code bytes[from, to)} ends, for a line of which {@code codePoints} code points
+     * are kept already: before the byte that starts its {@code maxLineLength + 2}-th code point, or {@code to}.
+     * A code point starts at every byte that is no UTF-8 continuation byte ({@code 10xxxxxx}), invalid ones
+     * included, so a cut never splits a character. Counts only when the bytes could hold too many code points.
+     */
+    private int keptEnd(byte[] bytes, int from, int to, long codePoints) {
+        if (codePoints + (to - from) <= maxLineLength + 1L) {
+            return to;
+        }
+        for (int i = from; i < to; i++) {
+            if ((bytes[i] & 0xC0) != 0x80 && ++codePoints > maxLineLength + 1L) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    /**
+     * Adds {@code buffer[from, to)} to the held line, which continues in bytes not read yet, up to the bound:
+     * once the line is cut, the rest of it is skipped.
+     */
+    private void hold(int from, int to) {
+        if (lineCut) {
+            return;
+        }
+        int end = to;
+        if (lineLength + (to - from) > maxLineLength + 1L) {
+            // Counted only for a line that may be too long; while it is no longer than the bound in bytes,
+            // its code points are not counted, since it cannot have more code points than bytes.
+            if (lineLength <= maxLineLength + 1L) {
+                lineCodePoints = codePoints(line, 0, lineLength);
+            }
+            end = keptEnd(buffer, from, to, lineCodePoints);
+            lineCodePoints += codePoints(buffer, from, end);
+            lineCut = end < to;
+        }
+        int n = end - from;
+        if (lineLength + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+        }
+        System.arraycopy(buffer, from, line, lineLength, n);
+        lineLength += n;
+    }
+
+    private static int codePoints(byte[] bytes, int from, int to) {
+        int count = 0;
+        for (int i = from; i < to; i++) {
+            if ((bytes[i] & 0xC0) != 0x80) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The held line, ending just before the next unread byte. */
+    private Line takeHeldLine() {
+        return take(new String(line, 0, lineLength, StandardCharsets.UTF_8));
+    }
+
+    /** The line being read, of {@code text}, ending just before the next unread byte. */
+    private Line take(String text) {
         position = bufferStartOffset + bufferPos;
-        Line result = new Line(new String(line, 0, lineLength, StandardCharsets.UTF_8), lineOffset, position);
+        Line result = new Line(text, lineOffset, position);
         lineLength = 0;
         lineCodePoints = 0;
         lineCut = false;
