@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,6 +73,37 @@ class LineReaderTest {
                 assertThat(read(new ChunkedStream(bytes, chunk), max))
                         .as("%s, %d bytes at a time", character, chunk)
                         .containsExactly(kept + "@0-" + (size + 2), "end@" + (size + 2) + "-" + (size + 5));
+            }
+        }
+    }
+
+    /**
+     * The terminator search, which looks at 8 bytes at a time, finds the first {@code \n} or {@code \r} at
+     * every place in a word and in the bytes after the last whole word, from any start, among bytes that
+     * differ from a terminator by one bit or by borrowing ({@code 0x0B}, {@code 0x0C}, {@code 0x8A},
+     * {@code 0x00}, {@code 0xFF}).
+     */
+    @ParameterizedTest(name = "filler {0}")
+    @ValueSource(ints = {'a', 0x0B, 0x0C, 0x09, 0x8A, 0x8D, 0x00, 0x01, 0xFF, 0x0E})
+    void theTerminatorSearchFindsTheFirstTerminatorAnywhere(int filler) {
+        for (int length = 0; length <= 24; length++) {
+            for (int from = 0; from <= Math.min(length, 9); from++) {
+                byte[] bytes = new byte[length];
+                Arrays.fill(bytes, (byte) filler);
+                assertThat(LineReader.indexOfTerminator(bytes, from, length)).isEqualTo(-1);
+                for (int at = from; at < length; at++) {
+                    for (byte terminator : new byte[] {'\n', '\r'}) {
+                        bytes[at] = terminator;
+                        if (at + 1 < length) {
+                            bytes[at + 1] = (byte) ('\n' + '\r' - terminator);
+                        }
+                        assertThat(LineReader.indexOfTerminator(bytes, from, length))
+                                .as("%d bytes from %d, %d at %d", length, from, terminator, at)
+                                .isEqualTo(at);
+                        assertThat(LineReader.indexOfTerminator(bytes, from, at)).isEqualTo(-1);
+                        Arrays.fill(bytes, (byte) filler);
+                    }
+                }
             }
         }
     }
