@@ -47,6 +47,8 @@ class LineReaderTest {
             "é\\xA9xy\\n"                     | 1   | é�x@0-6
             "\\x80\\x80\\x80\\x80a\\nb"       | 1   | ����a@0-6 b@6-7
             "\\xF0\\x9F\\x98\\n"              | 10  | �@0-4
+            # the largest bound cuts nothing (max + 1 once overflowed, and every line came out empty)
+            "abc\\nd"                         | 2147483647 | abc@0-4 d@4-5
             """)
     void readsLinesWithTheirOffsetsAndEnds(String input, int max, String expected) throws IOException {
         byte[] bytes = unescape(input);
