@@ -41,9 +41,7 @@ import java.util.Map;
  * the ratio of medians to {@code batch} are printed, with the GC time of the process.
  *
  * <pre>
- * mvn -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
- * java -Xmx2g -cp "target/classes:target/test-classes:$(cat target/test-classpath.txt)" \
- *   io.stormwatch.bench.ReadPathBenchmark [FILE] [--rounds N] [--warmup N] [--only batch,reliable,reliable-lag]
+ * bin/bench-topology read [FILE] [--rounds N] [--warmup N] [--only batch,reliable,reliable-lag]
  * </pre>
  * Without FILE, a 1 M-line Combined log is generated under {@code target/bench}.
  */

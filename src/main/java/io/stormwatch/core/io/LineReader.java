@@ -22,7 +22,9 @@ import java.util.Arrays;
  *       breaks the grammar).</li>
  *   <li>A line longer than {@code maxLineLength} code points is not held whole: its first
  *       {@code maxLineLength + 1} code points are returned and the rest is skipped, so its text is always
- *       longer than the bound and the parser rejects it as too long. Memory stays bounded on any input.</li>
+ *       longer than the bound and the parser rejects it as too long. Memory stays bounded on any input:
+ *       however long a run of invalid bytes, at most {@code 4 × (maxLineLength + 1)} bytes of a line are
+ *       kept.</li>
  *   <li>{@link Line#offset()} is the byte offset of the line's first byte in the (decompressed) stream,
  *       counted from {@code startOffset}; {@link Line#end()} is the offset just past its terminator, where
  *       the next line starts, so consecutive lines touch ({@code end} of one == {@code offset} of the next)
@@ -183,7 +185,7 @@ public final class LineReader implements Closeable {
             }
             if (startsHere) {
                 // The common case: the whole line is in the buffer; decode it from there, copying nothing.
-                return take(new String(buffer, start, keptEnd(buffer, start, terminator, 0) - start,
+                return take(new String(buffer, start, keptEnd(buffer, start, terminator, 0, 0) - start,
                         StandardCharsets.UTF_8));
             }
             hold(start, terminator);
@@ -232,20 +234,27 @@ public final class LineReader implements Closeable {
 
     /**
      * Where the kept part of {@code bytes[from, to)} ends, for a line of which {@code codePoints} code points
-     * are kept already: before the byte that starts its {@code maxLineLength + 2}-th code point, or {@code to}.
-     * A code point starts at every byte that is no UTF-8 continuation byte ({@code 10xxxxxx}), invalid ones
-     * included, so a cut never splits a character. Counts only when the bytes could hold too many code points.
+     * in {@code keptBytes} bytes are kept already: before the byte that starts its {@code maxLineLength + 2}-th
+     * code point, or {@code to}. A code point starts at every byte that is no UTF-8 continuation byte
+     * ({@code 10xxxxxx}), invalid ones included, so a cut never splits a character. Counts only when the bytes
+     * could hold too many code points.
+     *
+     * <p>Also at most {@code 4 × (maxLineLength + 1)} bytes are kept, the most that many characters take: a
+     * run of stray continuation bytes starts no code point, and would otherwise be held whole however long.
+     * Only such invalid text is cut there (a valid line reaches the code-point bound first).
      */
-    private int keptEnd(byte[] bytes, int from, int to, long codePoints) {
-        if (codePoints + (to - from) <= maxLineLength + 1L) {
+    private int keptEnd(byte[] bytes, int from, int to, long codePoints, long keptBytes) {
+        long room = Math.max(0, 4 * (maxLineLength + 1L) - keptBytes);
+        if (codePoints + (to - from) <= maxLineLength + 1L && to - from <= room) {
             return to;
         }
-        for (int i = from; i < to; i++) {
+        int limit = (int) Math.min(to, from + room);
+        for (int i = from; i < limit; i++) {
             if ((bytes[i] & 0xC0) != 0x80 && ++codePoints > maxLineLength + 1L) {
                 return i;
             }
         }
-        return to;
+        return limit;
     }
 
     /**
@@ -263,7 +272,7 @@ public final class LineReader implements Closeable {
             if (lineLength <= maxLineLength + 1L) {
                 lineCodePoints = codePoints(line, 0, lineLength);
             }
-            end = keptEnd(buffer, from, to, lineCodePoints);
+            end = keptEnd(buffer, from, to, lineCodePoints, lineLength);
             lineCodePoints += codePoints(buffer, from, end);
             lineCut = end < to;
         }

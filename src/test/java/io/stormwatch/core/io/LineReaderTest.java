@@ -46,6 +46,7 @@ class LineReaderTest {
             "\\xC3\\n\\xC3"                   | 10  | �@0-2 �@2-3
             "é\\xA9xy\\n"                     | 1   | é�x@0-6
             "\\x80\\x80\\x80\\x80a\\nb"       | 1   | ����a@0-6 b@6-7
+            "\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80a\\nb" | 1 | ��������@0-12 b@12-13
             "\\xF0\\x9F\\x98\\n"              | 10  | �@0-4
             # the largest bound cuts nothing (max + 1 once overflowed, and every line came out empty)
             "abc\\nd"                         | 2147483647 | abc@0-4 d@4-5
