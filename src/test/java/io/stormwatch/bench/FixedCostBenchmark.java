@@ -56,7 +56,7 @@ public final class FixedCostBenchmark {
                     "first", "eoi"),
             new Part("end of input → _SUCCESS", "ours (final watermark, windows, totals, sink) + Storm (tuple hops)",
                     "eoi", "success"),
-            new Part("_SUCCESS → stop noticed", "ours (LocalRunner polls every 100 ms)", "success", "stopping"),
+            new Part("_SUCCESS → stop noticed", "ours (LocalRunner polls every 20 ms)", "success", "stopping"),
             new Part("kill + close → exit", "Storm (kill, LocalCluster.close) + JVM exit", "stopping", "exit"));
 
     /** Storm daemon settings tried as a "what if" (through -Dstorm.options, no code change). */
