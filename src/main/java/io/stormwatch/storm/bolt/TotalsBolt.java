@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.apache.storm.Config;
 import org.apache.storm.state.KeyValueState;
 import org.apache.storm.task.OutputCollector;
@@ -82,6 +83,8 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
     private transient Set<String> partlyCountedSources;
     private transient long lastRenderStartNanos;
     private transient long lastRenderNanos;
+    /** {@link System#nanoTime} but in tests: the render budget is measured by it. */
+    private transient LongSupplier nanoClock;
 
     /** Emits totals every second when they changed; forgets retired sources after 10 minutes. */
     public TotalsBolt(Job<?> job) {
@@ -105,6 +108,12 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
         this.endOfInput = new EndOfInputBarrier(context);
         this.componentId = context.getThisComponentId();
         this.partlyCountedSources = new HashSet<>();
+        this.nanoClock = System::nanoTime;
+    }
+
+    /** Replaces the clock that times renderings (after {@link #prepare}), so tests decide how long one took. */
+    void useNanoClock(LongSupplier clock) {
+        this.nanoClock = clock;
     }
 
     @Override
@@ -177,13 +186,13 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
     }
 
     private boolean renderDue() {
-        return System.nanoTime() - lastRenderStartNanos >= lastRenderNanos * (100 / RENDER_SHARE_PERCENT);
+        return nanoClock.getAsLong() - lastRenderStartNanos >= lastRenderNanos * (100 / RENDER_SHARE_PERCENT);
     }
 
     private void emitTotals(Tuple anchor, boolean isFinal) {
-        lastRenderStartNanos = System.nanoTime();
+        lastRenderStartNanos = nanoClock.getAsLong();
         String json = views.jsonText(totals.totals());
-        lastRenderNanos = System.nanoTime() - lastRenderStartNanos;
+        lastRenderNanos = nanoClock.getAsLong() - lastRenderStartNanos;
         collector.emit(Schema.TOTALS_STREAM, anchor, new Values(Result.totals(isFinal, json)));
         changedSinceEmit = false;
     }

@@ -14,6 +14,7 @@ import io.stormwatch.testing.TestTopology;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.storm.Config;
 import org.apache.storm.spout.CheckPointState.Action;
 import org.apache.storm.spout.CheckpointSpout;
@@ -66,8 +67,13 @@ class TotalsBoltTest {
         return started(new TotalsBolt(job));
     }
 
+    /** The bolt's render clock: each reading advances it by {@link #clockStepNanos}. */
+    private final AtomicLong clockNanos = new AtomicLong();
+    private long clockStepNanos;
+
     private TotalsBolt started(TotalsBolt bolt) {
         bolt.prepare(topology.conf(), topology.context("totals", 0), output.collector());
+        bolt.useNanoClock(() -> clockNanos.addAndGet(clockStepNanos));
         bolt.initState(state);
         return bolt;
     }
@@ -154,6 +160,23 @@ class TotalsBoltTest {
         assertThat(result.json()).isEqualTo(json(Blocks.tally(0, 2)));
         assertThat(result.isFinal()).isFalse();
         assertThat(result.json()).isEqualTo(job.views().jsonText(Blocks.tally(0, 2)));
+    }
+
+    @Test
+    void ticksSkipRenderingWhileTheLastRenderingTookMoreThanItsShareOfTheTime() {
+        TotalsBolt bolt = started();
+        clockStepNanos = 10_000_000; // every clock reading 10 ms later: a rendering takes 10 ms
+        bolt.execute(topology.tick());
+        bolt.execute(block("a", 0, 2));
+        bolt.execute(topology.tick());
+        assertThat(output.emits(Schema.TOTALS_STREAM))
+                .as("20 ms after a 10 ms rendering: not yet (5 %% allows one per 200 ms)").hasSize(1);
+
+        clockNanos.addAndGet(200_000_000);
+        bolt.execute(topology.tick());
+        assertThat(output.emits(Schema.TOTALS_STREAM)).as("200 ms later: due").hasSize(2);
+        assertThat(((Result) output.emits(Schema.TOTALS_STREAM).get(1).values().get(0)).json())
+                .isEqualTo(json(Blocks.tally(0, 2)));
     }
 
     @Test
