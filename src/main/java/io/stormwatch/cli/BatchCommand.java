@@ -2,19 +2,31 @@ package io.stormwatch.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stormwatch.core.log.AccessLogFormats;
+import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.job.Batch;
+import io.stormwatch.core.job.DeadLetter;
+import io.stormwatch.core.job.Job;
+import io.stormwatch.core.job.Jobs;
+import io.stormwatch.core.job.Settings;
+import io.stormwatch.core.job.Views;
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.job.loganalytics.LogStats;
+import io.stormwatch.core.job.loganalytics.StatsJson;
+import io.stormwatch.core.job.loganalytics.StatsReport;
+import io.stormwatch.core.log.AccessLogJob;
 import io.stormwatch.core.log.AccessLogParser;
-import io.stormwatch.core.stats.LogFiles;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.stats.StatsJson;
-import io.stormwatch.core.stats.StatsReport;
+import io.stormwatch.core.window.WindowAssembler;
+import io.stormwatch.core.window.WindowSpec;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -28,15 +40,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code stormwatch batch}: the statistics of access-log files, computed by {@link LogFiles} (the oracle
- * the streaming jobs are checked against), as a table or as one {@link StatsJson} object.
+ * {@code stormwatch batch}: a job over files in one pass ({@link Batch}, the oracle the streaming jobs are
+ * checked against): the all-time totals as a table or as the job's JSON object, or with {@code --window} the
+ * event-time windows, one JSON object each, with exactly the stream's pane, watermark and lateness rules.
  *
  * <p>Exit codes: 0 when the files were analyzed (rejected lines are counted, not errors); 2 for a usage
  * error, an unsupported format or a file that cannot be read before the analysis starts; 1 for an I/O
  * error during it (e.g. a corrupt gzip stream). Errors are one line on stderr; stdout then stays empty.
  */
 @Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Statistics of access-log files (the oracle streaming jobs are compared with).")
+        description = "A job's totals (or windows) over log files in one pass: the oracle streaming jobs are compared with.")
 final class BatchCommand implements Callable<Integer> {
 
     /** Inputs smaller than this are read before a progress bar would be worth drawing. */
@@ -47,23 +60,37 @@ final class BatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--job", defaultValue = LogAnalytics.NAME, paramLabel = "JOB",
+            description = "Which job: log-analytics (default), status-codes.")
+    String job;
+
     @Option(names = "--format", defaultValue = "auto", paramLabel = "F",
             description = "auto (default), common, combined, combined-extra, nginx, or an Apache LogFormat string.")
     String format;
 
-    @Option(names = "--json", description = "Print exactly one JSON object on stdout instead of the table.")
+    @Option(names = "--json", description = "Print exactly one JSON object on stdout (with --window: one per window) instead of the table.")
     boolean json;
+
+    @Option(names = "--window", paramLabel = "DURATION",
+            description = "Event-time windows of this length instead of totals, as `local` computes them.")
+    String window;
+
+    @Option(names = "--slide", defaultValue = "10s", paramLabel = "DURATION", description = "Window slide (default ${DEFAULT-VALUE}).")
+    String slide;
+
+    @Option(names = "--lag", defaultValue = "5s", paramLabel = "DURATION", description = "Allowed lateness (default ${DEFAULT-VALUE}).")
+    String lag;
 
     @Option(names = "--rejects", paramLabel = "FILE",
             description = "Write each rejected line here as a JSON line: file, offset, reason, detail, line.")
     Path rejects;
 
     @Option(names = "--clients-over", defaultValue = "" + LogStats.DEFAULT_CLIENT_THRESHOLD, paramLabel = "N",
-            description = "Report clients with more than N requests (default: ${DEFAULT-VALUE}).")
+            description = "log-analytics: report clients with more than N requests (default: ${DEFAULT-VALUE}).")
     long clientsOver;
 
     @Option(names = "--top", defaultValue = "" + LogStats.DEFAULT_TOP_ENDPOINTS, paramLabel = "K",
-            description = "Report the K most requested endpoints (default: ${DEFAULT-VALUE}).")
+            description = "log-analytics: report the K most requested endpoints (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Option(names = "--max-line-length", defaultValue = "" + AccessLogParser.DEFAULT_MAX_LINE_LENGTH, paramLabel = "N",
@@ -80,9 +107,17 @@ final class BatchCommand implements Callable<Integer> {
                     "--clients-over and --top must be >= 0, --max-line-length >= 1");
         }
         PrintWriter err = spec.commandLine().getErr();
-        AccessLogParser parser;
+        PrintWriter out = spec.commandLine().getOut();
+        Job<?> configured;
+        WindowSpec windowSpec;
         try {
-            parser = AccessLogFormats.parser(format, maxLineLength);
+            Map<String, Object> conf = new HashMap<>();
+            conf.put(AccessLogJob.FORMAT, format);
+            conf.put(Settings.MAX_LINE_LENGTH, maxLineLength);
+            conf.put(LogAnalytics.CLIENTS_OVER, clientsOver);
+            conf.put(LogAnalytics.TOP_ENDPOINTS, top);
+            configured = Jobs.fromConfig(job, conf);
+            windowSpec = window == null ? null : WindowSpec.parse(window, slide, lag);
         } catch (IllegalArgumentException e) {
             err.println("stormwatch batch: " + e.getMessage());
             return 2;
@@ -96,16 +131,17 @@ final class BatchCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        LogStats stats;
+        Views views = configured.views();
+        Tally totals;
         try (Writer rejectsOut = rejects == null ? null : Files.newBufferedWriter(rejects, StandardCharsets.UTF_8);
                 ProgressBar progress = progressBar()) {
-            LogFiles.RejectSink sink = rejectsOut == null ? LogFiles.RejectSink.DISCARD : rejected -> {
-                rejectsOut.write(StatsJson.write(rejectJson(rejected)));
+            Batch.DeadLetterSink sink = rejectsOut == null ? Batch.DeadLetterSink.DISCARD : deadLetter -> {
+                rejectsOut.write(StatsJson.write(rejectJson(deadLetter)));
                 rejectsOut.write('\n');
             };
             LongConsumer onBytesRead = progress == null ? bytes -> {} : progress::stepBy;
-            stats = LogFiles.analyze(files, parser, maxLineLength, sink, onBytesRead);
-        } catch (LogFiles.ReadException e) {
+            totals = batch(configured, windowSpec, views, out).run(files, sink, onBytesRead);
+        } catch (Batch.ReadException e) {
             err.println("stormwatch batch: cannot read " + e.file() + ": " + Cli.describe(e.getCause()));
             return 1;
         } catch (IOException e) {
@@ -113,14 +149,38 @@ final class BatchCommand implements Callable<Integer> {
                     + Cli.describe(e));
             return 1;
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(StatsJson.write(StatsJson.toJson(stats, clientsOver, top)));
-        } else {
-            StatsTable.print(StatsReport.of(stats, clientsOver, top), files.size(), out);
+        if (windowSpec == null) {
+            if (json) {
+                out.println(StatsJson.write(views.json(totals)));
+            } else if (configured instanceof LogAnalytics) {
+                StatsTable.print(StatsReport.of(LogStats.of(totals), clientsOver, top), files.size(), out);
+            } else {
+                out.println(views.describe(views.json(totals)));
+            }
         }
         out.flush();
         return 0;
+    }
+
+    /** Totals only, or windows printed as they close: a JSON object each, or the log's window line. */
+    private <R> Batch<R> batch(Job<R> job, WindowSpec windowSpec, Views views, PrintWriter out) {
+        int maxLength = maxLineLength;
+        if (windowSpec == null) {
+            return new Batch<>(job, maxLength);
+        }
+        return new Batch<>(job, maxLength, windowSpec, new WindowAssembler.Listener() {
+            @Override
+            public void window(long start, long end, Tally tally, long late) {
+                out.println(json ? StatsJson.write(views.windowJson(start, end, tally, late))
+                        : "window (" + Instant.ofEpochMilli(start) + ", " + Instant.ofEpochMilli(end) + "] late=" + late
+                                + " " + views.describe(views.json(tally)));
+            }
+
+            @Override
+            public void late(String source, long[] offsets, long[] times, long reportedIn) {
+                // Counted in the windows' "late"; the lines themselves are not listed.
+            }
+        });
     }
 
     /**
@@ -150,11 +210,11 @@ final class BatchCommand implements Callable<Integer> {
                 .build();
     }
 
-    private static ObjectNode rejectJson(LogFiles.RejectedLine rejected) {
+    private static ObjectNode rejectJson(DeadLetter rejected) {
         ObjectNode json = JsonNodeFactory.instance.objectNode();
-        json.put("file", rejected.file().toString());
+        json.put("file", rejected.source());
         json.put("offset", rejected.offset());
-        json.put("reason", rejected.reason().key());
+        json.put("reason", rejected.reason());
         json.put("detail", rejected.detail());
         json.put("line", rejected.line());
         return json;

@@ -1,6 +1,7 @@
 package io.stormwatch.cli;
 
 import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.window.WindowSpec;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code stormwatch generate}: writes a {@link LogGenerator} log to a file or to stdout. Same options, same
- * bytes. Exit code 0; 1 when the output cannot be written (one line on stderr); 141, quietly, when stdout
+ * bytes; without {@code --span}, {@code --clients} and {@code --endpoints} the same bytes as before they
+ * existed. Exit code 0; 1 when the output cannot be written (one line on stderr); 141, quietly, when stdout
  * is a pipe whose reader has gone.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
@@ -48,6 +51,23 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Time of the first line, an ISO-8601 instant (default: ${DEFAULT-VALUE}).")
     Instant start;
 
+    @Option(names = "--span", paramLabel = "DURATION",
+            description = {"Time the log covers from --start, e.g. 30d, 36h, 90m, 45s: lines come span/N apart on "
+                    + "average (exponential gaps). Default: about 4 ms a line."})
+    String span;
+
+    @Option(names = "--clients", defaultValue = "2000", paramLabel = "N",
+            description = {"Number of distinct clients (default: ${DEFAULT-VALUE}). Up to 2000: the most popular of "
+                    + "the built-in pool, Zipf-skewed. Beyond: the pool keeps max(3 %%, (2000/N)^0.6) of the requests, "
+                    + "skewed; the rest go to synthesized clients (IPv4, some IPv6 and host names) one after the "
+                    + "other, so N lines over about N clients show nearly all of them."})
+    int clients;
+
+    @Option(names = "--endpoints", defaultValue = "300", paramLabel = "N",
+            description = {"Number of distinct endpoints (default: ${DEFAULT-VALUE}); beyond 300 as --clients "
+                    + "with a pool of 300: --lines 1000000 --endpoints 1000000 writes about 970,000 distinct ones."})
+    int endpoints;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of stdout.")
     Path output;
 
@@ -55,7 +75,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         LogGenerator.Options options;
         try {
-            options = new LogGenerator.Options(lines, seed, format(), malformedRatio, start);
+            options = new LogGenerator.Options(lines, seed, format(), malformedRatio, start, span(), clients, endpoints);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -80,6 +100,10 @@ final class GenerateCommand implements Callable<Integer> {
                     + (output == null ? "stdout" : output) + ": " + Cli.describe(e));
             return 1;
         }
+    }
+
+    private Duration span() {
+        return span == null ? null : Duration.ofMillis(WindowSpec.parseDuration(span));
     }
 
     private LogGenerator.Format format() {

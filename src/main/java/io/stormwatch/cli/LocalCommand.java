@@ -1,9 +1,9 @@
 package io.stormwatch.cli;
 
+import io.stormwatch.core.job.Jobs;
 import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.storm.topology.JobTopology;
 import io.stormwatch.storm.topology.LocalRunner;
-import io.stormwatch.storm.topology.LogAnalyticsJob;
-import io.stormwatch.storm.topology.LogAnalyticsTopology;
 import io.stormwatch.storm.topology.Sources;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import java.io.IOException;
@@ -24,8 +24,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * Runs a topology in-process until a finite input is drained (then exits 0) or until Ctrl-C. Flags map to
- * the {@code stormwatch.*} config keys, so a run here and one submitted with {@code storm jar} mean the same.
+ * Runs a job's topology in-process until a finite input is drained (then exits 0) or until Ctrl-C. Flags
+ * map to the {@code stormwatch.*} config keys, so a run here and one submitted with {@code storm jar} mean
+ * the same.
  */
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a topology in-process on LocalCluster until its input is drained.")
@@ -34,7 +35,7 @@ final class LocalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "TOPOLOGY", description = "Which topology: log-analytics.")
+    @Parameters(index = "0", paramLabel = "JOB", description = "Which job: log-analytics, status-codes.")
     String topology;
 
     @Option(names = "--source", paramLabel = "SPEC",
@@ -74,8 +75,8 @@ final class LocalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        if (!LogAnalyticsTopology.NAME.equals(topology)) {
-            err.println("stormwatch local: unknown topology '" + topology + "'; known: " + LogAnalyticsTopology.NAME);
+        if (!Jobs.NAMES.contains(topology)) {
+            err.println("stormwatch local: unknown job '" + topology + "'; known: " + String.join(", ", Jobs.NAMES));
             return 2;
         }
         Map<String, Object> flags = new HashMap<>();
@@ -105,7 +106,7 @@ final class LocalCommand implements Callable<Integer> {
         }
         conf.putIfAbsent(StormwatchConfig.OUTPUTS, String.join(",", outputList));
         try {
-            LogAnalyticsJob job = LogAnalyticsJob.fromConfig(topology, conf, true, System.getenv());
+            JobTopology job = JobTopology.fromConfig(topology, topology, conf, true, System.getenv());
             Path marker = job.finite() && doneDir != null ? doneDir.resolve(JsonLinesSink.SUCCESS) : null;
             if (!job.finite()) {
                 err.println("stormwatch local: " + conf.get(StormwatchConfig.SOURCE) + " does not end by itself; Ctrl-C stops it");

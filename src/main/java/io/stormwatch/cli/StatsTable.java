@@ -1,8 +1,7 @@
 package io.stormwatch.cli;
 
-import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.stats.StatsReport;
+import io.stormwatch.core.job.loganalytics.LogStats;
+import io.stormwatch.core.job.loganalytics.StatsReport;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -65,8 +64,8 @@ final class StatsTable {
         if (r.rejectReasons().isEmpty()) {
             out.println("  (none)");
         }
-        for (Map.Entry<RejectReason, Long> e : r.rejectReasons().entrySet()) {
-            row(out, e.getKey().key(), count(e.getValue()));
+        for (Map.Entry<String, Long> e : r.rejectReasons().entrySet()) {
+            row(out, e.getKey(), count(e.getValue()));
         }
 
         out.println();

@@ -23,7 +23,12 @@ public final class StormwatchCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        RunDirectory.cleanEarlierRuns();
+        int code = run(args);
+        if (RunDirectory.own() != null) {
+            RunDirectory.deleteQuietly(RunDirectory.own());
+        }
+        System.exit(code);
     }
 
     /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */

@@ -1,10 +1,12 @@
 package io.stormwatch.bench;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.stormwatch.core.gen.LogGenerator;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.Oracle;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,22 +14,23 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.apache.storm.LocalCluster;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * What the topology benchmarks share: the config they start from, the generated input, running a topology
- * on a LocalCluster, the machine they ran on, percentiles and a plain text table. They print to stdout
- * (they are commands that report figures); Storm's own logging goes to stderr.
+ * What the benchmarks share: the generated inputs, the machine line, percentiles, formatting and a plain text
+ * table. Benchmarks print to stdout (they are commands whose figures the project reports); Storm's own logging
+ * goes to stderr.
  */
 final class Bench {
 
-    /** The config `stormwatch local` uses by default: what a user runs in-process. */
+    /** The config `stormwatch local --conf conf/local.yaml` uses. */
     static final Path LOCAL_CONF = Path.of("conf/local.yaml");
     static final Path WORK = Path.of("target/bench");
 
@@ -38,7 +41,10 @@ final class Bench {
         void run() throws Exception;
     }
 
-    /** Runs a benchmark and exits: LocalCluster leaves non-daemon ZooKeeper threads behind. */
+    /**
+     * Runs a benchmark, prints the machine line at the end (load after) and exits: LocalCluster leaves
+     * non-daemon ZooKeeper threads behind.
+     */
     static void runAndExit(Body body) {
         int status = 1;
         try {
@@ -47,6 +53,9 @@ final class Bench {
         } catch (Exception e) {
             e.printStackTrace();
         } finally {
+            System.out.println();
+            System.out.println(machineAfter());
+            System.out.flush();
             System.exit(status);
         }
     }
@@ -56,18 +65,27 @@ final class Bench {
     }
 
     /**
-     * A Combined access log of {@code lines} generated lines (no malformed ones), made once and kept under
-     * {@code target/bench} for later runs.
+     * A generated log for {@code options}, made once and kept as {@code target/bench/<name>} for later runs
+     * (the same options give the same bytes).
      */
-    static Path combinedLog(long lines, long seed) throws IOException {
-        Path file = WORK.resolve("combined-" + lines + "-" + seed + ".log");
+    static Path log(String name, LogGenerator.Options options) throws IOException {
+        Path file = WORK.resolve(name).toAbsolutePath();
         if (Files.exists(file)) {
             return file;
         }
-        Files.createDirectories(WORK);
-        Path part = Oracle.generate(file.resolveSibling(file.getFileName() + ".part"), lines, seed, 0.0);
+        Files.createDirectories(file.getParent());
+        long start = System.nanoTime();
+        Path part = Oracle.generate(file.resolveSibling(file.getFileName() + ".part"), options);
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
+        System.out.printf(Locale.ROOT, "generated %s (%,d lines, %,d MB) in %.1f s%n", file, options.lines(),
+                Files.size(file) >> 20, (System.nanoTime() - start) / 1e9);
         return file;
+    }
+
+    /** A Combined log of {@code lines} generated lines, no malformed ones, the generator's default pace. */
+    static Path combinedLog(long lines, long seed) throws IOException {
+        return log("combined-" + lines + "-" + seed + ".log",
+                new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, 0.0, LogGenerator.DEFAULT_START));
     }
 
     /** Polls {@code done} every 5 ms; false if {@code limit} passed first. */
@@ -86,18 +104,34 @@ final class Bench {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    static double loadAverage() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    static long gcMillis() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
     }
 
-    /** One line about where the figures come from; load average counts every process on the machine. */
+    /** The 1, 5 and 15 minute load averages of the machine (every process on it), as /proc/loadavg has them. */
+    static String loadAverages() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return parts[0] + " / " + parts[1] + " / " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        }
+    }
+
+    /** Where the figures come from: cores, Java, this JVM's max heap, load (1/5/15 min) before the run. */
     static String machine() {
-        return String.format(Locale.ROOT, "machine: %d cores, Java %s, max heap %d MB, load average %.1f at start",
+        return String.format(Locale.ROOT, "machine: %d cores, Java %s, max heap %,d MB, load average %s (1/5/15 min) before",
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
-                Runtime.getRuntime().maxMemory() >> 20, loadAverage());
+                Runtime.getRuntime().maxMemory() >> 20, loadAverages());
     }
 
-    /** The {@code q}-quantile (0..1) of sorted samples, nearest rank. */
+    static String machineAfter() {
+        return String.format(Locale.ROOT, "machine: %d cores, max heap %,d MB, load average %s (1/5/15 min) after",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, loadAverages());
+    }
+
+    /** The {@code q}-quantile (0..1) of sorted samples, nearest rank; -1 without samples. */
     static long quantile(long[] sorted, double q) {
         if (sorted.length == 0) {
             return -1;
@@ -106,16 +140,51 @@ final class Bench {
         return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))];
     }
 
+    /** Median of unsorted values. */
+    static double median(double... values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
     static String micros(long nanos) {
         return nanos < 0 ? "-" : String.format(Locale.ROOT, "%,d µs", Math.round(nanos / 1000.0));
     }
 
+    /** Milliseconds with two decimals, or "-" for a negative (missing) value. */
     static String millis(long nanos) {
-        return String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+        return nanos < 0 ? "-" : String.format(Locale.ROOT, "%.2f ms", nanos / 1e6);
+    }
+
+    static String seconds(double nanos) {
+        return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }
 
     static String count(double value) {
         return String.format(Locale.ROOT, "%,.0f", value);
+    }
+
+    static String mb(long bytes) {
+        return bytes < 0 ? "-" : String.format(Locale.ROOT, "%,.0f MB", bytes / 1048576.0);
+    }
+
+    static String ratio(double value) {
+        return String.format(Locale.ROOT, "%.2f×", value);
+    }
+
+    static String verdict(boolean met) {
+        return met ? "met" : "NOT met";
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** A left-aligned text table with a header row. */
@@ -127,6 +196,9 @@ final class Bench {
         }
 
         Table row(Object... cells) {
+            if (cells.length != rows.get(0).length) {
+                throw new IllegalArgumentException("a row of " + cells.length + " cells in a table of " + rows.get(0).length);
+            }
             rows.add(Arrays.stream(cells).map(String::valueOf).toArray(String[]::new));
             return this;
         }
@@ -154,6 +226,7 @@ final class Bench {
                     out.println(rule);
                 }
             }
+            out.flush();
         }
     }
 }

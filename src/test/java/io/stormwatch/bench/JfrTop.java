@@ -88,7 +88,7 @@ public final class JfrTop {
 
     /** {@code Thread-23-parse-executor[5, 5]} → {@code parse}; other threads by name, digits folded. */
     private static String executor(RecordedEvent e) {
-        RecordedThread thread = e.getThread("sampledThread");
+        RecordedThread thread = e.hasField("sampledThread") ? e.getThread("sampledThread") : e.getThread();
         String name = thread == null ? null : thread.getJavaName();
         if (name == null) {
             return "?";

@@ -1,12 +1,17 @@
 package io.stormwatch.bench;
 
+import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.job.BlockCounter;
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.log.AccessLogFormats;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.log.AccessLogRenderer;
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.ParseResult;
 import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.window.BlockPosition;
+import io.stormwatch.core.window.WindowSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +37,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * Parse + aggregate throughput over realistic Combined lines, in lines per second (one operation is one
  * line): stormwatch's parser (strict {@code combined} and the default {@code auto}) against
  * nl.basjes httpdlog-parser, each feeding the same {@link LogStats}, plus our parsing alone to show the
- * aggregate's share. Run with {@code bin/bench ParseBenchmark}.
+ * aggregate's share, and what the parse bolt does per block ({@link BlockCounter}: extract, count into the
+ * pane tallies of a 30 s / 10 s window, cut by pane) over blocks of 1,024 lines. Run with
+ * {@code bin/bench ParseBenchmark}.
  *
  * <p>The lines are rendered in {@link #generate} from a seeded {@link Random}, with skewed clients and
  * endpoints as real traffic has (a few hot ones, a long tail), so map look-ups in the aggregate cost what they
@@ -49,6 +56,10 @@ public class ParseBenchmark {
     private AccessLogParser combined;
     private AccessLogParser auto;
     private Parser<BasjesRecord> basjes;
+    private String[][] blocks;
+    private long[][] blockOffsets;
+    private long[] blockEnds;
+    private BlockCounter<?> counter;
 
     @Setup
     public void setUp() {
@@ -60,6 +71,9 @@ public class ParseBenchmark {
         if (check.records() != LINES) {
             throw new IllegalStateException("generated lines do not all parse: " + check);
         }
+        cutBlocks(generatorLines(LINES), 1024);
+        counter = new BlockCounter<>(LogAnalytics.defaults(), WindowSpec.parse("30s", "10s", "5s"),
+                AccessLogParser.DEFAULT_MAX_LINE_LENGTH);
         List<String> sample = lines.subList(0, 2_000);
         if (!aggregateWithBasjes(sample).equals(aggregate(combined, sample))) {
             throw new IllegalStateException("httpdlog-parser and stormwatch disagree on the generated lines");
@@ -84,6 +98,48 @@ public class ParseBenchmark {
     public void stormwatchCombinedParseOnly(Blackhole blackhole) {
         for (String line : lines) {
             blackhole.consume(combined.parse(line));
+        }
+    }
+
+    /**
+     * The parse bolt's work: blocks of 1,024 lines (from the generator, not {@link #generate}: its pace puts a
+     * block into one or two panes, as in a real log) counted into pane tallies, as {@code BlockCounter} does it.
+     */
+    @Benchmark
+    @OperationsPerInvocation(LINES)
+    public void blockCounter(Blackhole blackhole) {
+        for (int b = 0; b < blocks.length; b++) {
+            blackhole.consume(counter.count(0, BlockPosition.whole(0, b), "bench.log", blocks[b], blockOffsets[b],
+                    blockEnds[b]));
+        }
+    }
+
+    /** Lines as {@code stormwatch generate} writes them: a line every ~4 ms, so a block spans a pane or two. */
+    private static List<String> generatorLines(int n) {
+        LogGenerator generator = new LogGenerator(new LogGenerator.Options(n, 42, LogGenerator.Format.COMBINED, 0.0,
+                LogGenerator.DEFAULT_START));
+        List<String> generated = new ArrayList<>(n);
+        while (generator.hasNext()) {
+            generated.add(generator.next().text());
+        }
+        return generated;
+    }
+
+    private void cutBlocks(List<String> lines, int size) {
+        int count = (lines.size() + size - 1) / size;
+        blocks = new String[count][];
+        blockOffsets = new long[count][];
+        blockEnds = new long[count];
+        long offset = 0;
+        for (int b = 0; b < count; b++) {
+            List<String> part = lines.subList(b * size, Math.min(lines.size(), (b + 1) * size));
+            blocks[b] = part.toArray(new String[0]);
+            blockOffsets[b] = new long[part.size()];
+            for (int i = 0; i < part.size(); i++) {
+                blockOffsets[b][i] = offset;
+                offset += part.get(i).length() + 1;
+            }
+            blockEnds[b] = offset;
         }
     }
 

@@ -1,95 +1,89 @@
 package io.stormwatch.bench;
 
-import io.stormwatch.testing.LocalStorm;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stormwatch.core.stats.StatsJson;
+import io.stormwatch.core.io.LineBlock;
+import io.stormwatch.core.job.Batch;
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.sink.JsonLinesSink;
-import io.stormwatch.storm.spout.FileSpout;
-import io.stormwatch.storm.topology.LogAnalyticsOptions;
-import io.stormwatch.storm.topology.LogAnalyticsTopology;
-import io.stormwatch.storm.topology.Outputs;
+import io.stormwatch.storm.spout.BlockMessageId;
+import io.stormwatch.storm.topology.JobTopology;
 import io.stormwatch.storm.topology.StormwatchConfig;
-import io.stormwatch.storm.topology.TopologyConfigs;
-import io.stormwatch.testing.RedisServer;
-import java.io.IOException;
-import java.lang.management.GarbageCollectorMXBean;
+import io.stormwatch.testing.LocalStorm;
+import io.stormwatch.testing.Oracle;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.concurrent.ConcurrentHashMap;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 
 /**
- * Lines per second through the whole log-analytics topology on an in-process LocalCluster, as
- * {@code stormwatch local} runs it — with Storm's defaults, then with {@code conf/local.yaml} (acking on,
- * max spout pending 5000, a state checkpoint every 100 ms, tuples serialized as a check), then with settings
- * changed; always event time, 30 s windows sliding by 10 s, in-memory state (one row: Redis), the
- * JSON-lines sink, reading a generated Combined log with the real {@link FileSpout}.
+ * Lines per second through the whole log-analytics topology on an in-process LocalCluster, against
+ * {@code stormwatch batch --json} on the same file in the same run.
  *
- * <p>Timing comes from {@link BenchProbe} (task hooks): from the source's first line emit to its last ack
- * (every line parsed, in panes, and counted in running totals whose checkpoint has committed); the steady
- * rate between 10 % and 90 % of lines acked; and first emit to the sink's {@code _SUCCESS} (adds the final
- * watermark, the last windows and the totals file). Start-up (cluster, submit) is excluded. A short warm-up
- * run first lets the JIT compile the hot paths. Each run's final totals must count every line once. CPU per
- * line is split by Storm executor (thread CPU time of {@code Thread-N-<component>-executor[...]}).
+ * <p>Input: a generated Combined log of {@code --lines} lines (default 1,000,000), read by the real
+ * {@code FileSpout}. Topology: exactly what {@code bin/stormwatch local log-analytics --source file:F --output
+ * jsonl:D} builds ({@link JobTopology#fromConfig}: default event-time 30 s / 10 s windows with 5 s lag, running
+ * totals exactly once with acking on and in-memory state, the JSON-lines sink), each row changing one setting.
+ * The {@code log} sink that {@code local} always adds is left out (it shows a few lines a second).
  *
- * <p>The topology is assembled as {@code LogAnalyticsJob.fromConfig} does it, except that the FileSpout's
- * own bound on unacked lines (10,000 by default) is raised to {@code max.spout.pending}, so that pending is
- * the one limit.
+ * <p>Timing comes from {@link BenchProbe} (task hooks): from the source's first block emit to the ack of its last
+ * block — every line parsed, in its panes and counted in running totals whose checkpoint has committed; the
+ * steady rate between 10 % and 90 % of lines acked; and first emit to the sink's end of input (adds the final
+ * watermark, the last windows and the totals file). Cluster start and submit are excluded; a warm-up run (not
+ * reported) lets the JIT compile the hot paths first. Each run's totals must equal the batch's. CPU is split by
+ * Storm executor (thread CPU time of {@code Thread-N-<component>-executor[...]} between first emit and last ack).
+ *
+ * <p>The batch runs as its own process ({@code bin/stormwatch batch --json F}, JVM start included, median of 3);
+ * for comparison also the whole {@code bin/stormwatch local} process on the same file, and the batch engine
+ * ({@link Batch}) warm in this JVM.
  *
  * <pre>
- * bin/bench-topology throughput [--lines N] [--warmup N] [--only LABEL,...] [--variant KEY=VALUE,... ...]
+ * bin/bench-topology throughput [--lines N] [--only LABEL,...] [--variant KEY=VALUE,... ...] [--no-processes]
+ *                                [--no-warmup] [--jfr FILE]   (--jfr: a JFR profile of the rows after the warm-up)
  * </pre>
  */
 public final class ThroughputBenchmark {
 
-    /** {@code ReliableFileSpout}'s default bound on lines in flight. */
-    private static final int MAX_IN_FLIGHT_DEFAULT = 10_000;
     private static final Duration RUN_LIMIT = Duration.ofSeconds(170);
-    private static final Pattern EXECUTOR_THREAD = Pattern.compile("Thread-\\d+-(.+)-executor\\[.*");
+    /** The JIT is still compiling after one or two runs of a million lines (seconds of JIT CPU in the next). */
+    private static final int WARMUP_RUNS = 3;
+    private static final double TARGET_RATIO = 0.8;
+    private static final double TARGET_RATE = 500_000;
 
-    /** Where a row's config starts from: conf/local.yaml, or nothing, as `stormwatch local` without --conf. */
-    private enum Base { LOCAL_YAML, NO_CONF }
+    /** One row: what differs from the defaults. */
+    private record Variant(String label, String what, Map<String, Object> overrides) {}
 
-    /**
-     * One row: the config it starts from, overrides on top, how many lines keep the run near 10-20 s, and
-     * whether the running totals' state is in a Redis server the benchmark starts (else in memory).
-     */
-    private record Variant(String label, long lines, Base base, Map<String, Object> overrides, boolean redis) {
-        Variant(String label, long lines, Map<String, Object> overrides) {
-            this(label, lines, Base.LOCAL_YAML, overrides, false);
-        }
-    }
-
-    private static final String CHECKPOINT = Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL;
-    private static final String PENDING = Config.TOPOLOGY_MAX_SPOUT_PENDING;
-    private static final String SERIALIZE = Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE;
+    private static final String PROGRESSIVE = "org.apache.storm.policy.WaitStrategyProgressive";
+    /** Columns of the CPU table: Java threads that are not executors; the rest of the process (GC, JIT). */
+    private static final String OTHER_JAVA = "~other Java threads";
+    private static final String NATIVE = "~GC, JIT (rest of process)";
 
     private static final List<Variant> VARIANTS = List.of(
-            new Variant("no --conf", 100_000, Base.NO_CONF, Map.of(), false),
-            new Variant("local.yaml", 500_000, Map.of()),
-            new Variant("checkpoint=1000ms", 100_000, Map.of(CHECKPOINT, 1_000)),
-            new Variant("pending=50000", 500_000, Map.of(PENDING, 50_000)),
-            new Variant("+no-serialize", 1_000_000, Map.of(PENDING, 50_000, SERIALIZE, false)),
-            new Variant("+parse=2", 1_000_000, Map.of(PENDING, 50_000, SERIALIZE, false,
-                    StormwatchConfig.PARSE_PARALLELISM, 2)),
-            new Variant("state=redis", 500_000, Base.LOCAL_YAML, Map.of(PENDING, 50_000), true));
+            new Variant("defaults", "as `stormwatch local --source file:F --output jsonl:D` (pending 2,000 blocks,"
+                    + " checkpoint 100 ms, blocks of 1,024 lines, idle executors park 100 µs, 1 worker)", Map.of()),
+            new Variant("progressive", "Storm's own wait strategy, WaitStrategyProgressive (spin, yield, then sleep)",
+                    Map.of(Config.TOPOLOGY_BOLT_WAIT_STRATEGY, PROGRESSIVE, Config.TOPOLOGY_SPOUT_WAIT_STRATEGY, PROGRESSIVE)),
+            new Variant("parse=2", "stormwatch.parse.parallelism=2", Map.of(StormwatchConfig.PARSE_PARALLELISM, 2)),
+            new Variant("workers=2", "topology.workers=2 (tuples serialized between the two)",
+                    Map.of(Config.TOPOLOGY_WORKERS, 2)),
+            new Variant("block=256", "stormwatch.block.lines=256", Map.of(StormwatchConfig.BLOCK_LINES, 256)),
+            new Variant("block=4096", "stormwatch.block.lines=4096, block.bytes=8 MiB",
+                    Map.of(StormwatchConfig.BLOCK_LINES, 4096, StormwatchConfig.BLOCK_BYTES, 8 << 20)),
+            new Variant("pending=128", "topology.max.spout.pending=128 (blocks)", Map.of(Config.TOPOLOGY_MAX_SPOUT_PENDING, 128)),
+            new Variant("pending=400", "topology.max.spout.pending=400 (blocks)", Map.of(Config.TOPOLOGY_MAX_SPOUT_PENDING, 400)),
+            new Variant("defaults again", "the defaults once more, last: how much the order of the rows (JIT, heap) moved"
+                    + " the figures", Map.of()));
 
     private ThroughputBenchmark() {}
 
@@ -98,18 +92,22 @@ public final class ThroughputBenchmark {
     }
 
     private static void benchmark(String[] args) throws Exception {
-        Long lines = null;
-        long warmupLines = 100_000;
+        long lines = 1_000_000;
+        boolean processes = true;
+        boolean warmup = true;
+        Path jfr = null;
         List<String> only = null;
         List<Variant> variants = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--lines" -> lines = Long.parseLong(args[++i].replace("_", ""));
-                case "--warmup" -> warmupLines = Long.parseLong(args[++i].replace("_", ""));
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--variant" -> variants.add(variant(args[++i]));
-                default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--lines N] [--warmup N] [--only LABEL,...] [--variant KEY=VALUE,... ...]");
+                case "--no-processes" -> processes = false;
+                case "--no-warmup" -> warmup = false;
+                case "--jfr" -> jfr = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--lines N]"
+                        + " [--only LABEL,...] [--variant KEY=VALUE,... ...] [--no-processes] [--no-warmup] [--jfr FILE]");
             }
         }
         if (variants.isEmpty()) {
@@ -119,97 +117,178 @@ public final class ThroughputBenchmark {
                 }
             }
         }
-        System.out.println("== throughput: log-analytics on a LocalCluster, generated Combined lines read by FileSpout");
+        System.out.printf(Locale.ROOT, "== throughput: log-analytics on a LocalCluster vs batch, %,d generated Combined lines%n", lines);
         System.out.println(Bench.machine());
+        Path log = Bench.combinedLog(lines, 42);
+        System.out.printf(Locale.ROOT, "input: %s, %,d MB%n", log, Files.size(log) >> 20);
 
-        Bench.Table rates = new Bench.Table("variant", "lines", "lines/s first emit→last ack", "steady 10→90 %",
-                "first emit→_SUCCESS", "CPU cores", "GC pauses", "failed", "totals");
+        // --- batch and local as whole processes, before the in-process cluster exists
+        JsonNode batchTotals = Oracle.asRead(Oracle.totals(log));
+        Bench.Table processTable = new Bench.Table("process (whole, JVM start included)", "wall", "lines/s", "peak RSS",
+                "peak heap used", "totals");
+        double batchSeconds = Double.NaN;
+        double localSeconds = Double.NaN;
+        String localCpu = null;
+        if (processes) {
+            double[] batch = new double[3];
+            for (int i = 0; i < batch.length; i++) {
+                StormwatchProcess.Run run = StormwatchProcess.checked(StormwatchProcess.run("throughput-batch-" + i,
+                        List.of("batch", "--json", log.toString())));
+                batch[i] = run.seconds();
+                boolean same = Oracle.asRead(Oracle.readJson(run.stdout())).equals(batchTotals);
+                processTable.row("bin/stormwatch batch --json F (run " + (i + 1) + ")", Bench.seconds(run.wallNanos()),
+                        Bench.count(lines / run.seconds()), Bench.mb(run.peakRssBytes()), Bench.mb(run.heap().peakUsedBytes()),
+                        same ? "= batch" : "DIFFERENT");
+            }
+            batchSeconds = Bench.median(batch);
+            Path out = Bench.WORK.resolve("out-throughput-local").toAbsolutePath();
+            Bench.deleteTree(out);
+            StormwatchProcess.Run local = StormwatchProcess.checked(StormwatchProcess.run("throughput-local",
+                    List.of("local", "log-analytics", "--source", "file:" + log, "--output", "jsonl:" + out)));
+            localSeconds = local.seconds();
+            localCpu = local.cpuSummary();
+            boolean same = Oracle.asRead(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).equals(batchTotals);
+            long submitted = local.logMark("submitted to an in-process cluster");
+            long reading = local.logMark("from offset 0");
+            long complete = local.logMark("results complete");
+            processTable.row("bin/stormwatch local log-analytics --source file:F --output jsonl:D", Bench.seconds(local.wallNanos()),
+                    Bench.count(lines / local.seconds()), Bench.mb(local.peakRssBytes()), Bench.mb(local.heap().peakUsedBytes()),
+                    same ? "= batch" : "DIFFERENT");
+            if (reading > 0 && complete > 0) {
+                processTable.row("  of which: reading the file → results complete (log times)",
+                        String.format(Locale.ROOT, "%.2f s", (complete - reading) / 1e3),
+                        Bench.count(lines / ((complete - reading) / 1e3)), "", "", "");
+                processTable.row("  of which: process start → topology submitted",
+                        String.format(Locale.ROOT, "%.2f s", (submitted - local.startEpochMillis()) / 1e3), "", "", "", "");
+            }
+        }
+        // The batch engine warm in this JVM: what batch does without its JVM start.
+        double warmBatch = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            new Batch<>(LogAnalytics.defaults(), AccessLogParser.DEFAULT_MAX_LINE_LENGTH)
+                    .run(List.of(log), Batch.DeadLetterSink.DISCARD, bytes -> {});
+            warmBatch = Math.min(warmBatch, (System.nanoTime() - start) / 1e9);
+        }
+        processTable.row("Batch engine in this JVM, warm (best of 3; not a process)", String.format(Locale.ROOT, "%.2f s", warmBatch),
+                Bench.count(lines / warmBatch), "", "", "");
+        System.out.println();
+        processTable.print(System.out);
+        if (localCpu != null) {
+            System.out.println("local, CPU by thread (s; /proc, 15 characters of a thread name; ~ = not an executor): " + localCpu);
+        }
+
+        // --- the topology in this JVM
+        Bench.Table rates = new Bench.Table("variant", "lines/s emit→ack", "× batch", "steady 10→90 %",
+                "emit→_SUCCESS", "CPU cores", "CPU µs/line", "GC pauses", "JIT", "failed", "totals");
         Map<String, Map<String, Long>> cpuByVariant = new LinkedHashMap<>();
-        Map<String, Long> linesByVariant = new LinkedHashMap<>();
-        RedisServer redis = null;
+        double defaultsRate = Double.NaN;
         try (LocalCluster cluster = new LocalCluster()) {
-            if (warmupLines > 0) {
-                Result warm = run(cluster, new Variant("warmup", warmupLines, Map.of(PENDING, 50_000)),
-                        Bench.combinedLog(warmupLines, 7));
-                System.out.println("warm-up run (" + Bench.count(warmupLines) + " lines, not reported): "
-                        + Bench.count(warm.rate()) + " lines/s");
+            if (warmup) {
+                for (int i = 1; i <= WARMUP_RUNS; i++) {
+                    Result warm = run(cluster, new Variant("warmup", "", Map.of()), log, lines, batchTotals);
+                    System.out.println("warm-up run " + i + " (defaults, not reported): " + Bench.count(warm.rate()) + " lines/s");
+                }
+            }
+            Recording recording = null;
+            if (jfr != null) {
+                // After the warm-up, so that the profile is of the measured rows only.
+                recording = new Recording(Configuration.getConfiguration("profile"));
+                recording.setDestination(jfr);
+                recording.start();
             }
             for (Variant variant : variants) {
-                long n = lines != null ? lines : variant.lines();
-                Map<String, Object> overrides = new LinkedHashMap<>(variant.overrides());
-                if (variant.redis()) {
-                    if (redis == null) {
-                        redis = RedisServer.start();
-                    }
-                    overrides.put(StormwatchConfig.STATE, "redis://" + redis.host() + ":" + redis.port() + "/0");
+                Result r = run(cluster, variant, log, lines, batchTotals);
+                double vsBatch = r.rate() / (lines / batchSeconds);
+                rates.row(variant.label(), Bench.count(r.rate()), Double.isNaN(vsBatch) ? "-" : Bench.ratio(vsBatch),
+                        r.ninetyPercent() - r.tenPercent() < 10_000_000L ? "- (acks in bursts)" : Bench.count(r.steadyRate()),
+                        Bench.seconds(r.toSuccessNanos()),
+                        String.format(Locale.ROOT, "%.2f", r.cpuCores()),
+                        String.format(Locale.ROOT, "%.2f", r.cpuNanos() / 1000.0 / lines),
+                        r.gcMillis() + " ms", r.jitMillis() + " ms", r.failed(), r.totalsCheck());
+                Map<String, Long> cpu = new LinkedHashMap<>();
+                long javaThreads = 0;
+                for (Map.Entry<String, Long> e : r.cpuByComponent().entrySet()) {
+                    String group = e.getKey().startsWith(ExecutorCpu.OTHER_PREFIX) ? OTHER_JAVA : e.getKey();
+                    cpu.merge(group, e.getValue(), Long::sum);
+                    javaThreads += e.getValue();
                 }
-                Result r = run(cluster, new Variant(variant.label(), n, variant.base(), overrides, false),
-                        Bench.combinedLog(n, 42));
-                rates.row(variant.label(), Bench.count(n), Bench.count(r.rate()), Bench.count(r.steadyRate()),
-                        String.format(Locale.ROOT, "%.1f s", r.toSuccessNanos() / 1e9),
-                        String.format(Locale.ROOT, "%.2f", r.cpuCores()), r.gcMillis() + " ms", r.failed(),
-                        r.totalsCheck());
-                cpuByVariant.put(variant.label(), r.cpuByComponent());
-                linesByVariant.put(variant.label(), n);
+                cpu.put(NATIVE, r.cpuNanos() - javaThreads);
+                cpuByVariant.put(variant.label(), cpu);
+                if (variant.label().startsWith("defaults")) {
+                    defaultsRate = Double.isNaN(defaultsRate) ? r.rate() : Math.max(defaultsRate, r.rate());
+                }
                 System.out.println("done: " + variant.label() + ": " + Bench.count(r.rate()) + " lines/s");
             }
-        } finally {
-            if (redis != null) {
-                redis.close();
+            if (recording != null) {
+                recording.stop();
+                recording.close();
+                System.out.println("JFR recording of the rows (not the warm-up): " + jfr);
             }
         }
         System.out.println();
         rates.print(System.out);
         System.out.println();
-        printCpuTable(cpuByVariant, linesByVariant);
+        printCpuTable(cpuByVariant);
         System.out.println();
-        System.out.println("rows: no --conf = the submitter's defaults, as `stormwatch local` without --conf (pending"
-                + " 10,000, a checkpoint every 100 ms); local.yaml = conf/local.yaml (the same values; its rows"
-                + " below change one thing each); checkpoint=1000ms = local.yaml with Storm's default checkpoint"
-                + " interval; pending=50000 ="
-                + " local.yaml with topology.max.spout.pending 50000; each '+' row adds its change to the row above"
-                + " (no-serialize = topology.testing.always.try.serialize false, as inside one worker on a cluster;"
-                + " parse=2 = two parse tasks); state=redis = pending=50000 with the running totals in a local"
-                + " redis-server, as conf/cluster.yaml has them.");
-        System.out.println("CPU per line counts idle executors too: Storm's progressive wait strategy polls while a bolt"
-                + " has no input, so slow runs show more CPU per line in every executor.");
-        System.out.println("CPU cores: process CPU time / wall time, first emit to last ack (2 = the whole machine;"
-                + " other processes on the machine take their share).");
+        System.out.println("rows:");
+        for (Variant v : variants) {
+            System.out.println("  " + v.label() + ": " + v.what());
+        }
+        System.out.println("lines/s emit→ack: first block emitted to last block acked (committed), task hooks; start-up"
+                + " excluded. × batch: that rate over batch --json's whole-process rate (median of 3).");
+        System.out.println("CPU cores: process CPU time / wall time from first emit to last ack (2 = the whole machine);"
+                + " CPU µs/line: process CPU over the same interval per line. GC pauses, JIT: time the JVM reports for"
+                + " them over the row (JIT: compiler threads' time; each row waits for a quiet JIT before it starts).");
+        System.out.println("CPU s per executor: thread CPU time of Thread-N-<component>-executor[...] over the same interval;"
+                + " " + OTHER_JAVA + ": Storm's worker, timer and ZooKeeper threads, this benchmark's own; " + NATIVE
+                + ": process CPU minus all Java threads (GC and JIT threads); process = the sum.");
+        if (processes) {
+            System.out.println();
+            double batchRate = lines / batchSeconds;
+            System.out.printf(Locale.ROOT, "batch --json: %.2f s = %s lines/s (median of 3, whole process); local whole process: %.2f s%n",
+                    batchSeconds, Bench.count(batchRate), localSeconds);
+            if (!Double.isNaN(defaultsRate)) {
+                System.out.printf(Locale.ROOT, "target stream ≥ %.1f × batch: defaults (better of its two rows) %.2f × → %s%n", TARGET_RATIO,
+                        defaultsRate / batchRate, Bench.verdict(defaultsRate >= TARGET_RATIO * batchRate));
+                System.out.printf(Locale.ROOT, "target stream ≥ %s lines/s: defaults %s lines/s → %s%n", Bench.count(TARGET_RATE),
+                        Bench.count(defaultsRate), Bench.verdict(defaultsRate >= TARGET_RATE));
+            }
+        }
     }
 
-    /** µs of CPU per line in each Storm executor, the columns the components that used any. */
-    private static void printCpuTable(Map<String, Map<String, Long>> cpuByVariant, Map<String, Long> linesByVariant) {
+    /** CPU seconds per Storm executor (component) per row, between first emit and last ack. */
+    private static void printCpuTable(Map<String, Map<String, Long>> cpuByVariant) {
         List<String> components = cpuByVariant.values().stream()
                 .flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
-        List<String> header = new ArrayList<>(List.of("CPU µs per line"));
+        List<String> header = new ArrayList<>(List.of("CPU s per executor"));
         header.addAll(components);
-        header.add("all executors");
+        header.add("process");
         Bench.Table table = new Bench.Table(header.toArray(String[]::new));
         cpuByVariant.forEach((label, cpu) -> {
-            double lines = linesByVariant.get(label);
             List<Object> row = new ArrayList<>(List.of(label));
             for (String component : components) {
-                row.add(String.format(Locale.ROOT, "%.1f", cpu.getOrDefault(component, 0L) / 1000.0 / lines));
+                Long nanos = cpu.get(component);
+                row.add(nanos == null ? "-" : String.format(Locale.ROOT, "%.2f", nanos / 1e9));
             }
-            row.add(String.format(Locale.ROOT, "%.1f",
-                    cpu.values().stream().mapToLong(Long::longValue).sum() / 1000.0 / lines));
+            row.add(String.format(Locale.ROOT, "%.2f", cpu.values().stream().mapToLong(Long::longValue).sum() / 1e9));
             table.row(row.toArray());
         });
         table.print(System.out);
     }
 
-    /** {@code key=value,key=value}: config overrides, values as {@code -c} takes them; 1 M lines. */
+    /** {@code key=value,key=value}: config overrides, values as {@code -c} takes them. */
     private static Variant variant(String spec) {
         Map<String, Object> overrides = new LinkedHashMap<>();
         for (String keyValue : spec.split(",")) {
             Map.Entry<String, Object> entry = StormwatchConfig.parseOverride(keyValue.trim());
             overrides.put(entry.getKey(), entry.getValue());
         }
-        return new Variant(spec, 1_000_000, overrides);
+        return new Variant(spec, spec, overrides);
     }
 
     private record Result(long lines, long firstEmit, long lastAck, long tenPercent, long ninetyPercent,
-            long success, double cpuCores, long gcMillis, long failed, String totalsCheck,
+            long success, double cpuCores, long cpuNanos, long gcMillis, long jitMillis, long failed, String totalsCheck,
             Map<String, Long> cpuByComponent) {
         double rate() {
             return lines * 1e9 / (lastAck - firstEmit);
@@ -224,134 +303,128 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private static Result run(LocalCluster cluster, Variant variant, Path log) throws Exception {
-        String name = "bench-" + variant.label().replaceAll("[^A-Za-z0-9]+", "-");
-        Path out = Bench.WORK.resolve("out-" + name);
-        deleteTree(out);
-        Map<String, Object> conf = variant.base() == Base.LOCAL_YAML ? Bench.localConf() : new HashMap<>();
+    private static Result run(LocalCluster cluster, Variant variant, Path log, long lines, JsonNode batchTotals)
+            throws Exception {
+        String name = "tp-" + variant.label().replaceAll("[^A-Za-z0-9]+", "-");
+        Path out = Bench.WORK.resolve("out-" + name).toAbsolutePath();
+        Bench.deleteTree(out);
+        Map<String, Object> conf = new LinkedHashMap<>();
+        conf.put(StormwatchConfig.SOURCE, "file:" + log);
+        conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out);
         conf.putAll(variant.overrides());
         BenchProbe.install(conf);
-        LogAnalyticsOptions options = LogAnalyticsOptions.fromConfig(conf);
-        FileSpout spout = new FileSpout(log.toAbsolutePath().toString()).withMaxLineLength(options.maxLineLength());
-        Object pending = conf.get(PENDING);
-        if (pending != null) {
-            spout.withMaxInFlight(Math.max(MAX_IN_FLIGHT_DEFAULT, ((Number) pending).intValue()));
-        }
+        JobTopology job = JobTopology.fromConfig(LogAnalytics.NAME, name, conf, true, System.getenv());
 
-        Recorder recorder = new Recorder(variant.lines());
-        BenchProbe.recorder = recorder;
-        long gcBefore = gcMillis();
-        cluster.submitTopology(name, TopologyConfigs.logAnalytics(conf, options, Map.of()),
-                LogAnalyticsTopology.build(spout, 1, Outputs.sinks("jsonl:" + out.toAbsolutePath(), options, Map.of()),
-                        options));
+        if (!variant.label().equals("warmup")) {
+            awaitQuietJit();
+        }
+        AckTimeline timeline = new AckTimeline(lines);
+        BenchProbe.recorder = timeline;
+        LocalStorm.submit(cluster, job);
         Path success = out.resolve(JsonLinesSink.SUCCESS);
         boolean done = Bench.await(() -> Files.exists(success), RUN_LIMIT);
-        long gc = gcMillis() - gcBefore;
-        Map<String, Long> cpu = executorCpu();
         LocalStorm.kill(cluster, name);
-        if (!done) {
+        BenchProbe.recorder = new BenchProbe.Recorder() {};
+        if (!done || timeline.lastAck == 0) {
             throw new IllegalStateException(variant.label() + ": no " + success + " after " + RUN_LIMIT + "; "
-                    + recorder.acked.get() + " of " + variant.lines() + " lines acked");
+                    + timeline.acked + " of " + lines + " lines acked");
         }
-        return new Result(variant.lines(), recorder.firstEmit.get(), recorder.lastAck, recorder.milestone(0.1),
-                recorder.milestone(0.9), recorder.endOfInput,
-                (double) (recorder.cpuAtLastAck - recorder.cpuAtFirstEmit) / (recorder.lastAck - recorder.firstEmit.get()),
-                gc, recorder.failed.get(), totalsCheck(out.resolve(JsonLinesSink.TOTALS), variant.lines()), cpu);
+        JsonNode totals = Oracle.asRead(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS)));
+        String check = totals.equals(batchTotals) ? "= batch" : "DIFFERENT: " + totals.get("records") + " records";
+        long wall = timeline.lastAck - timeline.firstEmit;
+        long cpu = timeline.cpuAtLastAck.processCpuNanos - timeline.cpuAtFirstEmit.processCpuNanos;
+        return new Result(lines, timeline.firstEmit, timeline.lastAck, timeline.milestone(0.1), timeline.milestone(0.9),
+                timeline.sinkEndOfInput, (double) cpu / wall, cpu, timeline.gcAtLastAck - timeline.gcAtFirstEmit,
+                timeline.jitAtLastAck - timeline.jitAtFirstEmit,
+                timeline.failed, check,
+                timeline.cpuAtLastAck.allSince(timeline.cpuAtFirstEmit));
     }
 
-    /** CPU time of the live Storm executor threads by component (the run's topology is the only one). */
-    private static Map<String, Long> executorCpu() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<String, Long> cpu = new TreeMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
+    /**
+     * Waits (at most 15 s) until the JIT compiled for less than 20 ms in the last 500 ms: a row should not pay for
+     * compiling what the rows before it made hot.
+     */
+    private static void awaitQuietJit() throws InterruptedException {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        long before = jit.getTotalCompilationTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            long now = jit.getTotalCompilationTime();
+            if (now - before < 20) {
+                return;
             }
-            Matcher executor = EXECUTOR_THREAD.matcher(info.getThreadName());
-            long nanos = threads.getThreadCpuTime(info.getThreadId());
-            if (executor.matches() && nanos > 0) {
-                cpu.merge(executor.group(1), nanos, Long::sum);
-            }
-        }
-        return cpu;
-    }
-
-    /** "ok" when the final totals count every line once, else what they hold. */
-    private static String totalsCheck(Path totals, long lines) throws IOException {
-        JsonNode json = new ObjectMapper().readTree(totals.toFile());
-        long counted = json.get(StatsJson.RECORDS).asLong() + json.get(StatsJson.REJECTED).asLong();
-        return counted == lines ? "ok" : "WRONG: " + counted + " lines counted";
-    }
-
-    private static long gcMillis() {
-        return ManagementFactory.getGarbageCollectorMXBeans().stream()
-                .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (Stream<Path> paths = Files.walk(dir)) {
-                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
+            before = now;
         }
     }
 
-    /** Ack timeline of one run: the time each 5 % of lines had been acked. */
-    private static final class Recorder implements BenchProbe.Recorder {
+    /** Ack timeline of one run: lines acked, and when each 5 % had been. Spout hooks run on the spout's thread. */
+    private static final class AckTimeline implements BenchProbe.Recorder {
         private static final int STEPS = 20;
         final long lines;
-        final long step;
-        final AtomicLong firstEmit = new AtomicLong();
-        final AtomicLong acked = new AtomicLong();
-        final AtomicLong failed = new AtomicLong();
-        final Map<Integer, Long> milestones = new LinkedHashMap<>();
-        volatile long cpuAtFirstEmit;
+        final long[] milestones = new long[STEPS + 1];
+        final Map<Long, Integer> linesByOffset = new ConcurrentHashMap<>();
+        volatile long firstEmit;
+        volatile ExecutorCpu cpuAtFirstEmit;
+        volatile long jitAtFirstEmit;
+        volatile long jitAtLastAck;
+        volatile long gcAtFirstEmit;
+        volatile long gcAtLastAck;
+        volatile long acked;
+        volatile long failed;
         volatile long lastAck;
-        volatile long cpuAtLastAck;
-        volatile long endOfInput;
+        volatile ExecutorCpu cpuAtLastAck;
+        volatile long sinkEndOfInput;
 
-        Recorder(long lines) {
+        AckTimeline(long lines) {
             this.lines = lines;
-            this.step = Math.max(1, lines / STEPS);
         }
 
         @Override
-        public void lineEmitted(long nanos) {
-            if (firstEmit.get() == 0 && firstEmit.compareAndSet(0, nanos)) {
-                cpuAtFirstEmit = Bench.processCpuNanos();
+        public void blockEmitted(LineBlock block, long nanos) {
+            if (firstEmit == 0) {
+                jitAtFirstEmit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                gcAtFirstEmit = Bench.gcMillis();
+                cpuAtFirstEmit = ExecutorCpu.now();
+                firstEmit = nanos;
             }
+            linesByOffset.put(block.offset(), block.lineCount());
         }
 
         @Override
-        public void lineAcked(long nanos) {
-            long n = acked.incrementAndGet();
-            if (n % step == 0) {
-                synchronized (milestones) {
-                    milestones.put((int) (n / step), nanos);
-                }
+        public void blockAcked(Object messageId, long nanos) {
+            Integer n = linesByOffset.remove(((BlockMessageId) messageId).offset());
+            if (n == null) {
+                return;
             }
-            if (n == lines) {
+            long before = acked;
+            long now = before + n;
+            acked = now;
+            for (int step = (int) (before * STEPS / lines) + 1; step <= Math.min(STEPS, now * STEPS / lines); step++) {
+                milestones[step] = nanos;
+            }
+            if (now >= lines && lastAck == 0) {
                 lastAck = nanos;
-                cpuAtLastAck = Bench.processCpuNanos();
+                cpuAtLastAck = ExecutorCpu.now();
+                jitAtLastAck = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+                gcAtLastAck = Bench.gcMillis();
             }
         }
 
         @Override
-        public void lineFailed(long nanos) {
-            failed.incrementAndGet();
+        public void blockFailed(Object messageId, long nanos) {
+            // The block comes back as single-line parts, each emitted (and registered) on its own.
+            linesByOffset.remove(((BlockMessageId) messageId).offset());
+            failed++;
         }
 
         @Override
-        public void sinkEndOfInput(long nanos) {
-            endOfInput = nanos;
+        public void sinkEndOfInput(String sink, long nanos) {
+            sinkEndOfInput = nanos;
         }
 
         long milestone(double fraction) {
-            synchronized (milestones) {
-                return milestones.get((int) Math.round(fraction * STEPS));
-            }
+            return milestones[(int) Math.round(fraction * STEPS)];
         }
     }
 }

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stormwatch.core.gen.LogGenerator;
-import io.stormwatch.core.stats.StatsJson;
+import io.stormwatch.core.job.loganalytics.StatsJson;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

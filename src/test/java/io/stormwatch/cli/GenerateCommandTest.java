@@ -7,9 +7,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class GenerateCommandTest {
 
@@ -42,10 +45,38 @@ class GenerateCommandTest {
     }
 
     @Test
-    void badOptionsAreUsageErrors() {
-        assertThat(CliRun.of("generate", "--lines", "10", "--malformed-ratio", "2").exit()).isEqualTo(2);
-        assertThat(CliRun.of("generate", "--lines", "10", "--format", "nginx").exit()).isEqualTo(2);
-        assertThat(CliRun.of("generate", "--lines", "10", "--start", "yesterday").exit()).isEqualTo(2);
+    void passesSpanAndPopulationsOn() throws IOException {
+        Path out = dir.resolve("access.log");
+
+        CliRun run = CliRun.of("generate", "--lines", "2000", "--span", "36h", "--clients", "50000",
+                "--endpoints", "100000", "-o", out.toString());
+
+        assertThat(run.exit()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(generated(new LogGenerator.Options(2_000, 42,
+                LogGenerator.Format.COMBINED, 0, LogGenerator.DEFAULT_START, Duration.ofHours(36), 50_000, 100_000)));
+    }
+
+    @Test
+    void theHelpDescribesSpanAndPopulations() {
+        CliRun run = CliRun.of("help", "generate");
+
+        assertThat(run.out()).contains("--span=DURATION", "30d", "--clients=N", "--endpoints=N");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "--malformed-ratio=2", "--format=nginx", "--start=yesterday", "--span=yesterday", "--span=0s",
+        "--span=1000000000d", "--clients=0", "--endpoints=-1", "--clients=many"})
+    void badOptionsAreUsageErrors(String option) {
+        CliRun run = CliRun.of("generate", "--lines", "10", option);
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void linesAreRequired() {
         assertThat(CliRun.of("generate").exit()).isEqualTo(2);
     }
 

@@ -29,20 +29,41 @@ class CommandLineIT {
     Path tmp;
 
     @Test
-    void localRunOfAFileWritesTotalsEqualToBatchJson() throws Exception {
+    void localRunOfAFileWritesTotalsAndWindowsEqualToBatch() throws Exception {
         Path log = Oracle.generate(tmp.resolve("access.log"), 6_000, 41, 0.03);
         Path out = tmp.resolve("out");
 
         Result batch = run(List.of(LAUNCHER.toString(), "batch", "--json", log.toString()), Duration.ofMinutes(2));
+        Result batchWindows = run(List.of(LAUNCHER.toString(), "batch", "--window", "30s", "--slide", "10s", "--lag", "5s",
+                "--json", log.toString()), Duration.ofMinutes(2));
         Result local = run(List.of(LAUNCHER.toString(), "local", "log-analytics", "--source", "file:" + log,
                 "--output", "jsonl:" + out), Duration.ofMinutes(3));
 
         assertThat(batch.exitCode()).as(batch.stderr()).isZero();
+        assertThat(batchWindows.exitCode()).as(batchWindows.stderr()).isZero();
         assertThat(local.exitCode()).as(local.stderr()).isZero();
         assertThat(out.resolve(JsonLinesSink.SUCCESS)).exists();
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.asRead(
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(batch.stdout())));
+        List<String> windows = Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS));
+        assertThat(windows).isNotEmpty().containsExactlyElementsOf(batchWindows.stdout().lines().toList());
         assertThat(local.stderr()).contains("final totals").contains("window (");
+    }
+
+    @Test
+    void anotherJobRunsOnTheSamePipeline() throws Exception {
+        Path log = Oracle.generate(tmp.resolve("access.log"), 3_000, 43, 0.03);
+        Path out = tmp.resolve("out");
+
+        Result batch = run(List.of(LAUNCHER.toString(), "batch", "--job", "status-codes", "--json", log.toString()),
+                Duration.ofMinutes(2));
+        Result local = run(List.of(LAUNCHER.toString(), "local", "status-codes", "--source", "file:" + log,
+                "--output", "jsonl:" + out), Duration.ofMinutes(3));
+
+        assertThat(local.exitCode()).as(local.stderr()).isZero();
+        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.asRead(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(batch.stdout())));
+        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS)).get("responseCodes").get("200").asLong()).isPositive();
     }
 
     @Test

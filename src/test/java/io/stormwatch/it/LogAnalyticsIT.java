@@ -3,27 +3,22 @@ package io.stormwatch.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.job.loganalytics.LogStats;
+import io.stormwatch.core.job.loganalytics.StatsJson;
 import io.stormwatch.core.log.LogRecord;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.window.TimeMode;
-import io.stormwatch.core.window.WindowResult;
 import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.sink.JsonLinesSink;
-import io.stormwatch.storm.spout.SpoolDirectorySpout;
-import io.stormwatch.storm.topology.LogAnalyticsJob;
-import io.stormwatch.storm.topology.LogAnalyticsOptions;
-import io.stormwatch.storm.topology.LogAnalyticsTopology;
+import io.stormwatch.storm.topology.JobTopology;
 import io.stormwatch.storm.topology.StormwatchConfig;
-import io.stormwatch.storm.topology.TopologyConfigs;
 import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.testing.Oracle;
 import io.stormwatch.testing.WindowOracle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
@@ -31,13 +26,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * log-analytics end to end on a LocalCluster, checked against the batch oracle: a generated log with
- * malformed lines and times running backwards goes in; totals, every window, the dead letters and the late
- * lines come out and must equal what the batch code and the window definition say, exactly.
+ * log-analytics end to end on a LocalCluster, against the batch oracle and the window definition: a log that
+ * spans days and then bursts with lines out of order, with malformed lines of every kind, goes in; the totals
+ * equal {@code batch --json}, {@code windows.jsonl} equals {@code batch --window --json} line for line and the
+ * line-by-line definition ({@link WindowOracle}) window for window, and the late lines and dead letters are
+ * the oracle's — with one and two parse tasks, on one and two workers (tuples then really cross workers).
  */
 class LogAnalyticsIT {
+
+    /** 20 s windows sliding every 5 s with 2 s lag: the burst's lines running 1-5 s back make some late. */
+    private static final WindowSpec WINDOW = WindowSpec.parse("20s", "5s", "2s");
 
     private static LocalCluster cluster;
 
@@ -54,60 +56,65 @@ class LogAnalyticsIT {
         cluster.close();
     }
 
-    @Test
-    void spoolDirectoryInEventTimeGivesTheOracleTotalsWindowsDeadLettersAndLateLines() throws Exception {
-        Path log = Oracle.generate(tmp.resolve("incoming/access.log"), 20_000, 7, 0.02);
-        Path spool = Files.createDirectories(tmp.resolve("spool"));
+    @ParameterizedTest(name = "{0} parse task(s), {1} worker(s)")
+    @CsvSource({"1, 1", "2, 1", "2, 2"})
+    void aMultiDayLogGivesTheBatchTotalsAndWindowsWindowForWindow(int parseTasks, int workers) throws Exception {
+        Path log = Oracle.multiDay(tmp.resolve("access.log"), 6_000, 6_000, 7);
         Path out = tmp.resolve("out");
-        Files.copy(log, tmp.resolve("incoming/access.log.part"));
-        Files.move(tmp.resolve("incoming/access.log.part"), spool.resolve("access.log"), StandardCopyOption.ATOMIC_MOVE);
-        WindowSpec window = WindowSpec.parse("20s", "5s", "2s");
-        LogAnalyticsOptions options = new LogAnalyticsOptions("auto", 65_536, window, TimeMode.EVENT, 10, 10, 1);
+        Map<String, Object> conf = LocalStorm.testConfig();
+        conf.put(StormwatchConfig.SOURCE, "file:" + log);
+        conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out);
+        conf.put(StormwatchConfig.WINDOW_LENGTH, "20s");
+        conf.put(StormwatchConfig.WINDOW_SLIDE, "5s");
+        conf.put(StormwatchConfig.WINDOW_LAG, "2s");
+        conf.put(StormwatchConfig.PARSE_PARALLELISM, parseTasks);
+        conf.put(StormwatchConfig.BLOCK_LINES, 97);
+        conf.put(Config.TOPOLOGY_WORKERS, workers);
+        JobTopology job = JobTopology.fromConfig(LogAnalytics.NAME, "multi-day-" + parseTasks + "-" + workers, conf,
+                true, Map.of());
 
-        run("spool-event-time", options, new SpoolDirectorySpout(spool.toString()).withStopWhenDrained(true), out);
+        LocalStorm.submit(cluster, job);
+        LocalStorm.awaitSuccess(out);
+        LocalStorm.kill(cluster, job.name());
 
-        JsonNode oracleTotals = Oracle.totals(log);
-        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(oracleTotals);
+        JsonNode totals = Oracle.totals(log);
+        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(totals);
+        List<String> windows = Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS));
+        assertThat(windows).containsExactlyElementsOf(Oracle.windows(WINDOW, log));
 
-        List<LogRecord> records = Oracle.records(log);
-        WindowOracle.Result oracle = WindowOracle.eventTime(records, window.lengthMillis(), window.slideMillis(),
-                window.lagMillis());
-        NavigableMap<Long, WindowOracle.Window> expected = oracle.windows();
-        long expectedLate = oracle.lateLines();
-        assertThat(expectedLate).as("the generated log must have late lines, or lateness goes untested").isPositive();
+        WindowOracle.Result definition = WindowOracle.eventTime(List.of(Oracle.records(log)), LogStats.SCHEMA,
+                (record, tally) -> LogStats.of(tally).add(record), LogRecord::timeMillis,
+                WINDOW.lengthMillis(), WINDOW.slideMillis(), WINDOW.lagMillis());
+        assertThat(definition.lateLines()).as("the log must have late lines, or lateness goes untested").isPositive();
+        List<String> expected = new ArrayList<>();
+        definition.windows().values().forEach(w -> expected.add(StatsJson.write(
+                LogAnalytics.defaults().views().windowJson(w.start(), w.end(), w.tally(), w.late()))));
+        assertThat(windows).containsExactlyElementsOf(expected);
+        assertThat(Oracle.readJsonLines(out.resolve(JsonLinesSink.LATE))).hasSize((int) definition.lateLines());
 
-        Map<Long, JsonNode> actual = new TreeMap<>();
-        for (JsonNode node : Oracle.readJsonLines(out.resolve(JsonLinesSink.WINDOWS))) {
-            assertThat(actual.put(Oracle.isoMillis(node.get("windowEnd")), node)).as("one object per window").isNull();
-        }
-        assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
-        for (WindowOracle.Window w : expected.values()) {
-            assertThat(actual.get(w.end())).as("window ending %s", java.time.Instant.ofEpochMilli(w.end()))
-                    .isEqualTo(json(new WindowResult(w.start(), w.end(), w.stats(), w.late())));
-        }
-
-        assertThat(Oracle.readJsonLines(out.resolve(JsonLinesSink.LATE))).hasSize((int) expectedLate);
         List<JsonNode> deadLetters = Oracle.readJsonLines(out.resolve(JsonLinesSink.REJECTED));
-        assertThat(deadLetters).hasSize(oracleTotals.get("rejected").asInt());
         Map<String, Integer> byReason = new TreeMap<>();
         deadLetters.forEach(d -> byReason.merge(d.get("reason").asText(), 1, Integer::sum));
         Map<String, Integer> oracleByReason = new TreeMap<>();
-        oracleTotals.get("rejectReasons").fields().forEachRemaining(e -> oracleByReason.put(e.getKey(), e.getValue().asInt()));
+        totals.get("rejectReasons").fields().forEachRemaining(e -> oracleByReason.put(e.getKey(), e.getValue().asInt()));
         assertThat(byReason).isEqualTo(oracleByReason);
     }
 
     @Test
-    void fileSourceInProcessingTimeWithTwoParseTasksGivesTheOracleTotals() throws Exception {
-        Path log = Oracle.generate(tmp.resolve("access.log"), 5_000, 11, 0.05);
+    void aSpoolInProcessingTimeWithTwoParseTasksGivesTheOracleTotals() throws Exception {
+        Path log = Oracle.generate(tmp.resolve("in/access.log"), 5_000, 11, 0.05);
+        Path spool = Files.createDirectories(tmp.resolve("spool"));
+        Files.copy(log, tmp.resolve("staged"));
+        Files.move(tmp.resolve("staged"), spool.resolve("access.log"));
         Path out = tmp.resolve("out");
         Map<String, Object> conf = LocalStorm.testConfig();
-        conf.put(StormwatchConfig.SOURCE, "file:" + log);
+        conf.put(StormwatchConfig.SOURCE, "spool:" + spool);
         conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out);
         conf.put(StormwatchConfig.TIME, "processing");
         conf.put(StormwatchConfig.WINDOW_LENGTH, "2s");
         conf.put(StormwatchConfig.WINDOW_SLIDE, "1s");
         conf.put(StormwatchConfig.PARSE_PARALLELISM, 2);
-        LogAnalyticsJob job = LogAnalyticsJob.fromConfig("file-processing-time", conf, true, Map.of());
+        JobTopology job = JobTopology.fromConfig(LogAnalytics.NAME, "spool-processing-time", conf, true, Map.of());
         assertThat(job.finite()).isTrue();
 
         LocalStorm.submit(cluster, job);
@@ -117,18 +124,8 @@ class LogAnalyticsIT {
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(log));
         List<JsonNode> windows = Oracle.readJsonLines(out.resolve(JsonLinesSink.WINDOWS));
         assertThat(windows).isNotEmpty().allSatisfy(w -> assertThat(w.get("late").asLong()).isZero());
-    }
-
-    private static JsonNode json(WindowResult window) throws java.io.IOException {
-        return Oracle.asRead(window.toJson(LogStats.DEFAULT_CLIENT_THRESHOLD, LogStats.DEFAULT_TOP_ENDPOINTS));
-    }
-
-    private void run(String name, LogAnalyticsOptions options, org.apache.storm.topology.IRichSpout spout, Path out)
-            throws Exception {
-        Config config = TopologyConfigs.logAnalytics(LocalStorm.testConfig(), options, Map.of());
-        cluster.submitTopology(name, config, LogAnalyticsTopology.build(spout, 1,
-                Map.of("sink-jsonl", new JsonLinesSink(out.toString())), options));
-        LocalStorm.awaitSuccess(out);
-        LocalStorm.kill(cluster, name);
+        assertThat(windows.stream().mapToLong(w -> w.get("records").asLong() + w.get("rejected").asLong()).sum())
+                .as("every line in some window (1 s slides over 2 s windows: twice)")
+                .isEqualTo(2 * 5_000);
     }
 }

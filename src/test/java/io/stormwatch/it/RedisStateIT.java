@@ -5,7 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.storm.sink.JsonLinesSink;
-import io.stormwatch.storm.topology.LogAnalyticsJob;
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.storm.topology.JobTopology;
 import io.stormwatch.storm.topology.Outputs;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.LocalStorm;
@@ -32,7 +33,7 @@ import redis.clients.jedis.Jedis;
  */
 class RedisStateIT {
 
-    private static final String KEYS = Outputs.REDIS_KEY_PREFIX;
+    private static final String KEYS = Outputs.redisKeyPrefix(LogAnalytics.NAME);
     private static RedisServer redis;
     private static LocalCluster cluster;
 
@@ -77,11 +78,11 @@ class RedisStateIT {
                     .containsEntry("lastTime", expected.get("lastTime").asText());
             Map<String, String> codes = new HashMap<>();
             expected.get("responseCodes").fields().forEachRemaining(e -> codes.put(e.getKey(), e.getValue().asText()));
-            assertThat(jedis.hgetAll(KEYS + ":totals:codes")).isEqualTo(codes);
+            assertThat(jedis.hgetAll(KEYS + ":totals:responseCodes")).isEqualTo(codes);
             JsonNode top = expected.get("topEndpoints").get(0);
-            assertThat(jedis.zscore(KEYS + ":totals:endpoints", top.get("endpoint").asText()))
+            assertThat(jedis.zscore(KEYS + ":totals:topEndpoints", top.get("endpoint").asText()))
                     .isEqualTo(top.get("count").asDouble());
-            assertThat(jedis.zrevrange(KEYS + ":totals:endpoints", 0, 0)).containsExactly(top.get("endpoint").asText());
+            assertThat(jedis.zrevrange(KEYS + ":totals:topEndpoints", 0, 0)).containsExactly(top.get("endpoint").asText());
             String newestWindow = jedis.zrevrange(KEYS + ":windows", 0, 0).get(0);
             assertThat(jedis.hget(KEYS + ":window:" + newestWindow, "records")).isNotNull();
             assertThat(jedis.ttl(KEYS + ":window:" + newestWindow)).isPositive();
@@ -95,7 +96,9 @@ class RedisStateIT {
         Path log = Oracle.generate(tmp.resolve("in/big.log"), 60_000, 23, 0.01);
         moveInto(spool, log, "big.log");
         Path out1 = tmp.resolve("out1");
-        LogAnalyticsJob job = job("restart", spool, out1);
+        // Small blocks and few in flight: a few thousand lines a second, so that the kill comes mid-file.
+        JobTopology job = job("restart", spool, out1, Map.of(StormwatchConfig.BLOCK_LINES, 10,
+                org.apache.storm.Config.TOPOLOGY_MAX_SPOUT_PENDING, 20));
 
         LocalStorm.submit(cluster, job);
         Path totals = out1.resolve(JsonLinesSink.TOTALS);
@@ -113,19 +116,24 @@ class RedisStateIT {
     }
 
     private void runToEnd(String name, Path spool, Path out) throws Exception {
-        LogAnalyticsJob job = job(name, spool, out);
+        JobTopology job = job(name, spool, out);
         LocalStorm.submit(cluster, job);
         LocalStorm.awaitSuccess(out);
         LocalStorm.kill(cluster, job.name());
     }
 
-    private LogAnalyticsJob job(String name, Path spool, Path out) {
+    private JobTopology job(String name, Path spool, Path out) {
+        return job(name, spool, out, Map.of());
+    }
+
+    private JobTopology job(String name, Path spool, Path out, Map<String, Object> settings) {
         Map<String, Object> conf = LocalStorm.testConfig();
         String redisUrl = "redis://" + redis.host() + ":" + redis.port();
         conf.put(StormwatchConfig.SOURCE, "spool:" + spool);
         conf.put(StormwatchConfig.STATE, redisUrl);
         conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out + "," + redisUrl);
-        return LogAnalyticsJob.fromConfig(name, conf, true, Map.of());
+        conf.putAll(settings);
+        return JobTopology.fromConfig(LogAnalytics.NAME, name, conf, true, Map.of());
     }
 
     private static void moveInto(Path spool, Path file, String name) throws Exception {

@@ -3,12 +3,13 @@ package io.stormwatch.testing;
 import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.storm.sink.JsonLinesSink;
-import io.stormwatch.storm.topology.LogAnalyticsJob;
+import io.stormwatch.storm.topology.JobTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.generated.KillOptions;
@@ -17,6 +18,8 @@ import org.apache.storm.generated.KillOptions;
 public final class LocalStorm {
 
     public static final Duration RUN_LIMIT = Duration.ofMinutes(3);
+    /** How Storm names an executor's thread: {@code Thread-<n>-<component>-executor[<tasks>]}. */
+    private static final Pattern EXECUTOR_THREAD = Pattern.compile("Thread-\\d+-.+-executor\\[.*\\]");
 
     private LocalStorm() {}
 
@@ -29,7 +32,7 @@ public final class LocalStorm {
         return conf;
     }
 
-    public static void submit(LocalCluster cluster, LogAnalyticsJob job) throws Exception {
+    public static void submit(LocalCluster cluster, JobTopology job) throws Exception {
         cluster.submitTopology(job.name(), job.config(), job.topology());
     }
 
@@ -39,12 +42,25 @@ public final class LocalStorm {
                 .until(() -> Files.exists(out.resolve(JsonLinesSink.SUCCESS)));
     }
 
-    /** Kills a topology at once and waits until the cluster has forgotten it, so its name can be reused. */
+    /**
+     * Kills a topology at once and waits until the cluster has forgotten it, so its name can be reused, and until
+     * its executors have stopped: a worker still committing state to a Redis the test then stops would die, and
+     * a dying in-process worker halts the test JVM.
+     */
     public static void kill(LocalCluster cluster, String name) throws Exception {
         KillOptions now = new KillOptions();
         now.set_wait_secs(0);
         cluster.killTopologyWithOpts(name, now);
         await().atMost(Duration.ofSeconds(60)).until(() -> cluster.getTopologySummaries().stream()
                 .noneMatch(t -> t.get_name().equals(name)));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> executorThreads() == 0);
     }
+
+    /** Live executor threads of in-process workers ({@code Thread-<n>-<component>-executor[<tasks>]}). */
+    private static long executorThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(thread -> thread.isAlive() && EXECUTOR_THREAD.matcher(thread.getName()).matches())
+                .count();
+    }
+
 }

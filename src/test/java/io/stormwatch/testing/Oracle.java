@@ -9,8 +9,12 @@ import io.stormwatch.core.log.AccessLogFormats;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.log.ParseResult;
-import io.stormwatch.core.stats.LogFiles;
-import io.stormwatch.core.stats.StatsJson;
+import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.job.Batch;
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.window.WindowAssembler;
+import io.stormwatch.core.window.WindowSpec;
+import io.stormwatch.core.job.loganalytics.StatsJson;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,17 +35,54 @@ public final class Oracle {
 
     /** Writes a generated Combined log with malformed and out-of-order lines to {@code file}. */
     public static Path generate(Path file, long lines, long seed, double malformedRatio) throws IOException {
+        return generate(file, new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, malformedRatio,
+                LogGenerator.DEFAULT_START));
+    }
+
+    /** Writes the logs of {@code parts} one after another to {@code file}, as one log. */
+    public static Path generate(Path file, LogGenerator.Options... parts) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            new LogGenerator(new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, malformedRatio,
-                    LogGenerator.DEFAULT_START)).writeTo(out);
+            for (LogGenerator.Options part : parts) {
+                new LogGenerator(part).writeTo(out);
+            }
         }
         return file;
     }
 
+    /**
+     * A log that spans days and then bursts: 3 days of sparse lines from 2024-03-28, then a dense stretch with
+     * lines out of order by up to 5 s; malformed lines of every kind throughout.
+     */
+    public static Path multiDay(Path file, long sparseLines, long denseLines, long seed) throws IOException {
+        return generate(file,
+                new LogGenerator.Options(sparseLines, seed, LogGenerator.Format.COMBINED, 0.02,
+                        Instant.parse("2024-03-28T00:00:00Z")).withSpan(java.time.Duration.ofDays(3)),
+                new LogGenerator.Options(denseLines, seed + 1, LogGenerator.Format.COMBINED, 0.02,
+                        LogGenerator.DEFAULT_START.plusSeconds(3_600)));
+    }
+
+    /** {@code batch --window ... --json} of the files: one JSON line per window, in order. */
+    public static List<String> windows(WindowSpec window, Path... files) throws IOException {
+        LogAnalytics job = LogAnalytics.defaults();
+        List<String> lines = new ArrayList<>();
+        new Batch<>(job, AccessLogParser.DEFAULT_MAX_LINE_LENGTH, window, new WindowAssembler.Listener() {
+            @Override
+            public void window(long start, long end, Tally tally, long late) {
+                lines.add(StatsJson.write(job.views().windowJson(start, end, tally, late)));
+            }
+
+            @Override
+            public void late(String source, long[] offsets, long[] times, long reportedIn) {}
+        }).run(List.of(files), Batch.DeadLetterSink.DISCARD, bytes -> {});
+        return lines;
+    }
+
     /** {@code batch --json} of the files, with the default views, as read back from its text. */
     public static JsonNode totals(Path... files) throws IOException {
-        return asRead(StatsJson.toJson(LogFiles.analyze(List.of(files), AccessLogFormats.parser("auto"), LogFiles.RejectSink.DISCARD)));
+        LogAnalytics job = LogAnalytics.defaults();
+        return asRead(job.views().json(new Batch<>(job, AccessLogParser.DEFAULT_MAX_LINE_LENGTH)
+                .run(List.of(files), Batch.DeadLetterSink.DISCARD, bytes -> {})));
     }
 
     /**

@@ -7,34 +7,51 @@ import io.stormwatch.core.log.RejectReason;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Writes a realistic access log, the same bytes for the same options on any JVM.
  *
  * <p>What the log looks like:
  * <ul>
- *   <li>2,000 clients (about 85 % IPv4, 10 % IPv6, 5 % host names) and 300 endpoints (pages, static files,
- *       API calls with query strings, a few scanner probes that get 404), both requested with a Zipf-like
- *       skew: a handful of clients and endpoints take most requests.</li>
+ *   <li>By default 2,000 clients (about 85 % IPv4, 10 % IPv6, 5 % host names) and 300 endpoints (pages,
+ *       static files, API calls with query strings, a few scanner probes that get 404), both requested with
+ *       a Zipf-like skew: a handful of clients and endpoints take most requests.</li>
+ *   <li>{@code clients} and {@code endpoints} change the population sizes. Fewer keep the most popular ones
+ *       of the default pool and its skew. More add synthesized keys beyond the pool: clients in the same
+ *       proportions of IPv4, IPv6 and host names, each with its own user agent; endpoints like
+ *       {@code /item/<n>}, {@code /item/<n>?ref=<word>}, {@code /p/<base36>}, {@code /api/v2/items/<n>},
+ *       {@code /images/u/<n>.jpg} (static, a fixed size) and {@code /tag/<word>/<n>}. A request then goes to
+ *       the default pool, with its skew, with probability {@code max(3 %, (pool / population)^0.6)}
+ *       (pool = 2,000 clients or 300 endpoints), and otherwise to the next synthesized key in a fixed
+ *       pseudo-random order, which runs through all of them before any comes again (see {@link Population}).
+ *       So a large population is a cardinality test: 1 M lines over 1 M endpoints and 500 k clients hold
+ *       about 970 k distinct endpoints and nearly all 500 k clients, with the pool's few hot keys still on top;
+ *       600 endpoints are 66 % skewed and 34 % even. Synthesized keys are computed from their index, nothing
+ *       is stored per key, and never collide with the pool's.</li>
  *   <li>Status mix of a real site: mostly 200, then 304, 404, 301/302, 206, 500, 403, ...; 304s, HEADs and
  *       some redirects and errors have a {@code -} size; static files always have their same size.</li>
  *   <li>Combined format: referers (none, internal, search engines) and a user agent per client, a few with
  *       escaped quotes and backslashes.</li>
  *   <li>Time advances by about 4 ms a line (exponential gaps) from {@code start}, written to the second as
- *       Apache does. About 1 % of lines are out of order, 1 to 5 seconds back. Halfway through the file
+ *       Apache does; with a {@code span}, by {@code span / lines} on average, so the log covers about
+ *       {@code span}. About 1 % of lines are out of order, 1 to 5 seconds back. Halfway through the file
  *       the zone offset changes from +01:00 to +02:00 (a daylight-saving switch: the instants go on, only
  *       their written offset changes).</li>
  *   <li>A share {@code malformedRatio} of lines is malformed, of every {@link RejectReason}: empty or blank;
@@ -44,8 +61,10 @@ import java.util.Set;
  *       (complete, but the status is not a number or the time is not Apache's).</li>
  * </ul>
  *
- * <p>Randomness comes only from {@link Random} seeded with {@code seed} and {@link StrictMath}, whose
- * results the Java specification fixes, so the output is the same across JVMs and platforms.
+ * <p>Randomness comes only from {@link Random} seeded with {@code seed}, {@link StrictMath} and integer
+ * hashing, whose results the Java specification fixes, so the output is the same across JVMs and
+ * platforms. Without a {@code span} and with the default populations the output is the same as before
+ * these options existed, byte for byte (the checked-in sample and the tests depend on it).
  */
 public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> {
 
@@ -54,19 +73,69 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
 
     public enum Format { COMMON, COMBINED }
 
+    /** The default number of clients, the hand-made pool. */
+    public static final int DEFAULT_CLIENTS = 2_000;
+
+    /** The default number of endpoints, the hand-made pool. */
+    public static final int DEFAULT_ENDPOINTS = 300;
+
     /**
      * @param lines          how many lines to write (a glued line counts once)
      * @param malformedRatio probability that a line is malformed, 0 to 1
      * @param start          time of the first line
+     * @param span           about how long after {@code start} the last line is, positive; null for the
+     *                       default pace of about 4 ms a line
+     * @param clients        how many distinct clients there are, at least 1
+     * @param endpoints      how many distinct endpoints there are, at least 1
      */
-    public record Options(long lines, long seed, Format format, double malformedRatio, Instant start) {
+    public record Options(long lines, long seed, Format format, double malformedRatio, Instant start, Duration span,
+                          int clients, int endpoints) {
         public Options {
+            Objects.requireNonNull(format, "format");
+            Objects.requireNonNull(start, "start");
             if (lines < 0) {
                 throw new IllegalArgumentException("lines must be >= 0: " + lines);
             }
             if (!(malformedRatio >= 0 && malformedRatio <= 1)) {
                 throw new IllegalArgumentException("malformed ratio must be within [0, 1]: " + malformedRatio);
             }
+            if (span != null) {
+                if (span.isNegative() || span.isZero()) {
+                    throw new IllegalArgumentException("span must be positive: " + span);
+                }
+                try {
+                    Math.addExact(Math.multiplyExact(start.toEpochMilli(), 1000L), micros(span));
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("span too long from " + start + ": " + span, e);
+                }
+            }
+            if (clients < 1) {
+                throw new IllegalArgumentException("clients must be >= 1: " + clients);
+            }
+            if (endpoints < 1) {
+                throw new IllegalArgumentException("endpoints must be >= 1: " + endpoints);
+            }
+        }
+
+        /** No span, the default populations: the options there were before span and populations. */
+        public Options(long lines, long seed, Format format, double malformedRatio, Instant start) {
+            this(lines, seed, format, malformedRatio, start, null, DEFAULT_CLIENTS, DEFAULT_ENDPOINTS);
+        }
+
+        public Options withSpan(Duration span) {
+            return new Options(lines, seed, format, malformedRatio, start, span, clients, endpoints);
+        }
+
+        public Options withClients(int clients) {
+            return new Options(lines, seed, format, malformedRatio, start, span, clients, endpoints);
+        }
+
+        public Options withEndpoints(int endpoints) {
+            return new Options(lines, seed, format, malformedRatio, start, span, clients, endpoints);
+        }
+
+        private static long micros(Duration d) {
+            return Math.addExact(Math.multiplyExact(d.getSeconds(), 1_000_000L), d.getNano() / 1_000);
         }
     }
 
@@ -83,8 +152,8 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
         }
     }
 
-    private static final int CLIENTS = 2_000;
-    private static final int ENDPOINTS = 300;
+    private static final int CLIENTS = DEFAULT_CLIENTS;
+    private static final int ENDPOINTS = DEFAULT_ENDPOINTS;
     private static final double MEAN_GAP_MICROS = 4_000;
     private static final double OUT_OF_ORDER_RATIO = 0.01;
     private static final int ZONE_BEFORE_SECONDS = 3_600;
@@ -114,6 +183,11 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
     };
     private static final String[] USERS = {"alice", "bob", "frank", "mallory"};
     private static final String[] SCANNER_PATHS = {"/wp-login.php", "/.env", "/xmlrpc.php", "/phpmyadmin/index.php"};
+    private static final int[] IPV6_PREFIXES = {0x2001, 0x2a02, 0x2600, 0x2c0f};
+    /** First octets of synthesized IPv4 clients: those the pool uses too (unicast, not 10/8 or loopback). */
+    private static final int[] IPV4_FIRST_OCTETS = IntStream.rangeClosed(1, 223)
+            .filter(first -> first != 10 && first != 127).toArray();
+    private static final String[] HOST_KINDS = {"dsl-", "cable-", "mobile-"};
 
     private static final int[] STATUSES = {200, 304, 404, 301, 302, 206, 500, 403, 401, 503, 400, 201};
     private static final double[] STATUS_WEIGHTS = {780, 80, 50, 20, 20, 10, 10, 10, 5, 5, 5, 5};
@@ -131,12 +205,18 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
     private final Random random;
     private final String[] clients;
     private final String[] clientAgents;
-    private final double[] clientCumulative;
+    private final double[] agentCumulative;
+    private final Population clientPopulation;
     private final String[] endpoints;
     private final long[] endpointSizes;
     private final boolean[] endpointStatic;
     private final boolean[] endpointScanner;
-    private final double[] endpointCumulative;
+    private final Population endpointPopulation;
+    private final double meanGapMicros;
+    /** Salts the hashes that name and size synthesized keys, so another seed gives other keys. */
+    private final long keySalt;
+    /** The pool's clients, to steer synthesized ones clear of them; built only when there are such. */
+    private Set<String> poolClients;
     private long clockMicros;
     private long written;
 
@@ -150,7 +230,9 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
         for (int i = 0; i < CLIENTS; i++) {
             clientAgents[i] = USER_AGENTS[pick(agentWeights)];
         }
-        this.clientCumulative = cumulative(zipfWeights(CLIENTS, 1.0));
+        this.agentCumulative = cumulative(agentWeights);
+        this.keySalt = Permutation.mix(options.seed() ^ 0x5DEECE66DL);
+        this.clientPopulation = new Population(options.clients(), CLIENTS, 1.0, keySalt + 1);
         this.endpoints = endpointPool();
         this.endpointSizes = new long[ENDPOINTS];
         this.endpointStatic = new boolean[ENDPOINTS];
@@ -164,7 +246,9 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
                     : e.startsWith("/downloads/") ? 400_000 : e.startsWith("/api/") ? 800 : 9_000;
             endpointSizes[i] = Math.max(40, Math.round(base * StrictMath.exp(random.nextGaussian() * 0.6)));
         }
-        this.endpointCumulative = cumulative(zipfWeights(ENDPOINTS, 1.1));
+        this.endpointPopulation = new Population(options.endpoints(), ENDPOINTS, 1.1, keySalt + 2);
+        this.meanGapMicros = options.span() == null || options.lines() == 0 ? MEAN_GAP_MICROS
+                : (double) Options.micros(options.span()) / options.lines();
     }
 
     /** Writes all lines, each followed by {@code \n}; returns how many lines of each kind were written. */
@@ -241,28 +325,30 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
     }
 
     private LogRecord record(int zone) {
-        clockMicros += Math.round(-MEAN_GAP_MICROS * StrictMath.log(1 - random.nextDouble()));
+        clockMicros += Math.round(-meanGapMicros * StrictMath.log(1 - random.nextDouble()));
         long timeMicros = clockMicros;
         if (random.nextDouble() < OUT_OF_ORDER_RATIO) {
             timeMicros -= (1 + random.nextInt(5)) * 1_000_000L;
         }
         long timeMillis = Math.floorDiv(timeMicros, 1_000_000L) * 1000; // Apache writes whole seconds
-        int client = pickCumulative(clientCumulative);
-        int endpoint = pickCumulative(endpointCumulative);
+        int client = clientPopulation.draw(random.nextDouble());
+        int endpoint = endpointPopulation.draw(random.nextDouble());
         String method = METHODS[pick(METHOD_WEIGHTS)];
-        int status = endpointScanner[endpoint] ? (random.nextInt(10) == 0 ? 403 : 404) : STATUSES[pick(STATUS_WEIGHTS)];
+        int status = endpoint < ENDPOINTS && endpointScanner[endpoint] ? (random.nextInt(10) == 0 ? 403 : 404)
+                : STATUSES[pick(STATUS_WEIGHTS)];
         long bytes = method.equals("HEAD") ? -1 : size(status, endpoint);
         String user = random.nextInt(100) < 3 ? USERS[random.nextInt(USERS.length)] : "-";
         boolean combined = options.format() == Format.COMBINED;
-        return new LogRecord(clients[client], "-", user, timeMillis, zone, method, endpoints[endpoint],
+        return new LogRecord(client(client), "-", user, timeMillis, zone, method, endpoint(endpoint),
                 PROTOCOLS[pick(PROTOCOL_WEIGHTS)], status, bytes, combined ? referer() : null,
-                combined ? clientAgents[client] : null, null, -1);
+                combined ? agent(client) : null, null, -1);
     }
 
     private long size(int status, int endpoint) {
-        long base = endpointSizes[endpoint];
+        long base = endpoint < ENDPOINTS ? endpointSizes[endpoint] : syntheticEndpointSize(endpoint - ENDPOINTS);
+        boolean fixedSize = endpoint < ENDPOINTS ? endpointStatic[endpoint] : syntheticEndpointStatic(endpoint - ENDPOINTS);
         return switch (status) {
-            case 200 -> endpointStatic[endpoint] ? base
+            case 200 -> fixedSize ? base
                     : Math.max(1, Math.round(base * StrictMath.exp(random.nextGaussian() * 0.3)));
             case 206 -> 1 + random.nextInt((int) Math.min(base, 1 << 20));
             case 304 -> -1;
@@ -277,7 +363,8 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
             return "-";
         }
         if (kind < 80) {
-            return "https://www.example.com" + endpoints[pickCumulative(endpointCumulative)];
+            // From the pool only: a referer must not use up a synthesized endpoint's turn.
+            return "https://www.example.com" + endpoint(endpointPopulation.drawHot(random.nextDouble()));
         }
         if (kind < 95) {
             return "https://www.google.com/search?q=" + WORDS[random.nextInt(WORDS.length)];
@@ -355,8 +442,7 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
                 } while (first == 10 || first == 127);
                 pool.add(first + "." + random.nextInt(256) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254)));
             } else if (kind < 95) {
-                int[] prefixes = {0x2001, 0x2a02, 0x2600, 0x2c0f};
-                pool.add(String.format(Locale.ROOT, "%x:%x:%x:%x::%x", prefixes[random.nextInt(prefixes.length)],
+                pool.add(String.format(Locale.ROOT, "%x:%x:%x:%x::%x", IPV6_PREFIXES[random.nextInt(IPV6_PREFIXES.length)],
                         random.nextInt(0x10000), random.nextInt(0x10000), random.nextInt(0x10000),
                         1 + random.nextInt(0xffff)));
             } else {
@@ -435,10 +521,109 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
         return weights.length - 1;
     }
 
-    private int pickCumulative(double[] cumulative) {
-        double x = random.nextDouble() * cumulative[cumulative.length - 1];
+    private static int pickCumulative(double[] cumulative, double u) {
+        double x = u * cumulative[cumulative.length - 1];
         int i = Arrays.binarySearch(cumulative, x);
         return Math.min(i >= 0 ? i + 1 : -i - 1, cumulative.length - 1);
+    }
+
+    /** The name of the key at {@code index} of the population (package-private for tests). */
+    String client(int index) {
+        return index < CLIENTS ? clients[index] : syntheticClient(index - CLIENTS);
+    }
+
+    private String agent(int index) {
+        if (index < CLIENTS) {
+            return clientAgents[index];
+        }
+        return USER_AGENTS[pickCumulative(agentCumulative, unit(hash(index, 3)))];
+    }
+
+    /** The name of the key at {@code index} of the population (package-private for tests). */
+    String endpoint(int index) {
+        return index < ENDPOINTS ? endpoints[index] : syntheticEndpoint(index - ENDPOINTS);
+    }
+
+    /**
+     * The {@code j}-th client beyond the pool; distinct {@code j} give distinct names, none of the pool's.
+     * Of every 20: 17 IPv4, 2 IPv6, 1 host name, like the pool.
+     */
+    private String syntheticClient(long j) {
+        int kind = (int) (j % 20);
+        String name;
+        if (kind == 0) {
+            return HOST_KINDS[(int) Long.remainderUnsigned(hash(j, 4), HOST_KINDS.length)] + Long.toString(j, 36)
+                    + ".dyn.example-isp.net";
+        } else if (kind <= 2) {
+            long h = hash(j, 5);
+            // j sits whole in the second and third groups: distinct j, distinct addresses.
+            name = Integer.toHexString(IPV6_PREFIXES[(int) (h & 3)]) + ':' + Long.toHexString((j >>> 16) & 0xffff) + ':'
+                    + Long.toHexString(j & 0xffff) + ':' + Long.toHexString((h >>> 8) & 0xffff) + "::"
+                    + Long.toHexString(1 + Long.remainderUnsigned(h >>> 24, 0xffff));
+        } else {
+            // (j mod 221, j div 221) is one-to-one; the quotient picks the last three octets through a bijection
+            // of 24 bits and the remainder, rotated by a hash of the quotient, the first octet.
+            long q = j / IPV4_FIRST_OCTETS.length;
+            long r = j % IPV4_FIRST_OCTETS.length;
+            long rotation = Long.remainderUnsigned(hash(q, 6), IPV4_FIRST_OCTETS.length);
+            int first = IPV4_FIRST_OCTETS[(int) ((r + rotation) % IPV4_FIRST_OCTETS.length)];
+            long low = scramble24(q);
+            name = first + "." + (low >>> 16) + "." + ((low >>> 8) & 0xff) + "." + (low & 0xff);
+        }
+        if (poolClients == null) {
+            poolClients = new HashSet<>(Arrays.asList(clients));
+        }
+        // An address the pool drew at random already: a name of a form the pool never writes instead.
+        return poolClients.contains(name) ? "host-" + j + ".static.example-isp.net" : name;
+    }
+
+    /** A bijection of {@code [0, 2^24)}: xor, odd multiplications and xor-shifts, each one-to-one on 24 bits. */
+    private long scramble24(long x) {
+        long mask = (1L << 24) - 1;
+        x = (x ^ keySalt) & mask;
+        x = (x * 0x9E3779L) & mask;
+        x ^= x >>> 12;
+        x = (x * 0x2C1B3DL) & mask;
+        x ^= x >>> 11;
+        return x;
+    }
+
+    /** The {@code j}-th endpoint beyond the pool; distinct {@code j} give distinct paths, none of the pool's. */
+    private String syntheticEndpoint(long j) {
+        long n = j / 6;
+        return switch ((int) (j % 6)) {
+            case 0 -> "/item/" + n;
+            case 1 -> "/item/" + n + "?ref=" + WORDS[(int) Long.remainderUnsigned(hash(j, 7), WORDS.length)];
+            case 2 -> "/p/" + Long.toString(n, 36);
+            case 3 -> "/api/v2/items/" + n;
+            case 4 -> "/images/u/" + n + ".jpg";
+            default -> "/tag/" + WORDS[(int) (n % WORDS.length)] + "/" + n / WORDS.length;
+        };
+    }
+
+    private static boolean syntheticEndpointStatic(long j) {
+        return j % 6 == 4;
+    }
+
+    /** Like the pool's sizes, log-normal around a base per kind, but a function of {@code j}. */
+    private long syntheticEndpointSize(long j) {
+        long base = syntheticEndpointStatic(j) ? 20_000 : j % 6 == 3 ? 800 : 9_000;
+        // Four uniforms: mean 2, standard deviation 1/sqrt(3); rescaled to about a standard normal.
+        double normal = 0;
+        for (int i = 0; i < 4; i++) {
+            normal += unit(hash(j, 8 + i));
+        }
+        normal = (normal - 2) * StrictMath.sqrt(3);
+        return Math.max(40, Math.round(base * StrictMath.exp(normal * 0.6)));
+    }
+
+    private long hash(long j, int purpose) {
+        return Permutation.mix(Permutation.mix(j ^ keySalt) + purpose * 0x9E3779B97F4A7C15L);
+    }
+
+    /** A uniform number in [0, 1) from the top 53 bits of a hash. */
+    private static double unit(long hash) {
+        return (hash >>> 11) * 0x1.0p-53;
     }
 
     private static byte[] ascii(String s) {

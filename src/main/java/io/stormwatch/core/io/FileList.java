@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
  * restarted reader reads the files again from their start. An unchanged file gets the same source
  * ({@link FileIdentity#sourceOf}) every time, so its repeated lines are recognisable downstream by source and
  * offset; a file changed in between (size, modification time or file key) is another instance with another
- * source.
+ * source. So a completed file is never retired ({@link #retiresCompletedFiles()} is false): downstream must
+ * still recognise its lines when the list is read again.
  */
 public final class FileList implements ReliableFileReader.Catalog {
 

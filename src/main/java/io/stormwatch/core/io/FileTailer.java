@@ -1,5 +1,6 @@
 package io.stormwatch.core.io;
 
+import io.stormwatch.core.window.BlockPosition;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -16,14 +19,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows a live log file like {@code tail -F}, at least once per line, resuming after a restart.
+ * Follows a live log file like {@code tail -F}, in blocks, at least once per line, resuming after a restart.
  *
  * <p><b>Instances and sources.</b> Every file instance seen at the path gets a generation number, 1 for the
- * first; the lines' source is {@code <absolute path>#<generation>} and their offset the byte offset in that
+ * first; the blocks' source is {@code <absolute path>#<generation>} and their offsets byte offsets in that
  * instance, so a rotated file's offsets never collide with its successor's. The generation is kept with
  * the resume point, so a restart continues with the same source.
  *
- * <p><b>Following.</b> One instance is read at a time: a new generation is read only once every line of the
+ * <p><b>Blocks.</b> {@link #next()} returns the complete lines written since the last call, up to the
+ * {@link BlockBounds} and the room left under {@code maxInFlight}: a file written slowly gives one-line
+ * blocks (no line waits for others), a backlog gives full blocks. A block holds lines of one generation
+ * only. New blocks are numbered {@code 0, 1, 2, …} within the reader's {@code epoch} ({@link BlockPosition});
+ * acks, fails and replays are those of {@link BlockTracker}: a failed block comes back as single-line parts,
+ * a failed part as the same part. Example: {@code "a\n"} is appended, {@code next()} gives the block
+ * {@code ["a"]} {@code [0, 2)} at seq 0; then {@code "b\nc\n"} → {@code ["b", "c"]} {@code [2, 6)} at
+ * seq 1; it fails → {@code ["b"]} {@code [2, 4)} part 0 of 2 and {@code ["c"]} {@code [4, 6)} part 1 of 2,
+ * both at seq 1.
+ *
+ * <p><b>Following.</b> One instance is read at a time: a new generation is read only once every block of the
  * previous one is acked, so the durable resume point always belongs to a single instance. Complete lines
  * are returned as they are appended; an unterminated last line is held until its terminator arrives (one
  * ending in {@code \r} until the next byte shows whether it is a {@code \r\n}), so each line's next
@@ -33,7 +46,7 @@ import org.slf4j.LoggerFactory;
  *   <li><i>Rotation by rename</i> (another file key at the path, e.g. {@code mv access.log access.log.1}
  *       and a new {@code access.log}): the old instance is read to its end through the open handle, including
  *       an unterminated last line, and the new instance (next generation, from offset 0) is read only once
- *       every line of the old one is acked. While the path is missing the old handle is still read.</li>
+ *       every block of the old one is acked. While the path is missing the old handle is still read.</li>
  *   <li><i>Truncation</i> (size below what was read, e.g. {@code copytruncate} or {@code > access.log}): the
  *       content is read again from offset 0 as the next generation, once the lines of the old content still
  *       in flight (replayed from memory if they fail) are acked; an unterminated line held at the truncation
@@ -43,8 +56,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * On file systems without file keys rotation by rename cannot be told from appends; only truncation is seen.
  *
+ * <p><b>Retired generations.</b> Once a rotated-away or truncated generation is read to its end and all its
+ * blocks are acked, its source is offered by {@link #pollRetired()}: it will never be emitted again. So is,
+ * on start, the generation of a progress record whose instance is gone or was truncated while stopped.
+ *
  * <p><b>Restarts.</b> A {@link ProgressStore} (key: the file name) keeps the generation, file key and
- * resume offset (start of the oldest unacked line) of the instance in progress, written about every
+ * resume offset (start of the oldest unacked block or part) of the instance in progress, written about every
  * {@code checkpointIntervalMillis} and on {@link #close()}. On start:
  * <ul>
  *   <li>no record: the file is read from its start (generation 1);</li>
@@ -59,22 +76,40 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most {@code maxInFlight} lines are unacked (their text is kept for replay). {@link #next()} never
  * throws: I/O problems are logged and retried with a backoff (100 ms to 5 s). Not thread-safe, except the
- * counters.
+ * counters and {@link #inFlight()}.
  */
 public final class FileTailer implements Closeable {
 
-    public record Settings(int maxInFlight, int maxLineLength, long pollIntervalMillis, long checkpointIntervalMillis) {}
+    /**
+     * @param maxInFlight             at most this many lines are emitted and unacked
+     * @param maxLineLength           longer lines are cut (see {@link LineReader})
+     * @param blocks                  how large a block may grow
+     * @param pollIntervalMillis      how often the path is looked at once everything is read
+     * @param checkpointIntervalMillis how often the resume point is written (0: on every call)
+     */
+    public record Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long pollIntervalMillis,
+            long checkpointIntervalMillis) {
+
+        public Settings {
+            if (maxInFlight < 1) {
+                throw new IllegalArgumentException("maxInFlight must be positive, got " + maxInFlight);
+            }
+            if (blocks == null) {
+                throw new IllegalArgumentException("block bounds are needed");
+            }
+        }
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTailer.class);
 
-    /** One file instance: an open handle, its reader and its in-flight lines. */
+    /** One file instance: an open handle, its reader and its in-flight blocks. */
     private final class Instance implements Closeable {
         final long generation;
         final String source;
         final FileIdentity identity;
         final FileChannel channel;
         final LineReader reader;
-        final LineTracker tracker;
+        final BlockTracker tracker;
         boolean ended;
 
         Instance(Path openPath, FileIdentity identity, long generation, long offset) throws IOException {
@@ -89,19 +124,34 @@ public final class FileTailer implements Closeable {
                 channel.close();
                 throw e;
             }
-            this.tracker = new LineTracker(offset);
+            this.tracker = new BlockTracker(offset);
         }
 
-        /** The next complete line, registered as in flight, or null. */
-        LineReader.Line read() throws IOException {
+        /**
+         * The complete lines there are now, up to the bounds and {@code maxLines}, as a new block registered
+         * as in flight, or null. A read error after some lines returns those; the next call meets the error
+         * again if it persists.
+         */
+        LineBlock read(int maxLines) throws IOException {
             if (ended) {
                 return null;
             }
-            LineReader.Line line = reader.next();
-            if (line != null) {
-                tracker.emitted(line.offset(), line.end(), line.text());
+            BlockBuilder builder = new BlockBuilder(settings.blocks(), maxLines);
+            try {
+                for (LineReader.Line line; !builder.full() && (line = reader.next()) != null; ) {
+                    builder.add(line);
+                }
+            } catch (IOException | RuntimeException e) {
+                if (builder.isEmpty()) {
+                    throw e;
+                }
             }
-            return line;
+            if (builder.isEmpty()) {
+                return null;
+            }
+            LineBlock block = builder.build(source, BlockPosition.whole(epoch, blocksEmitted.getAndIncrement()));
+            tracker.emitted(block);
+            return block;
         }
 
         void end() {
@@ -127,6 +177,7 @@ public final class FileTailer implements Closeable {
     private final String key;
     private final ProgressStore store;
     private final Settings settings;
+    private final long epoch;
     private final LongSupplier clockMillis;
     private final Backoff backoff = new Backoff(100, 5_000);
 
@@ -139,17 +190,27 @@ public final class FileTailer implements Closeable {
     private long nextCheckpointAtMillis;
     private long retryAtMillis;
     private ProgressStore.Progress saved;
+    private final Deque<String> retired = new ArrayDeque<>();
+    /** Kept apart from the trackers so that a metrics thread can read it. */
+    private volatile int linesInFlight;
 
     private final AtomicLong linesEmitted = new AtomicLong();
     private final AtomicLong linesReplayed = new AtomicLong();
+    private final AtomicLong blocksEmitted = new AtomicLong();
     private final AtomicLong rotations = new AtomicLong();
     private final AtomicLong truncations = new AtomicLong();
 
-    public FileTailer(Path file, ProgressStore store, Settings settings, LongSupplier clockMillis) {
+    /**
+     * @param epoch       identifies this run of the tailer in the positions of its blocks (a spout passes
+     *                    the time it opened)
+     * @param clockMillis the time, for polls, checkpoints and retries
+     */
+    public FileTailer(Path file, ProgressStore store, Settings settings, long epoch, LongSupplier clockMillis) {
         this.path = file.toAbsolutePath();
         this.key = path.getFileName().toString();
         this.store = store;
         this.settings = settings;
+        this.epoch = epoch;
         this.clockMillis = clockMillis;
     }
 
@@ -158,14 +219,14 @@ public final class FileTailer implements Closeable {
         return file.toAbsolutePath().getParent().resolve(".stormwatch").resolve("tail");
     }
 
-    /** The next line to emit (a replay first), or null when there is none now. Never throws. */
-    public SourcedLine next() {
+    /** The next block to emit (a replayed part first), or null when there is none now. Never throws. */
+    public LineBlock next() {
         long now = clockMillis.getAsLong();
         if (now >= nextCheckpointAtMillis) {
             checkpoint();
             nextCheckpointAtMillis = now + settings.checkpointIntervalMillis();
         }
-        SourcedLine replay = replay(previous);
+        LineBlock replay = replay(previous);
         if (replay == null) {
             replay = replay(current);
         }
@@ -173,9 +234,9 @@ public final class FileTailer implements Closeable {
             return replay;
         }
         try {
-            SourcedLine line = read(now);
+            LineBlock block = read(now);
             backoff.reset();
-            return line;
+            return block;
         } catch (IOException | RuntimeException e) {
             long delay = backoff.nextDelayMillis();
             LOG.warn("cannot follow {} ({}); retrying in {} ms", path, e.toString(), delay);
@@ -184,20 +245,39 @@ public final class FileTailer implements Closeable {
         }
     }
 
-    /** Routes an ack; false when the line is not in flight. */
+    /**
+     * Routes an ack of the block or part that starts at {@code offset} of {@code source}; false when none is
+     * in flight.
+     */
     public boolean ack(String source, long offset) {
         Instance instance = instanceOf(source);
-        return instance != null && instance.tracker.ack(offset);
+        if (instance == null || !instance.tracker.ack(offset)) {
+            return false;
+        }
+        updateInFlight();
+        return true;
     }
 
-    /** Queues a line for replay; false when it is not in flight. */
+    /**
+     * Queues the block or part that starts at {@code offset} of {@code source} for replay, a block as its
+     * single-line parts; false when none is in flight.
+     */
     public boolean fail(String source, long offset) {
         Instance instance = instanceOf(source);
         return instance != null && instance.tracker.fail(offset);
     }
 
+    /**
+     * A generation's source that will never be emitted again and whose blocks are all acked, or null; each
+     * once.
+     */
+    public String pollRetired() {
+        return retired.poll();
+    }
+
+    /** Lines emitted and not yet acked (parts waiting for replay included). */
     public int inFlight() {
-        return (previous == null ? 0 : previous.tracker.inFlight()) + (current == null ? 0 : current.tracker.inFlight());
+        return linesInFlight;
     }
 
     /** Writes the resume point of the instance in progress if it moved. Never throws. */
@@ -224,8 +304,14 @@ public final class FileTailer implements Closeable {
         return linesEmitted.get();
     }
 
+    /** Lines emitted again as parts of failed blocks. */
     public long linesReplayed() {
         return linesReplayed.get();
+    }
+
+    /** New blocks emitted (replayed parts not counted): the next block's seq. */
+    public long blocksEmitted() {
+        return blocksEmitted.get();
     }
 
     public long rotations() {
@@ -248,19 +334,23 @@ public final class FileTailer implements Closeable {
         }
     }
 
-    private SourcedLine replay(Instance instance) {
+    private void updateInFlight() {
+        linesInFlight = (previous == null ? 0 : previous.tracker.inFlight())
+                + (current == null ? 0 : current.tracker.inFlight());
+    }
+
+    private LineBlock replay(Instance instance) {
         if (instance == null) {
             return null;
         }
-        LineReader.Line line = instance.tracker.nextReplay();
-        if (line == null) {
-            return null;
+        LineBlock part = instance.tracker.nextReplay();
+        if (part != null) {
+            linesReplayed.addAndGet(part.lineCount());
         }
-        linesReplayed.incrementAndGet();
-        return new SourcedLine(line.text(), instance.source, line.offset(), line.end());
+        return part;
     }
 
-    private SourcedLine read(long now) throws IOException {
+    private LineBlock read(long now) throws IOException {
         if (!started) {
             if (now < nextStatAtMillis) {
                 return null;
@@ -272,20 +362,22 @@ public final class FileTailer implements Closeable {
             started = true;
         }
         if (previous != null) {
-            LineReader.Line line = previous.read();
-            if (line != null) {
-                return emitted(previous, line);
+            LineBlock block = previous.read(settings.maxInFlight() - inFlight());
+            if (block != null) {
+                return emitted(block);
             }
             previous.end();
             if (!previous.done()) {
                 return null;
             }
+            LOG.info("{} is read to its end and acked; retiring it", previous.source);
+            retired.add(previous.source);
             previous = null;
             checkpoint();
         }
-        LineReader.Line line = current.read();
-        if (line != null) {
-            return emitted(current, line);
+        LineBlock block = current.read(settings.maxInFlight() - inFlight());
+        if (block != null) {
+            return emitted(block);
         }
         if (now >= nextStatAtMillis) {
             nextStatAtMillis = now + settings.pollIntervalMillis();
@@ -294,9 +386,10 @@ public final class FileTailer implements Closeable {
         return null;
     }
 
-    private SourcedLine emitted(Instance instance, LineReader.Line line) {
-        linesEmitted.incrementAndGet();
-        return new SourcedLine(line.text(), instance.source, line.offset(), line.end());
+    private LineBlock emitted(LineBlock block) {
+        linesEmitted.addAndGet(block.lineCount());
+        updateInFlight();
+        return block;
     }
 
     /** Opens the file where the progress record says, or returns false when the file is not there yet. */
@@ -316,6 +409,7 @@ public final class FileTailer implements Closeable {
         }
         Instance rotated = null;
         Instance reading = null;
+        String lost = null;
         try {
             if (record.isEmpty()) {
                 reading = new Instance(path, now, 1, 0);
@@ -335,12 +429,14 @@ public final class FileTailer implements Closeable {
                     } else {
                         LOG.warn("{} was replaced while stopped and its previous instance ({}) is gone: its lines"
                                 + " after offset {} were not read", path, last.identity().fileKey(), last.offset());
+                        lost = path + "#" + last.generation();
                     }
                     reading = new Instance(path, now, last.generation() + 1, 0);
                 } else {
                     LOG.warn("{} was truncated while stopped (now {} bytes, resume offset was {}); reading it from"
                             + " its start", path, now.size(), last.offset());
                     reading = new Instance(path, now, last.generation() + 1, 0);
+                    lost = path + "#" + last.generation();
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -351,6 +447,9 @@ public final class FileTailer implements Closeable {
         }
         previous = rotated;
         current = reading;
+        if (lost != null) {
+            retired.add(lost);
+        }
         checkpoint();
         return true;
     }

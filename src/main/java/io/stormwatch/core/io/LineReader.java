@@ -4,6 +4,9 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -19,7 +22,9 @@ import java.util.Arrays;
  *       breaks the grammar).</li>
  *   <li>A line longer than {@code maxLineLength} code points is not held whole: its first
  *       {@code maxLineLength + 1} code points are returned and the rest is skipped, so its text is always
- *       longer than the bound and the parser rejects it as too long. Memory stays bounded on any input.</li>
+ *       longer than the bound and the parser rejects it as too long. Memory stays bounded on any input:
+ *       however long a run of invalid bytes, at most {@code 4 × (maxLineLength + 1)} bytes of a line are
+ *       kept.</li>
  *   <li>{@link Line#offset()} is the byte offset of the line's first byte in the (decompressed) stream,
  *       counted from {@code startOffset}; {@link Line#end()} is the offset just past its terminator, where
  *       the next line starts, so consecutive lines touch ({@code end} of one == {@code offset} of the next)
@@ -40,6 +45,11 @@ import java.util.Arrays;
  * <p>Example: {@code "a\r\nbb\rc"} gives {@code ("a", 0, 3)}, {@code ("bb", 3, 6)}, {@code ("c", 6, 7)};
  * while following, the same stream gives {@code ("a", 0, 3)}, {@code ("bb", 3, 6)} and then null until a
  * terminator after {@code c} arrives (and, if that is a {@code \r}, the byte after it).
+ *
+ * <p>Cost: reading is a search for the next terminator, 8 bytes at a time, and a line found whole in the read
+ * buffer is decoded from there; only a line that continues past the bytes buffered (one per 64 KiB read, or an
+ * unterminated one while following) is copied aside. Code points are counted only in lines with more
+ * bytes than the bound, since a line has no more code points than bytes.
  */
 public final class LineReader implements Closeable {
 
@@ -47,6 +57,12 @@ public final class LineReader implements Closeable {
     public record Line(String text, long offset, long end) {}
 
     private static final int BUFFER_SIZE = 64 * 1024;
+    /** Reads 8 bytes of a byte array as a long, the first byte lowest, whatever the platform's order. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long LFS = 0x0A0A0A0A0A0A0A0AL;
+    private static final long CRS = 0x0D0D0D0D0D0D0D0DL;
+    private static final long BELOW_CR = 0x0E0E0E0E0E0E0E0EL;
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private final InputStream in;
     private final int maxLineLength;
@@ -57,12 +73,15 @@ public final class LineReader implements Closeable {
     private long position;
     private boolean skipLeadingLf;
     private boolean following;
-    /** The line being assembled ended at a {@code \r} that was the last byte buffered: a {@code \n} may follow. */
+    /** The line being read ended at a {@code \r} that was the last byte buffered: a {@code \n} may follow. */
     private boolean endedAtCr;
 
-    // The line being assembled; kept in fields so that a following reader can continue it on a later call.
+    // The line being read, once it continues beyond the bytes buffered: its bytes are held here (up to the
+    // bound) so that the buffer can be refilled, and so that a following reader can continue it on a later
+    // call. A line that is whole in the buffer is decoded from there and never copied here.
     private byte[] line = new byte[256];
     private int lineLength;
+    /** Code points in {@code line}; counted only once {@code lineLength} exceeds {@code maxLineLength + 1}. */
     private int lineCodePoints;
     private boolean lineCut;
     private long lineOffset = -1;
@@ -120,51 +139,57 @@ public final class LineReader implements Closeable {
                 if (endedAtCr && !following && in.available() <= 0) {
                     // Reading on could block (a socket): end the line at the \r, skip a \n that comes next.
                     skipLeadingLf = true;
-                    return takeLine();
+                    return takeHeldLine();
                 }
                 if (!fill()) {
                     if (lineOffset < 0 || following) {
                         return null;
                     }
-                    return takeLine();
+                    return takeHeldLine();
                 }
                 if (endedAtCr) {
-                    return takeLineAfterCr();
+                    if (buffer[bufferPos] == '\n') {
+                        bufferPos++;
+                    }
+                    return takeHeldLine();
                 }
             }
-            byte b = buffer[bufferPos];
             if (skipLeadingLf) {
                 skipLeadingLf = false;
-                if (b == '\n') {
+                if (buffer[bufferPos] == '\n') {
                     bufferPos++;
                     continue;
                 }
             }
-            if (lineOffset < 0) {
-                lineOffset = bufferStartOffset + bufferPos;
+            int start = bufferPos;
+            boolean startsHere = lineOffset < 0;
+            if (startsHere) {
+                lineOffset = bufferStartOffset + start;
             }
-            bufferPos++;
-            if (b == '\n') {
-                return takeLine();
+            int terminator = indexOfTerminator(buffer, start, bufferEnd);
+            if (terminator < 0) {
+                hold(start, bufferEnd);
+                bufferPos = bufferEnd;
+                continue;
             }
-            if (b == '\r') {
-                if (bufferPos < bufferEnd) {
-                    return takeLineAfterCr();
+            bufferPos = terminator + 1;
+            if (buffer[terminator] == '\r') {
+                if (bufferPos == bufferEnd) {
+                    hold(start, terminator);
+                    endedAtCr = true;
+                    continue;
                 }
-                endedAtCr = true;
-                continue;
+                if (buffer[bufferPos] == '\n') {
+                    bufferPos++;
+                }
             }
-            if (lineCut) {
-                continue;
+            if (startsHere) {
+                // The common case: the whole line is in the buffer; decode it from there, copying nothing.
+                return take(new String(buffer, start, keptEnd(buffer, start, terminator, 0, 0) - start,
+                        StandardCharsets.UTF_8));
             }
-            if ((b & 0xC0) != 0x80 && ++lineCodePoints > maxLineLength + 1) {
-                lineCut = true;
-                continue;
-            }
-            if (lineLength == line.length) {
-                line = Arrays.copyOf(line, lineLength * 2);
-            }
-            line[lineLength++] = b;
+            hold(start, terminator);
+            return takeHeldLine();
         }
     }
 
@@ -173,18 +198,111 @@ public final class LineReader implements Closeable {
         return position;
     }
 
-    /** Ends the line at the {@code \r} just read, taking the next byte too when it is a {@code \n}. */
-    private Line takeLineAfterCr() {
-        if (buffer[bufferPos] == '\n') {
-            bufferPos++;
+    /**
+     * The index of the first {@code \n} or {@code \r} in {@code bytes[from, to)}, or -1. Terminators are rare
+     * (one in some 200 bytes of an access log), so this is what reading costs per byte: it looks at 8 bytes at
+     * a time, a byte that equals {@code c} being one that is zero in {@code word ^ (c * 0x0101…01)}.
+     */
+    static int indexOfTerminator(byte[] bytes, int from, int to) {
+        int i = from;
+        for (; i <= to - Long.BYTES; i += Long.BYTES) {
+            long word = (long) LONGS.get(bytes, i);
+            if (((word - BELOW_CR) & ~word & HIGH_BITS) == 0) {
+                continue; // the usual word: no byte below 0x0E, so neither \n nor \r
+            }
+            long found = zeroBytes(word ^ LFS) | zeroBytes(word ^ CRS);
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
         }
-        return takeLine();
+        for (; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '\n' || b == '\r') {
+                return i;
+            }
+        }
+        return -1;
     }
 
-    /** The line assembled so far, ending just before the next unread byte. */
-    private Line takeLine() {
+    /**
+     * {@code word} with the high bit set of each byte that is zero, maybe also of some bytes above the lowest
+     * zero one (from the borrow), but of none below it: so its lowest set bit marks the first zero byte exactly.
+     */
+    private static long zeroBytes(long word) {
+        return (word - 0x0101010101010101L) & ~word & HIGH_BITS;
+    }
+
+    /**
+     * Where the kept part of {@code bytes[from, to)} ends, for a line of which {@code codePoints} code points
+     * in {@code keptBytes} bytes are kept already: before the byte that starts its {@code maxLineLength + 2}-th
+     * code point, or {@code to}. A code point starts at every byte that is no UTF-8 continuation byte
+     * ({@code 10xxxxxx}), invalid ones included, so a cut never splits a character. Counts only when the bytes
+     * could hold too many code points.
+     *
+     * <p>Also at most {@code 4 × (maxLineLength + 1)} bytes are kept, the most that many characters take: a
+     * run of stray continuation bytes starts no code point, and would otherwise be held whole however long.
+     * Only such invalid text is cut there (a valid line reaches the code-point bound first).
+     */
+    private int keptEnd(byte[] bytes, int from, int to, long codePoints, long keptBytes) {
+        long room = Math.max(0, 4 * (maxLineLength + 1L) - keptBytes);
+        if (codePoints + (to - from) <= maxLineLength + 1L && to - from <= room) {
+            return to;
+        }
+        int limit = (int) Math.min(to, from + room);
+        for (int i = from; i < limit; i++) {
+            if ((bytes[i] & 0xC0) != 0x80 && ++codePoints > maxLineLength + 1L) {
+                return i;
+            }
+        }
+        return limit;
+    }
+
+    /**
+     * Adds {@code buffer[from, to)} to the held line, which continues in bytes not read yet, up to the bound:
+     * once the line is cut, the rest of it is skipped.
+     */
+    private void hold(int from, int to) {
+        if (lineCut) {
+            return;
+        }
+        int end = to;
+        if (lineLength + (to - from) > maxLineLength + 1L) {
+            // Counted only for a line that may be too long; while it is no longer than the bound in bytes,
+            // its code points are not counted, since it cannot have more code points than bytes.
+            if (lineLength <= maxLineLength + 1L) {
+                lineCodePoints = codePoints(line, 0, lineLength);
+            }
+            end = keptEnd(buffer, from, to, lineCodePoints, lineLength);
+            lineCodePoints += codePoints(buffer, from, end);
+            lineCut = end < to;
+        }
+        int n = end - from;
+        if (lineLength + n > line.length) {
+            line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + n));
+        }
+        System.arraycopy(buffer, from, line, lineLength, n);
+        lineLength += n;
+    }
+
+    private static int codePoints(byte[] bytes, int from, int to) {
+        int count = 0;
+        for (int i = from; i < to; i++) {
+            if ((bytes[i] & 0xC0) != 0x80) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** The held line, ending just before the next unread byte. */
+    private Line takeHeldLine() {
+        return take(new String(line, 0, lineLength, StandardCharsets.UTF_8));
+    }
+
+    /** The line being read, of {@code text}, ending just before the next unread byte. */
+    private Line take(String text) {
         position = bufferStartOffset + bufferPos;
-        Line result = new Line(new String(line, 0, lineLength, StandardCharsets.UTF_8), lineOffset, position);
+        Line result = new Line(text, lineOffset, position);
         lineLength = 0;
         lineCodePoints = 0;
         lineCut = false;

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * A spooling directory (Flume's spooldir semantics) as a {@link ReliableFileReader.Catalog}: producers move
  * complete files into the directory; each is read once, oldest first (modification time, then name), and
  * renamed with a suffix (default {@value #DEFAULT_COMPLETED_SUFFIX}) or moved into a done directory once every
- * line of it is acked.
+ * line of it is acked; its source is then retired ({@link #retiresCompletedFiles()}). A file renamed
+ * {@value #ERROR_SUFFIX} is not retired: moved back in unchanged, it is the same instance again.
  *
  * <p><b>Which files.</b> Regular files whose name does not start with {@code .}, does not end with the
  * completed suffix or {@value #ERROR_SUFFIX}, and does not match the ignore pattern (a regular expression over
@@ -148,6 +149,15 @@ public final class SpoolDirectory implements ReliableFileReader.Catalog {
         progress.delete(name);
         inProgress.remove(name);
         LOG.info("completed {} (now {})", file, target);
+    }
+
+    /**
+     * True: a done file is renamed (or moved away) and never read again, and a new file under its name is
+     * another instance with another source.
+     */
+    @Override
+    public boolean retiresCompletedFiles() {
+        return true;
     }
 
     @Override

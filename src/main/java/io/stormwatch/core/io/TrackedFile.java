@@ -8,21 +8,22 @@ import java.nio.file.Path;
 
 /**
  * One complete file being read reliably: its {@link LineReader} (gzip or plain, offsets in the decompressed
- * stream) and the {@link LineTracker} of its emitted lines, under a source that names this file instance.
+ * stream) and the {@link BlockTracker} of its emitted blocks, under a source that names this file instance.
+ * The reader cuts the lines it reads into blocks and registers each with {@link #emitted}.
  *
  * <p>Only the first {@code identity.size()} bytes are read, so bytes appended after the file was looked at
  * are never emitted; {@link #changedOnDisk()} reports such a change.
  *
  * <p>A file is <em>done</em> when it was read to its end (or reading was {@linkplain #stopReading stopped})
- * and every emitted line is acked. {@link #changedOnDisk()} tells whether the file differs from the
- * identity it was opened with; a complete file must not change while it is read.
+ * and every emitted block (or part of one) is acked. {@link #changedOnDisk()} tells whether the file differs
+ * from the identity it was opened with; a complete file must not change while it is read.
  */
 final class TrackedFile implements Closeable {
 
     private final Path file;
     private final String source;
     private final FileIdentity identity;
-    private final LineTracker tracker;
+    private final BlockTracker tracker;
     private LineReader reader;
     private boolean stopped;
 
@@ -31,7 +32,7 @@ final class TrackedFile implements Closeable {
         this.source = identity.sourceOf(file);
         this.identity = identity;
         this.reader = reader;
-        this.tracker = new LineTracker(startOffset);
+        this.tracker = new BlockTracker(startOffset);
     }
 
     /** Opens {@code file}, last seen as {@code identity}, to read its lines from {@code startOffset}. */
@@ -63,7 +64,10 @@ final class TrackedFile implements Closeable {
         return identity;
     }
 
-    /** The next unread line, registered as in flight; null at end of file or once reading is stopped. */
+    /**
+     * The next unread line, or null at end of file or once reading is stopped. It is in flight only once
+     * the block it goes into is registered with {@link #emitted}.
+     */
     LineReader.Line readNext() throws IOException {
         if (reader == null) {
             return null;
@@ -71,13 +75,16 @@ final class TrackedFile implements Closeable {
         LineReader.Line line = reader.next();
         if (line == null) {
             closeReader();
-            return null;
         }
-        tracker.emitted(line.offset(), line.end(), line.text());
         return line;
     }
 
-    LineReader.Line nextReplay() {
+    /** Registers a block of lines just read as in flight. */
+    void emitted(LineBlock block) {
+        tracker.emitted(block);
+    }
+
+    LineBlock nextReplay() {
         return tracker.nextReplay();
     }
 

@@ -1,5 +1,6 @@
 package io.stormwatch.core.log;
 
+import io.stormwatch.core.job.Extractor;
 import java.util.List;
 import java.util.Locale;
 
@@ -124,6 +125,23 @@ public final class AccessLogFormats {
             case NGINX -> LogFormat.compile(NGINX_FORMAT);
             default -> throw new IllegalArgumentException("unknown log format '" + format + "': use one of " + NAMES
                     + " or an Apache LogFormat string containing %");
+        };
+    }
+
+    /**
+     * The parser of {@code format} as a job's extractor: a parsed line gives its record, a rejected one its
+     * {@link RejectReason#key()} and detail.
+     */
+    public static Extractor<LogRecord> extractor(String format, int maxLineLength) {
+        AccessLogParser parser = parser(format, maxLineLength);
+        return (line, rejects) -> {
+            ParseResult result = parser.parse(line);
+            if (result instanceof ParseResult.Parsed parsed) {
+                return parsed.record();
+            }
+            ParseResult.Rejected rejected = (ParseResult.Rejected) result;
+            rejects.reject(rejected.reason().key(), rejected.detail());
+            return null;
         };
     }
 }

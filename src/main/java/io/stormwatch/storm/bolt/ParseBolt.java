@@ -1,118 +1,98 @@
 package io.stormwatch.storm.bolt;
 
-import io.stormwatch.core.log.AccessLogFormats;
-import io.stormwatch.core.log.AccessLogParser;
-import io.stormwatch.core.log.ParseResult;
-import io.stormwatch.core.log.RejectReason;
+import io.stormwatch.core.io.LineBlock;
+import io.stormwatch.core.job.BlockCounter;
+import io.stormwatch.core.job.DeadLetter;
+import io.stormwatch.core.job.Job;
+import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.Schema;
 import java.util.Map;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.base.BaseRichBolt;
+import org.apache.storm.topology.base.BaseWindowedBolt.Duration;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.tuple.Values;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Parses lines ({@link Schema#LINE_FIELDS}) into records.
+ * Runs a job over blocks of lines ({@link Schema#BLOCK_FIELDS}): each line becomes a record counted into the
+ * tally of its event-time pane, or a rejection with a reason ({@link BlockCounter}). The same for every job;
+ * the job is a parameter.
  *
- * <p>Emits, anchored to the line: a parsed line on the default stream ({@link Schema#RECORD_FIELDS}), a
- * rejected one on {@link Schema#REJECTED_STREAM} ({@link Schema#REJECTED_FIELDS}: the reason's key, the
- * parser's detail, the line cut to {@value #DEAD_LETTER_LINE_CHARS} characters, source, offset, next offset);
- * both carry the line's source position unchanged. Every line gives exactly one of the two, then is acked;
- * a parser that throws is a bug, and the line is still rejected as malformed rather than lost or allowed to
- * kill the worker. End of input is forwarded once every upstream task has sent it.
+ * <p>Emits, anchored to the block: one {@code BlockPanes} on the default stream ({@link Schema#PANES_FIELDS},
+ * the block's source position unchanged), read by the window bolt (in the block's spout-task order) and the
+ * totals bolt (exactly once per block range); and, when the block had rejected lines, one tuple with all of
+ * them on {@link Schema#REJECTED_STREAM}. Then acks the block. Parsing has no state, so any number of parse
+ * tasks give the same results: the channel (the block's spout task) and position travel on.
+ *
+ * <p>The pane size (slide) and lag must be the window bolt's: lines are cut into panes here, and lines whose
+ * pane had closed by the earlier lines of the block are found late here; the window bolt checks that the
+ * blocks it gets were cut with its own window.
  */
 public final class ParseBolt extends BaseRichBolt {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ParseBolt.class);
 
-    /** Dead letters keep this many characters of a line: enough to see what is wrong, bounded in size. */
-    public static final int DEAD_LETTER_LINE_CHARS = 1024;
-
-    private final String format;
+    private final Job<?> job;
+    private final WindowSpec window;
     private final int maxLineLength;
-    private transient AccessLogParser parser;
+    private transient BlockCounter<?> counter;
     private transient OutputCollector collector;
-    private transient EndOfInputBarrier endOfInput;
-    private transient String componentId;
 
     /**
-     * @param format        {@code auto}, {@code common}, {@code combined}, ... or a LogFormat string
+     * @param window        the window whose slide (pane size) and lag cut the panes
      * @param maxLineLength lines longer than this many characters are rejected as too long
-     * @throws IllegalArgumentException for an unknown format, at topology build time rather than in a worker
      */
-    public ParseBolt(String format, int maxLineLength) {
-        this.format = format;
+    public ParseBolt(Job<?> job, WindowSpec window, int maxLineLength) {
+        if (maxLineLength < 1) {
+            throw new IllegalArgumentException("max line length must be positive, got " + maxLineLength);
+        }
+        this.job = job;
+        this.window = window;
         this.maxLineLength = maxLineLength;
-        AccessLogFormats.parser(format, maxLineLength);
+    }
+
+    /** For Flux: the window as Storm durations, as the window bolt takes them. */
+    public ParseBolt(Job<?> job, Duration length, Duration slide, Duration lag, int maxLineLength) {
+        this(job, new WindowSpec(length.value, slide.value, lag.value), maxLineLength);
     }
 
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
-        this.parser = AccessLogFormats.parser(format, maxLineLength);
+        this.counter = counter(job, window, maxLineLength);
         this.collector = collector;
-        this.endOfInput = new EndOfInputBarrier(context);
-        this.componentId = context.getThisComponentId();
+    }
+
+    private static <R> BlockCounter<R> counter(Job<R> job, WindowSpec window, int maxLineLength) {
+        return new BlockCounter<>(job, window, maxLineLength);
     }
 
     @Override
     public void execute(Tuple input) {
         try {
-            if (EndOfInputBarrier.isEndOfInput(input)) {
-                if (endOfInput.arrive(input)) {
-                    collector.emit(Schema.END_OF_INPUT_STREAM, input, new Values(componentId));
-                }
-            } else {
-                parse(input);
+            LineBlock block = (LineBlock) input.getValueByField(Schema.BLOCK);
+            BlockCounter.Counted counted = counter.count(input.getSourceTask(), block.position(), block.source(),
+                    block.lines(), block.offsets(), block.nextOffset());
+            collector.emit(input, new Values(counted.panes(), block.source(), block.offset(), block.nextOffset()));
+            if (!counted.deadLetters().isEmpty()) {
+                collector.emit(Schema.REJECTED_STREAM, input,
+                        new Values((Object) counted.deadLetters().toArray(new DeadLetter[0])));
             }
             collector.ack(input);
         } catch (RuntimeException e) {
-            LOG.error("Cannot process tuple from {} on stream {}", input.getSourceComponent(), input.getSourceStreamId(), e);
+            LOG.error("Cannot parse a block from {} on stream {}", input.getSourceComponent(), input.getSourceStreamId(), e);
             collector.reportError(e);
             collector.fail(input);
         }
     }
 
-    private void parse(Tuple input) {
-        String line = input.getStringByField(Schema.LINE);
-        String source = input.getStringByField(Schema.SOURCE);
-        long offset = input.getLongByField(Schema.OFFSET);
-        long nextOffset = input.getLongByField(Schema.NEXT_OFFSET);
-        ParseResult result;
-        try {
-            result = parser.parse(line);
-        } catch (RuntimeException e) {
-            LOG.error("Parser failed on a line of {} at offset {}", source, offset, e);
-            result = new ParseResult.Rejected(RejectReason.MALFORMED, "parser error: " + e);
-        }
-        if (result instanceof ParseResult.Parsed parsed) {
-            collector.emit(input, new Values(parsed.record(), source, offset, nextOffset));
-        } else if (result instanceof ParseResult.Rejected rejected) {
-            collector.emit(Schema.REJECTED_STREAM, input, new Values(rejected.reason().key(), rejected.detail(),
-                    deadLetterLine(line), source, offset, nextOffset));
-        }
-    }
-
-    /** The line cut to {@link #DEAD_LETTER_LINE_CHARS}, never between the two halves of a surrogate pair. */
-    static String deadLetterLine(String line) {
-        if (line.length() <= DEAD_LETTER_LINE_CHARS) {
-            return line;
-        }
-        int end = DEAD_LETTER_LINE_CHARS;
-        if (Character.isHighSurrogate(line.charAt(end - 1))) {
-            end--;
-        }
-        return line.substring(0, end);
-    }
-
     @Override
     public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declare(Schema.RECORD_FIELDS);
+        declarer.declare(Schema.PANES_FIELDS);
         declarer.declareStream(Schema.REJECTED_STREAM, Schema.REJECTED_FIELDS);
-        declarer.declareStream(Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS);
     }
 }

@@ -1,11 +1,6 @@
 package io.stormwatch.storm.sink;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.stormwatch.core.log.LogRecord;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.stats.StatsJson;
-import io.stormwatch.core.window.WindowResult;
+import io.stormwatch.core.job.DeadLetter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Writer;
@@ -21,20 +16,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes results as files in one directory, for scripts, tests and the CLI:
+ * Writes any job's results as files in one directory, for scripts, tests and the CLI:
  * <ul>
- *   <li>{@value #WINDOWS}: one JSON object per window ({@link WindowResult#toJson}), flushed at once;</li>
- *   <li>{@value #TOTALS}: the batch JSON object ({@link StatsJson}) of the latest totals, replaced
- *       atomically (temp file + rename), so a reader never sees half of it;</li>
+ *   <li>{@value #WINDOWS}: each window's {@link Result#json()} on one line, flushed at once unless the
+ *       previous window was flushed less than {@value #WINDOW_FLUSH_MILLIS} ms ago (a backfill writes
+ *       thousands a second; the one-second flush catches up);</li>
+ *   <li>{@value #TOTALS}: the latest totals' JSON, pretty-printed, replaced atomically (temp file + rename),
+ *       so a reader never sees half of it;</li>
  *   <li>{@value #REJECTED}: dead letters {@code {source, offset, reason, detail, line}};</li>
- *   <li>{@value #LATE}: late records {@code {source, offset, time, client, request, status, bytes}};</li>
+ *   <li>{@value #LATE}: late lines {@code {source, offset, time, reportedIn}}, times ISO-8601 UTC;</li>
  *   <li>{@value #SUCCESS}: an empty marker written at end of input after everything above is flushed —
  *       the CLI waits for it.</li>
  * </ul>
- * JSON-lines files are appended to (a restarted worker continues them); dead letters and late records are
+ * JSON-lines files are appended to (a restarted worker continues them); dead letters and late lines are
  * buffered and flushed about every second. Use one task: the files are not shared between writers.
  */
-public final class JsonLinesSink implements StatsSink {
+public final class JsonLinesSink implements ResultSink {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesSink.class);
@@ -45,38 +42,29 @@ public final class JsonLinesSink implements StatsSink {
     public static final String LATE = "late.jsonl";
     public static final String SUCCESS = "_SUCCESS";
 
+    /** A window is flushed at once unless the previous one was flushed less than this long ago. */
+    static final long WINDOW_FLUSH_MILLIS = 50;
+
     private final String directory;
-    private final long clientsThreshold;
-    private final int topK;
     private transient Path dir;
-    private transient ObjectMapper json;
+    private transient long lastWindowFlushNanos;
     private transient Writer windows;
     private transient Writer rejected;
     private transient Writer late;
 
-    /**
-     * @param directory        created if missing
-     * @param clientsThreshold as the batch JSON's clients-over threshold
-     * @param topK             as the batch JSON's number of top endpoints
-     */
-    public JsonLinesSink(String directory, long clientsThreshold, int topK) {
-        this.directory = directory;
-        this.clientsThreshold = clientsThreshold;
-        this.topK = topK;
-    }
-
+    /** @param directory created if missing */
     public JsonLinesSink(String directory) {
-        this(directory, LogStats.DEFAULT_CLIENT_THRESHOLD, LogStats.DEFAULT_TOP_ENDPOINTS);
+        this.directory = directory;
     }
 
     @Override
     public void open(Map<String, Object> topoConf, TopologyContext context) throws IOException {
         dir = Path.of(directory);
         Files.createDirectories(dir);
-        json = new ObjectMapper();
         windows = append(WINDOWS);
         rejected = append(REJECTED);
         late = append(LATE);
+        lastWindowFlushNanos = System.nanoTime() - WINDOW_FLUSH_MILLIS * 1_000_000L;
         LOG.info("Writing results to {}", dir.toAbsolutePath());
     }
 
@@ -86,16 +74,27 @@ public final class JsonLinesSink implements StatsSink {
     }
 
     @Override
-    public void window(WindowResult window) throws IOException {
-        writeLine(windows, window.toJson(clientsThreshold, topK));
-        windows.flush();
+    public void window(Result window) throws IOException {
+        String json = window.json();
+        if (json.indexOf('\n') >= 0 || json.indexOf('\r') >= 0) {
+            // Results are compact by contract, but one pretty-printed object would break every reader of the file.
+            json = SinkJson.write(SinkJson.parseObject(json, "window"));
+        }
+        windows.write(json);
+        windows.write('\n');
+        long now = System.nanoTime();
+        if (now - lastWindowFlushNanos >= WINDOW_FLUSH_MILLIS * 1_000_000L) {
+            windows.flush();
+            lastWindowFlushNanos = now;
+        }
     }
 
     @Override
-    public void totals(LogStats totals, boolean isFinal) throws IOException {
+    public void totals(Result totals) throws IOException {
+        byte[] pretty = SinkJson.MAPPER.writerWithDefaultPrettyPrinter()
+                .writeValueAsBytes(SinkJson.parseObject(totals.json(), "totals"));
         Path temp = dir.resolve(TOTALS + ".tmp");
-        Files.write(temp, json.writerWithDefaultPrettyPrinter()
-                .writeValueAsBytes(StatsJson.toJson(totals, clientsThreshold, topK)));
+        Files.write(temp, pretty);
         try {
             Files.move(temp, dir.resolve(TOTALS), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -105,31 +104,16 @@ public final class JsonLinesSink implements StatsSink {
 
     @Override
     public void rejected(DeadLetter deadLetter) throws IOException {
-        ObjectNode line = json.createObjectNode()
-                .put("source", deadLetter.source())
-                .put("offset", deadLetter.offset())
-                .put("reason", deadLetter.reason())
-                .put("detail", deadLetter.detail())
-                .put("line", deadLetter.line());
-        writeLine(rejected, line);
+        writeLine(rejected, SinkJson.write(SinkJson.deadLetter(deadLetter)));
     }
 
     @Override
-    public void late(LateRecord lateRecord) throws IOException {
-        LogRecord record = lateRecord.record();
-        ObjectNode line = json.createObjectNode()
-                .put("source", lateRecord.source())
-                .put("offset", lateRecord.offset())
-                .put("time", record.time().toString())
-                .put("client", record.client())
-                .put("request", record.request())
-                .put("status", record.status())
-                .put("bytes", record.bytesSent());
-        writeLine(late, line);
+    public void late(LateLine lateLine) throws IOException {
+        writeLine(late, SinkJson.write(SinkJson.late(lateLine)));
     }
 
-    private void writeLine(Writer writer, ObjectNode value) throws IOException {
-        writer.write(json.writeValueAsString(value));
+    private static void writeLine(Writer writer, String json) throws IOException {
+        writer.write(json);
         writer.write('\n');
     }
 

@@ -1,147 +1,240 @@
 package io.stormwatch.storm.sink;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.window.WindowResult;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stormwatch.core.job.DeadLetter;
 import io.stormwatch.storm.state.RedisEndpoint;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.storm.task.TopologyContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.Transaction;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Writes results into Redis under readable keys that a dashboard reads directly. With prefix {@code p}:
+ * Writes any job's results into Redis under readable keys that a dashboard reads directly. The layout is
+ * derived from each result's JSON, so a job needs no Redis code of its own. A JSON object goes under a key
+ * {@code K} by these rules, applied recursively:
+ * <ul>
+ *   <li>its scalar fields — numbers as decimal text, strings, booleans ({@code true}/{@code false}), null as
+ *       {@code ""} — are the fields of a <b>hash</b> at {@code K};</li>
+ *   <li>a nested object goes under {@code K:<field>} by the same rules;</li>
+ *   <li>a <em>ranking</em> — an array whose elements are each an object of exactly one string field and one
+ *       number field, the strings all different, e.g. {@code topEndpoints: [{endpoint, count}]} — is a
+ *       <b>sorted set</b> at {@code K:<field>}: member = the string, score = the number;</li>
+ *   <li>any other array is its JSON text in {@code K}'s hash;</li>
+ *   <li>an empty object or empty array stores nothing (Redis keeps no empty hash or sorted set: a reader
+ *       finds no key, which reads as empty).</li>
+ * </ul>
+ * With prefix {@code p} ({@code stormwatch:<job>}, see {@code Outputs}):
  * <pre>
- * p:totals                 hash   records, rejected, contentSum, contentMin, contentMax, contentAvg,
- *                                 firstTime, lastTime (ISO-8601 UTC, "" when no records), final (true|false),
- *                                 updated (ISO-8601 UTC)
- * p:totals:codes           hash   status code → count
- * p:totals:endpoints       zset   endpoint → count, the {@code topN} most requested
- * p:totals:clients         zset   client → count, the {@code topN} most active
- * p:totals:rejects         hash   reject reason key (e.g. too-long) → count
- * p:window:&lt;endMillis&gt;     hash   start, end (ISO-8601 UTC), startMillis, endMillis, records, rejected, late,
- *                                 contentSum, contentMin, contentMax, contentAvg          (expires after windowTtl)
- * p:window:&lt;endMillis&gt;:codes      hash  status code → count                            (expires after windowTtl)
- * p:window:&lt;endMillis&gt;:endpoints  zset  endpoint → count, the {@code topN} most requested (expires after windowTtl)
+ * p:totals                 the totals' JSON as above, plus fields final (true|false) and updated (ISO-8601 UTC,
+ *                          when written); the job's own fields of those names are overwritten
+ * p:window:&lt;endMillis&gt;     each window's JSON as above; every key of it expires after windowTtl
  * p:windows                zset   member and score = endMillis of each window still kept; ends older than
  *                                 the newest minus windowTtl are removed
  * p:rejected               list   newest dead letters first, as JSON {source, offset, reason, detail, line},
  *                                 capped at {@value #DEAD_LETTERS_KEPT}
  * p:end-of-input           string ISO-8601 UTC time at which a finite input was complete
  * </pre>
- * Every totals or window update is one MULTI/EXEC transaction, so a reader never sees half of one; a
- * dashboard lists windows with {@code ZREVRANGE p:windows 0 9} and reads each hash. Late records are not
- * stored one by one: their number is each window's {@code late}.
+ * Late lines are not stored one by one: their number is each window's {@code late}.
+ *
+ * <p>Worked example: log-analytics, window {@code (2024-03-31T00:00:00Z, 2024-03-31T00:00:30Z]}, whose JSON is
+ * <pre>{@code
+ * {"records":3,"rejected":1,"rejectReasons":{"too-long":1},
+ *  "contentSize":{"sum":400,"min":0,"max":300,"avg":133},"responseCodes":{"200":2,"404":1},
+ *  "clientsOver":{"threshold":1,"clients":{"10.0.0.1":2}},
+ *  "topEndpoints":[{"endpoint":"/a","count":2},{"endpoint":"/b","count":1}],
+ *  "firstTime":"2024-03-31T00:00:05Z","lastTime":"2024-03-31T00:00:25Z",
+ *  "windowStart":"2024-03-31T00:00:00Z","windowEnd":"2024-03-31T00:00:30Z","late":0}
+ * }</pre>
+ * becomes, with {@code K = stormwatch:log-analytics:window:1711843230000}:
+ * <pre>
+ * K                        hash  records=3 rejected=1 firstTime=2024-03-31T00:00:05Z lastTime=2024-03-31T00:00:25Z
+ *                                windowStart=2024-03-31T00:00:00Z windowEnd=2024-03-31T00:00:30Z late=0
+ * K:rejectReasons          hash  too-long=1
+ * K:contentSize            hash  sum=400 min=0 max=300 avg=133
+ * K:responseCodes          hash  200=2 404=1
+ * K:clientsOver            hash  threshold=1
+ * K:clientsOver:clients    hash  10.0.0.1=2
+ * K:topEndpoints           zset  /a=2 /b=1
+ * stormwatch:log-analytics:windows   zset  + 1711843230000
+ * </pre>
+ * A dashboard lists the newest windows with {@code ZREVRANGE p:windows 0 9}, reads {@code HGETALL K} and
+ * {@code ZREVRANGE K:topEndpoints 0 9 WITHSCORES} (equal scores then come in reverse text order). The totals
+ * have the same shape under {@code p:totals}, e.g. {@code HGET stormwatch:log-analytics:totals:responseCodes 404}.
+ * Field names are used as they are: one containing {@code :} can collide with a nested object's key.
+ *
+ * <p>Each window or totals update is one MULTI/EXEC transaction that first deletes every key the result
+ * may occupy (its root, and the key of each object or array field, present or empty) and then writes it;
+ * a reader never sees half of one, and a field that is gone from the JSON is gone from Redis. For the
+ * totals it also deletes the keys it wrote the time before, so a nested object that vanished from the JSON
+ * altogether goes too; that memory is the task's, so after a worker restart such a key stays. No stormwatch
+ * job drops a nested object (their objects keep their fields; only entries of maps and arrays come and go,
+ * and those go with their key). Dead letters are pushed one at a time (push and trim in one round trip).
  *
  * <p>The endpoint's password comes from configuration or the environment and is never logged. For TLS
  * ({@code rediss://}) the JVM must trust the server's certificate: see {@link RedisEndpoint#newPool}.
  */
-public final class RedisSink implements StatsSink {
+public final class RedisSink implements ResultSink {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RedisSink.class);
     static final int DEAD_LETTERS_KEPT = 1000;
 
+    /** Fields the sink adds to the totals' root hash. */
+    static final String FINAL = "final";
+    static final String UPDATED = "updated";
+
     private final RedisEndpoint endpoint;
     private final String prefix;
     private final Duration windowTtl;
-    private final int topN;
     private transient JedisPool pool;
-    private transient ObjectMapper json;
+    private transient Set<String> totalsKeys;
 
     /**
      * @param endpoint  the server
-     * @param keyPrefix prefix of every key, e.g. {@code stormwatch}
-     * @param windowTtl how long window keys live
-     * @param topN      how many endpoints and clients the sorted sets keep
+     * @param keyPrefix prefix of every key, e.g. {@code stormwatch:log-analytics}
+     * @param windowTtl how long window keys live; at least 1 s
      */
-    public RedisSink(RedisEndpoint endpoint, String keyPrefix, Duration windowTtl, int topN) {
+    public RedisSink(RedisEndpoint endpoint, String keyPrefix, Duration windowTtl) {
         if (windowTtl.toSeconds() < 1) {
             throw new IllegalArgumentException("window TTL must be at least 1 s, got " + windowTtl);
+        }
+        if (keyPrefix == null || keyPrefix.isEmpty()) {
+            throw new IllegalArgumentException("the Redis key prefix is empty");
         }
         this.endpoint = endpoint;
         this.prefix = keyPrefix;
         this.windowTtl = windowTtl;
-        this.topN = topN;
     }
 
     @Override
     public void open(Map<String, Object> topoConf, TopologyContext context) {
         pool = endpoint.newPool("stormwatch-sink");
-        json = new ObjectMapper();
+        totalsKeys = Set.of();
         LOG.info("Writing results to {} under prefix '{}'", endpoint, prefix);
     }
 
-    @Override
-    public void window(WindowResult window) {
-        String key = prefix + ":window:" + window.end();
-        LogStats stats = window.stats();
-        Map<String, String> fields = new LinkedHashMap<>();
-        fields.put("start", Instant.ofEpochMilli(window.start()).toString());
-        fields.put("end", Instant.ofEpochMilli(window.end()).toString());
-        fields.put("startMillis", Long.toString(window.start()));
-        fields.put("endMillis", Long.toString(window.end()));
-        fields.put("late", Long.toString(window.late()));
-        putCounts(fields, stats);
-        long ttl = windowTtl.toSeconds();
-        try (Jedis jedis = pool.getResource(); Transaction tx = jedis.multi()) {
-            tx.del(key, key + ":codes", key + ":endpoints");
-            tx.hset(key, fields);
-            hsetIfAny(tx, key + ":codes", codes(stats));
-            zaddTop(tx, key + ":endpoints", stats.endpoints().sortedByCountDesc(String::compareTo));
-            tx.expire(key, ttl);
-            tx.expire(key + ":codes", ttl);
-            tx.expire(key + ":endpoints", ttl);
-            tx.zadd(prefix + ":windows", window.end(), Long.toString(window.end()));
-            tx.zremrangeByScore(prefix + ":windows", Double.NEGATIVE_INFINITY, window.end() - windowTtl.toMillis());
-            tx.exec();
-        }
+    String keyPrefix() {
+        return prefix;
+    }
+
+    Duration windowTtl() {
+        return windowTtl;
+    }
+
+    /** The key of the window ending at {@code endMillis}. */
+    String windowKey(long endMillis) {
+        return prefix + ":window:" + endMillis;
+    }
+
+    String totalsKey() {
+        return prefix + ":totals";
+    }
+
+    String windowsKey() {
+        return prefix + ":windows";
+    }
+
+    String rejectedKey() {
+        return prefix + ":rejected";
+    }
+
+    String endOfInputKey() {
+        return prefix + ":end-of-input";
     }
 
     @Override
-    public void totals(LogStats totals, boolean isFinal) {
-        String key = prefix + ":totals";
-        Map<String, String> fields = new LinkedHashMap<>();
-        putCounts(fields, totals);
-        fields.put("firstTime", totals.firstTimeMillis() == null ? "" : Instant.ofEpochMilli(totals.firstTimeMillis()).toString());
-        fields.put("lastTime", totals.lastTimeMillis() == null ? "" : Instant.ofEpochMilli(totals.lastTimeMillis()).toString());
-        fields.put("final", Boolean.toString(isFinal));
-        fields.put("updated", Instant.now().toString());
-        Map<String, String> rejects = new HashMap<>();
-        totals.rejectReasons().forEach((reason, n) -> rejects.put(reason.key(), Long.toString(n)));
+    public void window(Result window) throws IOException {
+        if (!window.isWindow()) {
+            throw new IllegalArgumentException("not a window: " + window.json());
+        }
+        long end = window.windowEnd();
+        RedisLayout layout = RedisLayout.of(windowKey(end), SinkJson.parseObject(window.json(), "window"));
+        long ttl = windowTtl.toMillis();
+        transaction("window " + end, tx -> {
+            write(tx, layout, Set.of());
+            for (String key : layout.written()) {
+                tx.pexpire(key, ttl);
+            }
+            tx.zadd(windowsKey(), end, Long.toString(end));
+            tx.zremrangeByScore(windowsKey(), Double.NEGATIVE_INFINITY, end - ttl);
+        });
+    }
+
+    @Override
+    public void totals(Result totals) throws IOException {
+        ObjectNode json = SinkJson.parseObject(totals.json(), "totals");
+        json.put(FINAL, totals.isFinal());
+        json.put(UPDATED, Instant.now().toString());
+        RedisLayout layout = RedisLayout.of(totalsKey(), json);
+        transaction("totals", tx -> write(tx, layout, totalsKeys));
+        totalsKeys = layout.written();
+    }
+
+    /** Deletes what {@code layout} replaces and {@code alsoDelete}, then writes {@code layout}. */
+    private static void write(Transaction tx, RedisLayout layout, Set<String> alsoDelete) {
+        Set<String> delete = new LinkedHashSet<>(layout.replaced());
+        delete.addAll(alsoDelete);
+        tx.del(delete.toArray(String[]::new));
+        layout.hashes().forEach(tx::hset);
+        layout.sortedSets().forEach(tx::zadd);
+    }
+
+    private void transaction(String what, Consumer<Transaction> commands) throws IOException {
+        List<Object> replies;
         try (Jedis jedis = pool.getResource(); Transaction tx = jedis.multi()) {
-            tx.hset(key, fields);
-            tx.del(key + ":codes", key + ":endpoints", key + ":clients", key + ":rejects");
-            hsetIfAny(tx, key + ":codes", codes(totals));
-            zaddTop(tx, key + ":endpoints", totals.endpoints().sortedByCountDesc(String::compareTo));
-            zaddTop(tx, key + ":clients", totals.clients().sortedByCountDesc(String::compareTo));
-            hsetIfAny(tx, key + ":rejects", rejects);
-            tx.exec();
+            commands.accept(tx);
+            replies = tx.exec();
+        } catch (JedisException e) {
+            throw new IOException("cannot write " + what + " to " + this + ": " + e.getMessage(), e);
+        }
+        if (replies == null) {
+            throw new IOException("the transaction writing " + what + " to " + this + " was aborted");
+        }
+        // Redis runs the rest of a transaction after a failed command (e.g. WRONGTYPE): report it, as half is written.
+        for (Object reply : replies) {
+            if (reply instanceof Exception e) {
+                throw new IOException("a command writing " + what + " to " + this + " failed: " + e.getMessage(), e);
+            }
         }
     }
 
     @Override
     public void rejected(DeadLetter deadLetter) throws IOException {
-        String value = json.writeValueAsString(deadLetter);
+        rejected(List.of(deadLetter));
+    }
+
+    /** A block's dead letters in one round trip: one LPUSH of them all, then the trim. */
+    @Override
+    public void rejected(List<DeadLetter> deadLetters) throws IOException {
+        if (deadLetters.isEmpty()) {
+            return;
+        }
+        String[] values = deadLetters.stream().map(d -> SinkJson.write(SinkJson.deadLetter(d))).toArray(String[]::new);
         try (Jedis jedis = pool.getResource(); Pipeline pipeline = jedis.pipelined()) {
-            pipeline.lpush(prefix + ":rejected", value);
-            pipeline.ltrim(prefix + ":rejected", 0, DEAD_LETTERS_KEPT - 1);
+            Response<Long> pushed = pipeline.lpush(rejectedKey(), values);
+            pipeline.ltrim(rejectedKey(), 0, DEAD_LETTERS_KEPT - 1);
             pipeline.sync();
+            pushed.get(); // throws when the push failed, e.g. the key holds something else than a list
+        } catch (JedisException e) {
+            throw new IOException("cannot write a dead letter to " + this + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public void late(LateRecord late) {
+    public void late(LateLine late) {
         // Counted in each window's "late" field; not stored one by one.
     }
 
@@ -149,9 +242,11 @@ public final class RedisSink implements StatsSink {
     public void flush() {}
 
     @Override
-    public void endOfInput() {
+    public void endOfInput() throws IOException {
         try (Jedis jedis = pool.getResource()) {
-            jedis.set(prefix + ":end-of-input", Instant.now().toString());
+            jedis.set(endOfInputKey(), Instant.now().toString());
+        } catch (JedisException e) {
+            throw new IOException("cannot mark the end of input in " + this + ": " + e.getMessage(), e);
         }
     }
 
@@ -159,37 +254,6 @@ public final class RedisSink implements StatsSink {
     public void close() {
         if (pool != null) {
             pool.close();
-        }
-    }
-
-    private static void putCounts(Map<String, String> fields, LogStats stats) {
-        fields.put("records", Long.toString(stats.records()));
-        fields.put("rejected", Long.toString(stats.rejected()));
-        fields.put("contentSum", Long.toString(stats.contentSum()));
-        fields.put("contentMin", Long.toString(stats.contentMin()));
-        fields.put("contentMax", Long.toString(stats.contentMax()));
-        fields.put("contentAvg", Long.toString(stats.contentAvg()));
-    }
-
-    private static Map<String, String> codes(LogStats stats) {
-        Map<String, String> codes = new HashMap<>();
-        stats.responseCodes().forEach((code, n) -> codes.put(code.toString(), Long.toString(n)));
-        return codes;
-    }
-
-    private static void hsetIfAny(Transaction tx, String key, Map<String, String> values) {
-        if (!values.isEmpty()) {
-            tx.hset(key, values);
-        }
-    }
-
-    private void zaddTop(Transaction tx, String key, List<Map.Entry<String, Long>> sorted) {
-        Map<String, Double> top = new HashMap<>();
-        for (Map.Entry<String, Long> entry : sorted.subList(0, Math.min(topN, sorted.size()))) {
-            top.put(entry.getKey(), entry.getValue().doubleValue());
-        }
-        if (!top.isEmpty()) {
-            tx.zadd(key, top);
         }
     }
 

@@ -1,13 +1,12 @@
 package io.stormwatch.storm.sink;
 
-import io.stormwatch.core.log.LogRecord;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.window.WindowResult;
+import io.stormwatch.core.job.DeadLetter;
 import io.stormwatch.storm.Schema;
 import io.stormwatch.storm.bolt.EndOfInputBarrier;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
 import org.apache.storm.task.OutputCollector;
@@ -20,24 +19,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands the result streams to a {@link StatsSink}: {@link Schema#WINDOWS_STREAM},
- * {@link Schema#TOTALS_STREAM}, {@link Schema#REJECTED_STREAM} and {@link Schema#LATE_STREAM}, whichever
- * the topology subscribes it to, plus {@link Schema#END_OF_INPUT_STREAM} from each of those components.
- * Once every upstream task has sent end of input, the sink's {@link StatsSink#endOfInput()} runs. Flushes
- * the sink on a one-second tick. Run one task per sink whose output is a single place (files).
+ * Hands the result streams to a {@link ResultSink}, for any job. Reads, by field name, whichever of these the
+ * topology subscribes it to:
+ * <ul>
+ *   <li>{@link Schema#WINDOWS_STREAM}: {@link Schema#RESULTS}, window {@link Result}s → each to
+ *       {@link ResultSink#window}, in order;</li>
+ *   <li>{@link Schema#TOTALS_STREAM}: {@link Schema#RESULT}, a totals {@link Result} → {@link ResultSink#totals};</li>
+ *   <li>{@link Schema#REJECTED_STREAM}: {@link Schema#DEAD_LETTERS}, a {@code DeadLetter[]} → the list to
+ *       {@link ResultSink#rejected(List)}, in order;</li>
+ *   <li>{@link Schema#LATE_STREAM}: {@link Schema#LATE}, a {@code LateLine[]} → each to {@link ResultSink#late};</li>
+ *   <li>{@link Schema#END_OF_INPUT_STREAM}: once every task of every component it subscribes to on that stream
+ *       has sent it ({@link EndOfInputBarrier}), {@link ResultSink#endOfInput()} runs, once.</li>
+ * </ul>
+ * The sink is flushed on a one-second tick. Run one task per sink whose output is a single place (files).
  *
- * <p>A tuple the sink could not take (an I/O error) is failed and the error reported; the bolt goes on.
+ * <p>Each input tuple is acked once the sink took it. One the sink could not take (an I/O error, a result
+ * on the wrong stream) is failed and the error logged and reported; the bolt goes on with the next one. A
+ * failed array may have been handed over in part: after a replay those elements come again (at least once).
+ * If {@code endOfInput()} fails, it is tried again on each tick until it succeeds, since the end-of-input
+ * signal is sent only once.
  */
 public final class SinkBolt extends BaseRichBolt {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SinkBolt.class);
 
-    private final StatsSink sink;
+    private final ResultSink sink;
     private transient OutputCollector collector;
     private transient EndOfInputBarrier endOfInput;
+    private transient boolean endOfInputPending;
 
-    public SinkBolt(StatsSink sink) {
+    public SinkBolt(ResultSink sink) {
         this.sink = sink;
     }
 
@@ -45,6 +57,7 @@ public final class SinkBolt extends BaseRichBolt {
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         this.collector = collector;
         this.endOfInput = new EndOfInputBarrier(context);
+        this.endOfInputPending = false;
         try {
             sink.open(topoConf, context);
         } catch (IOException e) {
@@ -64,6 +77,9 @@ public final class SinkBolt extends BaseRichBolt {
         try {
             if (TupleUtils.isTick(input)) {
                 sink.flush();
+                if (endOfInputPending) {
+                    completeOutput();
+                }
             } else {
                 deliver(input);
             }
@@ -78,22 +94,43 @@ public final class SinkBolt extends BaseRichBolt {
 
     private void deliver(Tuple input) throws IOException {
         switch (input.getSourceStreamId()) {
-            case Schema.WINDOWS_STREAM -> sink.window((WindowResult) input.getValueByField(Schema.WINDOW));
-            case Schema.TOTALS_STREAM ->
-                    sink.totals((LogStats) input.getValueByField(Schema.TOTALS), input.getBooleanByField(Schema.FINAL));
-            case Schema.REJECTED_STREAM -> sink.rejected(new DeadLetter(input.getStringByField(Schema.SOURCE),
-                    input.getLongByField(Schema.OFFSET), input.getStringByField(Schema.REASON),
-                    input.getStringByField(Schema.DETAIL), input.getStringByField(Schema.LINE)));
-            case Schema.LATE_STREAM -> sink.late(new LateRecord((LogRecord) input.getValueByField(Schema.RECORD),
-                    input.getStringByField(Schema.SOURCE), input.getLongByField(Schema.OFFSET)));
+            case Schema.WINDOWS_STREAM -> {
+                for (Result window : (Result[]) input.getValueByField(Schema.RESULTS)) {
+                    sink.window(checked(window, true, input));
+                }
+            }
+            case Schema.TOTALS_STREAM -> sink.totals(checked((Result) input.getValueByField(Schema.RESULT), false, input));
+            case Schema.REJECTED_STREAM -> {
+                sink.rejected(List.of((DeadLetter[]) input.getValueByField(Schema.DEAD_LETTERS)));
+            }
+            case Schema.LATE_STREAM -> {
+                for (LateLine late : (LateLine[]) input.getValueByField(Schema.LATE)) {
+                    sink.late(late);
+                }
+            }
             case Schema.END_OF_INPUT_STREAM -> {
                 if (endOfInput.arrive(input)) {
-                    sink.endOfInput();
+                    endOfInputPending = true;
+                    completeOutput();
                 }
             }
             default -> LOG.warn("Ignoring a tuple on unexpected stream {} from {}", input.getSourceStreamId(),
                     input.getSourceComponent());
         }
+    }
+
+    private static Result checked(Result result, boolean window, Tuple input) {
+        if (result.isWindow() != window) {
+            // Written as the other kind, it would land in the wrong file or key: refuse it visibly.
+            throw new IllegalArgumentException("a " + (result.isWindow() ? "window" : "totals") + " result on stream "
+                    + input.getSourceStreamId() + " from " + input.getSourceComponent());
+        }
+        return result;
+    }
+
+    private void completeOutput() throws IOException {
+        sink.endOfInput();
+        endOfInputPending = false;
     }
 
     @Override

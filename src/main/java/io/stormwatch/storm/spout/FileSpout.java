@@ -7,18 +7,20 @@ import java.util.List;
 import org.apache.storm.task.TopologyContext;
 
 /**
- * Reads the given files once, at least once per line, and then signals end of input: the spout behind
- * {@code --source file:PATH}. The files are never renamed, moved or written.
+ * Reads the given files once, in blocks of lines, at least once per line, and then signals end of input:
+ * the spout behind {@code --source file:PATH}. The files are never renamed, moved or written.
  *
- * <p>Tuples are those of {@link SpoolDirectorySpout}: {@code line}, {@code source} =
- * {@code <absolute path>#<instance id>} of the file as it is when its reading starts
+ * <p>Tuples are those of {@link ReliableFileSpout}: {@code block} (a {@link io.stormwatch.core.io.LineBlock}
+ * of up to {@link io.stormwatch.core.io.BlockBounds#DEFAULT 1,024 lines or 1 MiB} of one file), {@code source}
+ * = {@code <absolute path>#<instance id>} of the file as it is when its reading starts
  * ({@link io.stormwatch.core.io.FileIdentity#sourceOf}, e.g.
  * {@code /data/access.log#1700000000123-4096-dev.fe00.ino.2147253}: modification time in ms, size, file key),
- * {@code offset} = byte offset (decompressed for gzip, recognised by content), {@code next-offset} = byte
- * offset just past the line's terminator, message id {@code (source, offset)}, failed lines replayed from
- * memory. Files are read in the order given; with several tasks, task {@code i} of {@code n} reads files
- * {@code i, i + n, …} of the list. After every line of its files is acked, each task emits one unanchored
- * tuple on the end-of-input stream (source = the paths, comma-separated) and stops.
+ * {@code offset} = byte offset of the block's first line (decompressed for gzip, recognised by content),
+ * {@code next-offset} = byte offset just past its last line's terminator, message id
+ * {@code (source, offset)}; a failed block comes back from memory as single-line parts. Files are read in
+ * the order given; with several tasks, task {@code i} of {@code n} reads files {@code i, i + n, …} of the
+ * list. After every block of its files is acked, each task emits one unanchored tuple on the end-of-input
+ * stream (source = the paths, comma-separated) and stops.
  *
  * <p>A missing or unreadable file, or one that changes while read, is logged at ERROR and counted in
  * {@code files-failed}; the other files are still read. No progress is kept on disk: a restarted topology
@@ -26,11 +28,13 @@ import org.apache.storm.task.TopologyContext;
  *
  * <p><b>Running again with durable state</b> (Redis): the same unchanged file gets the same source every
  * time, so a restarted topology, or {@code --source file:PATH} run again, repeats only
- * {@code (source, offset)} pairs downstream has counted, and nothing is counted twice. A file that changed in
- * between — appended to, rewritten, replaced, even {@code touch}ed: another size, modification time or inode
- * — is a new instance, and all its lines count. Example: a run of {@code access.log} with 1,000 lines counts
- * 1,000; running it again counts nothing; after 10 lines are appended, the next run counts 1,010 (the first
- * 1,000 are now in the totals twice). To read a file that grows, follow it with {@link TailFileSpout}.
+ * {@code (source, offset)} ranges downstream has counted, and nothing is counted twice. That is also why this
+ * spout never emits on the retired stream: a file read to its end may be read again under the same source.
+ * A file that changed in between — appended to, rewritten, replaced, even {@code touch}ed: another size,
+ * modification time or inode — is a new instance, and all its lines count. Example: a run of
+ * {@code access.log} with 1,000 lines counts 1,000; running it again counts nothing; after 10 lines are
+ * appended, the next run counts 1,010 (the first 1,000 are now in the totals twice). To read a file that
+ * grows, follow it with {@link TailFileSpout}.
  */
 public class FileSpout extends ReliableFileSpout<FileSpout> {
 

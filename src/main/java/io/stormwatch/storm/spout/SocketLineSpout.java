@@ -1,8 +1,9 @@
 package io.stormwatch.storm.spout;
 
 import com.codahale.metrics.Counter;
+import io.stormwatch.core.io.BlockBounds;
+import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.SocketLineClient;
-import io.stormwatch.core.io.SourcedLine;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
 import java.util.Map;
@@ -11,25 +12,31 @@ import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.OutputFieldsDeclarer;
 import org.apache.storm.topology.base.BaseRichSpout;
-import org.apache.storm.tuple.Values;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Emits the lines a TCP server sends, as a client like Spark's {@code socketTextStream}: run
+ * Emits the lines a TCP server sends, in blocks, as a client like Spark's {@code socketTextStream}: run
  * {@code tail -f access.log | nc -lk 9999} or {@code stormwatch serve --port 9999 access.log} and point this
  * spout at {@code host:port}.
  *
- * <p>Tuples: {@code line}, {@code source} = {@code socket:host:port#n} (n counts connections of this task from
- * 1), {@code offset} = the line's sequence number within that connection (from 0), {@code next-offset} =
- * {@code offset + 1}; message id
- * {@code (source, offset)}, so {@code topology.max.spout.pending} bounds the lines in flight.
+ * <p>Tuples ({@link Schema#BLOCK_FIELDS}): {@code block} = the lines received and not yet emitted, up to
+ * {@link #withBlockBounds block bounds} (default 1,024 lines or 1 MiB) — one-line blocks while the server
+ * sends slowly — all of one connection; {@code source} = {@code socket:host:port#n} (n counts connections of
+ * this task from 1); {@code offset} = the sequence number of the block's first line within that connection
+ * (from 0); {@code next-offset} = the last line's + 1, so a block is {@code [first, last + 1)}. Message id
+ * {@code (source, offset)}, so {@code topology.max.spout.pending} bounds the blocks in flight.
  *
- * <p><b>Delivery: at most once for failed lines.</b> A socket cannot be re-read, and this spout keeps no
- * copy: a tuple that fails (or times out) downstream is lost. Each loss is counted in the
- * {@code lines-lost} metric and reported at WARN (at most one message per 10 s, with the count). Lines that
- * are acked were processed; lines sent by the server while no connection was up, or still queued in the
- * spout when the worker stops, are never seen.
+ * <p><b>Delivery: at most once for failed blocks.</b> A socket cannot be re-read, and this spout keeps no
+ * copy: a block that fails (or times out) downstream is lost with all its lines. Each lost line is counted
+ * in the {@code lines-lost} metric and losses are reported at WARN (at most one message per 10 s, with the
+ * count). Example: the block {@code [5, 8)} of {@code socket:h:9999#1} fails → {@code lines-lost} grows by 3,
+ * nothing is emitted again. Lines that are acked were processed; lines sent by the server while no connection
+ * was up, or still queued in the spout when the worker stops, are never seen.
+ *
+ * <p><b>Retired connections.</b> Once a connection is closed (by the server, or broken) and none of its
+ * blocks is in flight any more, one unanchored tuple {@code (source)} naming it goes out on
+ * {@link Schema#RETIRED_STREAM}: a new connection always has another number.
  *
  * <p>A reader thread fills a bounded queue (default 10,000 lines) and blocks while it is full, which pushes
  * back on the server. When the server is down or closes the connection the spout reconnects, waiting 100 ms
@@ -37,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * worker lives on however the server behaves. Lines longer than the maximum length are cut so that the
  * parser rejects them. The end-of-input stream is declared but never used: a socket has no end.
  *
- * <p>Metrics (per task): {@code lines-received}, {@code lines-lost}, {@code connections},
- * {@code connected} (1 or 0).
+ * <p>Metrics (per task): {@code lines-received}, {@code lines-lost}, {@code lines-in-flight},
+ * {@code blocks-emitted}, {@code connections}, {@code connected} (1 or 0).
  */
 public class SocketLineSpout extends BaseRichSpout {
 
@@ -52,6 +59,7 @@ public class SocketLineSpout extends BaseRichSpout {
     private int maxLineLength = AccessLogParser.DEFAULT_MAX_LINE_LENGTH;
     private long initialBackoffMillis = 100;
     private long maxBackoffMillis = 5_000;
+    private BlockBounds blockBounds = BlockBounds.DEFAULT;
 
     private transient SpoutOutputCollector collector;
     private transient SocketLineClient client;
@@ -85,6 +93,15 @@ public class SocketLineSpout extends BaseRichSpout {
         return this;
     }
 
+    /** How large a block may grow (default {@link BlockBounds#DEFAULT}). */
+    public SocketLineSpout withBlockBounds(BlockBounds bounds) {
+        if (bounds == null) {
+            throw new IllegalArgumentException("block bounds are needed");
+        }
+        this.blockBounds = bounds;
+        return this;
+    }
+
     /** Wait between connection attempts: from {@code initialMillis} doubling up to {@code maxMillis}. */
     public SocketLineSpout withReconnectBackoffMillis(long initialMillis, long maxMillis) {
         if (initialMillis <= 0 || maxMillis < initialMillis) {
@@ -98,10 +115,12 @@ public class SocketLineSpout extends BaseRichSpout {
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         this.collector = collector;
-        this.client = new SocketLineClient(host, port, queueCapacity, maxLineLength, initialBackoffMillis,
-                maxBackoffMillis);
+        this.client = new SocketLineClient(host, port, new SocketLineClient.Settings(queueCapacity, maxLineLength,
+                blockBounds, initialBackoffMillis, maxBackoffMillis), System.currentTimeMillis());
         SocketLineClient metered = client;
         context.registerGauge("lines-received", metered::linesReceived);
+        context.registerGauge("lines-in-flight", metered::linesInFlight);
+        context.registerGauge("blocks-emitted", metered::blocksEmitted);
         context.registerGauge("connections", metered::connections);
         context.registerGauge("connected", () -> metered.connected() ? 1 : 0);
         this.linesLost = context.registerCounter("lines-lost");
@@ -112,26 +131,46 @@ public class SocketLineSpout extends BaseRichSpout {
     @Override
     public void nextTuple() {
         try {
-            SourcedLine line = client.poll();
-            if (line != null) {
-                collector.emit(new Values(line.text(), line.source(), line.offset(), line.nextOffset()),
-                        new LineMessageId(line.source(), line.offset()));
+            LineBlock block = client.poll();
+            if (block != null) {
+                collector.emit(BlockTuples.of(block), BlockTuples.messageId(block));
             }
+            emitRetired();
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure emitting a line from {}:{}; going on", host, port, e);
+            LOG.error("unexpected failure emitting lines from {}:{}; going on", host, port, e);
+        }
+    }
+
+    @Override
+    public void ack(Object msgId) {
+        if (msgId instanceof BlockMessageId id) {
+            client.ack(id.source(), id.offset());
         }
     }
 
     @Override
     public void fail(Object msgId) {
-        linesLost.inc();
-        lostSinceWarning++;
+        if (!(msgId instanceof BlockMessageId id)) {
+            return;
+        }
+        int lost = client.fail(id.source(), id.offset());
+        if (lost == 0) {
+            return;
+        }
+        linesLost.inc(lost);
+        lostSinceWarning += lost;
         long now = System.nanoTime();
         if (now - lastWarningNanos >= LOSS_WARNING_INTERVAL_NANOS) {
             LOG.warn("{} line(s) from {}:{} failed downstream and are lost: a socket cannot replay ({} lost in all;"
                     + " last: {})", lostSinceWarning, host, port, linesLost.getCount(), msgId);
             lostSinceWarning = 0;
             lastWarningNanos = now;
+        }
+    }
+
+    private void emitRetired() {
+        for (String retired; (retired = client.pollRetired()) != null; ) {
+            collector.emit(Schema.RETIRED_STREAM, BlockTuples.retired(retired));
         }
     }
 
@@ -144,7 +183,8 @@ public class SocketLineSpout extends BaseRichSpout {
 
     @Override
     public void declareOutputFields(OutputFieldsDeclarer declarer) {
-        declarer.declare(Schema.LINE_FIELDS);
+        declarer.declare(Schema.BLOCK_FIELDS);
         declarer.declareStream(Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS);
+        declarer.declareStream(Schema.RETIRED_STREAM, Schema.RETIRED_FIELDS);
     }
 }

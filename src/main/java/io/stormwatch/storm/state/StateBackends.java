@@ -3,7 +3,6 @@ package io.stormwatch.storm.state;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.storm.Config;
-import org.apache.storm.state.InMemoryKeyValueStateProvider;
 
 /**
  * The topology configuration entries that choose where stateful bolts keep their {@code KeyValueState}:
@@ -11,8 +10,9 @@ import org.apache.storm.state.InMemoryKeyValueStateProvider;
  * into the topology {@code Config}.
  *
  * <ul>
- *   <li>{@link #inMemory()}: Storm's default; state lives in the worker and dies with it. For tests and
- *       one-shot local runs.</li>
+ *   <li>{@link #inMemory()}: {@link MemoryKeyValueStateProvider}, Storm's default in-memory state with
+ *       checkpoints that cost what changed since the last one instead of a copy of everything; state lives
+ *       in the worker and dies with it. For tests and one-shot local runs.</li>
  *   <li>{@link #redis}: {@link RedisStateProvider}, storm-redis's {@code RedisKeyValueState} over a
  *       connection that can use TLS; state survives worker restarts and topology resubmission (namespace
  *       {@code componentId-taskId}: keep names and parallelism).</li>
@@ -26,9 +26,14 @@ public final class StateBackends {
 
     private StateBackends() {}
 
+    /**
+     * State in the worker's memory: {@code topology.state.provider =
+     * io.stormwatch.storm.state.MemoryKeyValueStateProvider}. Behaves as Storm's default
+     * ({@code InMemoryKeyValueStateProvider}), whose every checkpoint copies the whole state.
+     */
     public static Map<String, Object> inMemory() {
         Map<String, Object> conf = new HashMap<>();
-        conf.put(Config.TOPOLOGY_STATE_PROVIDER, InMemoryKeyValueStateProvider.class.getName());
+        conf.put(Config.TOPOLOGY_STATE_PROVIDER, MemoryKeyValueStateProvider.class.getName());
         return conf;
     }
 

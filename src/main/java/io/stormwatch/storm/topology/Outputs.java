@@ -1,59 +1,92 @@
 package io.stormwatch.storm.topology;
 
+import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.core.job.Job;
 import io.stormwatch.storm.sink.LogSink;
 import io.stormwatch.storm.sink.RedisSink;
-import io.stormwatch.storm.sink.StatsSink;
+import io.stormwatch.storm.sink.ResultSink;
 import io.stormwatch.storm.state.RedisEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Turns an outputs spec — comma-separated {@code log}, {@code jsonl:DIR}, {@code redis://HOST:PORT[/DB]}
- * ({@code rediss://} for TLS) — into sinks keyed by their component ids ({@code sink-log},
- * {@code sink-jsonl}, {@code sink-redis}; a second output of one kind gets {@code -2}, and so on).
+ * ({@code rediss://} for TLS) — into a job's sinks keyed by their component ids ({@code sink-log},
+ * {@code sink-jsonl}, {@code sink-redis}; a second output of one kind gets {@code -2}, and so on). The sinks
+ * are the same for every job; only the Redis key prefix ({@link #redisKeyPrefix}) and the window TTL depend
+ * on the job.
  */
 public final class Outputs {
 
-    /** Prefix of every Redis key the Redis sink writes for log-analytics. */
-    public static final String REDIS_KEY_PREFIX = "stormwatch:log-analytics";
+    /** Sink component ids start with this, e.g. {@code sink-log}. */
+    public static final String SINK_PREFIX = "sink-";
+
+    /** First part of every Redis key the Redis sink writes; the job's name follows ({@link #redisKeyPrefix}). */
+    public static final String REDIS_KEY_ROOT = "stormwatch";
+
+    /** Redis keys of a window live at least this long, so a dashboard can show the recent past of a short window. */
+    static final Duration MIN_WINDOW_TTL = Duration.ofSeconds(60);
+
+    /** Redis keys of a window live this many window lengths when that is longer than {@link #MIN_WINDOW_TTL}. */
+    static final int WINDOW_TTL_LENGTHS = 4;
 
     private Outputs() {}
 
+    /** Prefix of the Redis keys of {@code jobName}'s results, e.g. {@code stormwatch:log-analytics}. */
+    public static String redisKeyPrefix(String jobName) {
+        if (jobName == null || jobName.isEmpty() || !jobName.chars().allMatch(c -> c > ' ' && c != ':' && c < 0x7f)) {
+            // A ':' would make one job's keys look like another's nested keys.
+            throw new IllegalArgumentException("a job name for Redis keys must be printable ASCII without ':' or spaces: '"
+                    + jobName + "'");
+        }
+        return REDIS_KEY_ROOT + ":" + jobName;
+    }
+
+    /** How long the Redis keys of one window live: {@code max(60 s, 4 × window length)}. */
+    public static Duration windowTtl(WindowSpec window) {
+        Duration lengths = Duration.ofMillis(WINDOW_TTL_LENGTHS * window.lengthMillis());
+        return lengths.compareTo(MIN_WINDOW_TTL) > 0 ? lengths : MIN_WINDOW_TTL;
+    }
+
     /**
+     * @param spec        the outputs, e.g. {@code log,jsonl:out,redis://127.0.0.1:6379/0}
+     * @param job         the job: its name keys its Redis output, its views describe results in the log
+     * @param window      the job's window, which sets how long Redis keeps a window's keys
      * @param environment where the Redis password comes from ({@link StormwatchConfig#REDIS_PASSWORD_ENV})
+     * @throws IllegalArgumentException for an unknown or malformed output, or none at all
      */
-    public static Map<String, StatsSink> sinks(String spec, LogAnalyticsOptions options, Map<String, String> environment) {
-        Map<String, StatsSink> sinks = new LinkedHashMap<>();
+    public static Map<String, ResultSink> sinks(String spec, Job<?> job, WindowSpec window,
+            Map<String, String> environment) {
+        Objects.requireNonNull(window, "window");
+        Map<String, ResultSink> sinks = new LinkedHashMap<>();
         for (String part : spec.split(",")) {
             String output = part.trim();
             if (output.isEmpty()) {
                 continue;
             }
             String kind;
-            StatsSink sink;
+            ResultSink sink;
             if (output.equals("log")) {
                 kind = "log";
-                sink = new LogSink();
+                sink = new LogSink(job);
             } else if (output.startsWith("jsonl:") && output.length() > "jsonl:".length()) {
                 kind = "jsonl";
-                String dir = Path.of(output.substring("jsonl:".length())).toAbsolutePath().normalize().toString();
-                sink = new JsonLinesSink(dir, options.clientsOver(), options.topEndpoints());
+                sink = new JsonLinesSink(Path.of(output.substring("jsonl:".length())).toAbsolutePath().normalize().toString());
             } else if (output.startsWith("redis://") || output.startsWith("rediss://")) {
                 kind = "redis";
                 RedisEndpoint endpoint = RedisEndpoint.parse(output, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV));
-                // Keep a window's keys for a few window lengths, so a dashboard can show the recent past.
-                Duration ttl = Duration.ofMillis(Math.max(60_000, 4 * options.window().lengthMillis()));
-                sink = new RedisSink(endpoint, REDIS_KEY_PREFIX, ttl, Math.max(100, options.topEndpoints()));
+                sink = new RedisSink(endpoint, redisKeyPrefix(job.name()), windowTtl(window));
             } else {
                 throw new IllegalArgumentException("unknown output '" + output
                         + "': expected log, jsonl:DIR or redis://HOST:PORT[/DB]");
             }
-            String id = LogAnalyticsTopology.SINK_PREFIX + kind;
+            String id = SINK_PREFIX + kind;
             for (int n = 2; sinks.containsKey(id); n++) {
-                id = LogAnalyticsTopology.SINK_PREFIX + kind + "-" + n;
+                id = SINK_PREFIX + kind + "-" + n;
             }
             sinks.put(id, sink);
         }

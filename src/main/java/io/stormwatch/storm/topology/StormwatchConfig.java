@@ -2,6 +2,7 @@ package io.stormwatch.storm.topology;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stormwatch.core.job.Settings;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -23,8 +24,13 @@ public final class StormwatchConfig {
 
     public static final String SOURCE = "stormwatch.source";
     public static final String SOURCE_PARALLELISM = "stormwatch.source.parallelism";
+    /** The log format of access-log jobs ({@code AccessLogJob.FORMAT}). */
     public static final String FORMAT = "stormwatch.format";
-    public static final String MAX_LINE_LENGTH = "stormwatch.max.line.length";
+    public static final String MAX_LINE_LENGTH = Settings.MAX_LINE_LENGTH;
+    /** At most this many lines per spout tuple (default 1,024). */
+    public static final String BLOCK_LINES = "stormwatch.block.lines";
+    /** A spout tuple stops growing at this many bytes of lines (default 1 MiB). */
+    public static final String BLOCK_BYTES = "stormwatch.block.bytes";
     public static final String WINDOW_LENGTH = "stormwatch.window.length";
     public static final String WINDOW_SLIDE = "stormwatch.window.slide";
     public static final String WINDOW_LAG = "stormwatch.window.lag";
@@ -80,22 +86,10 @@ public final class StormwatchConfig {
 
     /** The value of {@code key} as text, or {@code defaultValue} when it is not set. */
     public static String string(Map<String, Object> conf, String key, String defaultValue) {
-        Object value = conf.get(key);
-        return value == null ? defaultValue : value.toString();
+        return Settings.string(conf, key, defaultValue);
     }
 
     static int integer(Map<String, Object> conf, String key, int defaultValue) {
-        Object value = conf.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Number n) {
-            return n.intValue();
-        }
-        try {
-            return Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
-        }
+        return Settings.integer(conf, key, defaultValue);
     }
 }

@@ -1,5 +1,6 @@
 package io.stormwatch.storm.topology;
 
+import io.stormwatch.core.job.Jobs;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,6 +20,8 @@ import picocli.CommandLine.Parameters;
  * storm jar target/stormwatch-VERSION.jar io.stormwatch.storm.topology.SubmitTopology log-analytics \
  *     -conf conf/cluster.yaml -c stormwatch.source=spool:/var/spool/stormwatch
  * </pre>
+ * The first argument names the job ({@link Jobs#NAMES}); the topology takes its name unless {@code --name}
+ * says otherwise.
  * Also runs under {@code storm local} (Storm then swaps in a LocalCluster). Config files are the
  * {@code config:}-keyed YAML of {@code conf/}; {@code -c key=value} overrides them.
  *
@@ -30,7 +33,7 @@ import picocli.CommandLine.Parameters;
         description = "Submit a stormwatch topology to the cluster (storm jar) or to storm local.")
 public final class SubmitTopology implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "TOPOLOGY", description = "Which topology: log-analytics.")
+    @Parameters(index = "0", paramLabel = "JOB", description = "Which job: log-analytics, status-codes.")
     String topology;
 
     @Parameters(index = "1..*", paramLabel = "CONF", description = "Config YAML files (as -conf).")
@@ -55,9 +58,9 @@ public final class SubmitTopology implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!LogAnalyticsTopology.NAME.equals(topology)) {
+        if (!Jobs.NAMES.contains(topology)) {
             throw new CommandLine.ParameterException(new CommandLine(this),
-                    "unknown topology '" + topology + "'; known: " + LogAnalyticsTopology.NAME);
+                    "unknown job '" + topology + "'; known: " + String.join(", ", Jobs.NAMES));
         }
         List<Path> files = new ArrayList<>(bareConfFiles);
         files.addAll(confFiles);
@@ -67,7 +70,7 @@ public final class SubmitTopology implements Callable<Integer> {
             commandLine.put(entry.getKey(), entry.getValue());
         }
         Map<String, Object> conf = StormwatchConfig.merge(files, commandLine);
-        LogAnalyticsJob job = LogAnalyticsJob.fromConfig(name == null ? topology : name, conf, false, System.getenv());
+        JobTopology job = JobTopology.fromConfig(topology, name == null ? topology : name, conf, false, System.getenv());
         StormSubmitter.submitTopologyWithProgressBar(job.name(), job.config(), job.topology());
         return 0;
     }

@@ -1,46 +1,50 @@
 package io.stormwatch.storm.topology;
 
 import io.stormwatch.storm.bolt.TupleTypes;
-import io.stormwatch.storm.bolt.WindowStatsBolt;
 import io.stormwatch.storm.state.RedisEndpoint;
 import io.stormwatch.storm.state.StateBackends;
 import java.util.Map;
 import org.apache.storm.Config;
-import org.apache.storm.spout.CheckPointState;
 
 /**
  * The Storm config a stormwatch topology needs on top of the user's: things without which it would not
- * start or would fail only once tuples really cross workers.
+ * start, would fail only once tuples really cross workers, or would crawl.
  */
 public final class TopologyConfigs {
 
     /**
      * Checkpoint interval when the user sets none. The totals bolt's acks wait for the checkpoint that
-     * covers them, so at most {@code max.spout.pending} lines pass per checkpoint: Storm's 1 s default
-     * caps a topology at about 5,000 lines/s and acks arrive in bursts (see the page's "Measured").
+     * covers them, so at most {@code max.spout.pending} blocks pass per checkpoint: with Storm's 1 s default
+     * acks arrive in bursts a second apart and lines wait a second for theirs.
      */
     static final int DEFAULT_CHECKPOINT_INTERVAL_MILLIS = 100;
     /**
-     * In-flight lines per spout task when the user sets none: the file spouts' own bound. Unbounded, the heap
-     * grows with the backlog; lower, the checkpoint cadence caps throughput at this many lines per interval.
+     * In-flight blocks per spout task when the user sets none. The totals' acks wait for the checkpoint that
+     * covers them, so at most this many blocks pass per checkpoint interval: at low rates blocks are single
+     * lines (2,000 lines per 100 ms), at high rates they grow (up to 1,024 lines each) and the spouts' own
+     * bound in lines ({@code withMaxInFlight}) limits memory first.
      */
-    static final int DEFAULT_MAX_SPOUT_PENDING = 10_000;
+    static final int DEFAULT_MAX_SPOUT_PENDING = 2_000;
 
-    /** Storm's own default message timeout. */
-    private static final int STORM_DEFAULT_TIMEOUT_SECS = 30;
+    /**
+     * How an executor with nothing to do waits, when the user sets nothing: parked {@value #WAIT_PARK_MICROS} µs
+     * at a time. Storm's default, {@code WaitStrategyProgressive}, spins and yields first, and on a small
+     * machine each idle executor (sinks, acker, an idle window bolt) then burns a tenth of a core that the busy
+     * ones lack; parking measured faster and lower in latency (topologies/log-analytics.md "Measured").
+     */
+    static final String WAIT_STRATEGY = "org.apache.storm.policy.WaitStrategyPark";
+    static final int WAIT_PARK_MICROS = 100;
 
     private TopologyConfigs() {}
 
     /**
-     * The config to submit log-analytics with:
+     * The config to submit a job with:
      * <ul>
      *   <li>everything in {@code conf}, over stormwatch's defaults for a checkpoint every
-     *       {@value #DEFAULT_CHECKPOINT_INTERVAL_MILLIS} ms and {@value #DEFAULT_MAX_SPOUT_PENDING} lines in
-     *       flight per spout task;</li>
-     *   <li>{@code topology.message.timeout.secs} raised to what the window needs when lower
-     *       ({@link WindowStatsBolt#minMessageTimeoutSecs}): Storm's windowed bolt refuses to start otherwise;</li>
-     *   <li>Kryo registrations of every class the tuples carry (records, panes, windows, totals, and
-     *       Storm's own checkpoint action);</li>
+     *       {@value #DEFAULT_CHECKPOINT_INTERVAL_MILLIS} ms, {@value #DEFAULT_MAX_SPOUT_PENDING} blocks in
+     *       flight per spout task and idle executors that park rather than spin;</li>
+     *   <li>Kryo registrations of every class the tuples carry ({@link TupleTypes}, Storm's checkpoint action
+     *       included);</li>
      *   <li>the state backend from {@link StormwatchConfig#STATE}: {@code memory} (default) or
      *       {@code redis://HOST:PORT[/DB]} ({@code rediss://} for TLS), with the password from
      *       {@link StormwatchConfig#REDIS_PASSWORD_ENV}.</li>
@@ -48,20 +52,16 @@ public final class TopologyConfigs {
      *
      * @param environment where secrets come from ({@code System.getenv()} outside tests)
      */
-    public static Config logAnalytics(Map<String, Object> conf, LogAnalyticsOptions options,
-            Map<String, String> environment) {
+    public static Config forJob(Map<String, Object> conf, Map<String, String> environment) {
         Config config = new Config();
         config.put(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL_MILLIS);
         config.put(Config.TOPOLOGY_MAX_SPOUT_PENDING, DEFAULT_MAX_SPOUT_PENDING);
+        config.put(Config.TOPOLOGY_BOLT_WAIT_STRATEGY, WAIT_STRATEGY);
+        config.put(Config.TOPOLOGY_BOLT_WAIT_PARK_MICROSEC, WAIT_PARK_MICROS);
+        config.put(Config.TOPOLOGY_SPOUT_WAIT_STRATEGY, WAIT_STRATEGY);
+        config.put(Config.TOPOLOGY_SPOUT_WAIT_PARK_MICROSEC, WAIT_PARK_MICROS);
         config.putAll(conf);
-        int needed = WindowStatsBolt.minMessageTimeoutSecs(options.window());
-        Object configured = conf.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS);
-        int timeout = configured == null ? STORM_DEFAULT_TIMEOUT_SECS : ((Number) configured).intValue();
-        config.setMessageTimeoutSecs(Math.max(timeout, needed));
         TupleTypes.register(config);
-        // Storm's own checkpoint tuples (stateful topologies) carry this enum, and Storm does not register it:
-        // without it they fail as soon as they are really serialized (two workers, or the test flag).
-        config.registerSerialization(CheckPointState.Action.class);
         config.putAll(stateBackend(StormwatchConfig.string(conf, StormwatchConfig.STATE, "memory"), environment));
         return config;
     }

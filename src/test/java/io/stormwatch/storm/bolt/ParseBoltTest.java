@@ -2,15 +2,19 @@ package io.stormwatch.storm.bolt;
 
 import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.stormwatch.core.log.AccessLogRenderer;
-import io.stormwatch.core.log.LogRecord;
+import io.stormwatch.core.io.LineBlock;
+import io.stormwatch.core.job.DeadLetter;
+import io.stormwatch.core.window.BlockPanes;
+import io.stormwatch.core.window.BlockPosition;
+import io.stormwatch.core.window.PanePartial;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.testing.Blocks;
+import io.stormwatch.testing.EventJob;
 import io.stormwatch.testing.RecordingOutputCollector;
 import io.stormwatch.testing.RecordingOutputCollector.Emit;
-import io.stormwatch.testing.Records;
 import io.stormwatch.testing.TestTopology;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.tuple.Tuple;
@@ -18,13 +22,13 @@ import org.apache.storm.utils.Utils;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+/** {@link ParseBolt} with real tuples: one counted block per block, dead letters together, anchored, acked. */
 class ParseBoltTest {
 
-    private final ParseBolt bolt = new ParseBolt("combined", 2000);
+    private final ParseBolt bolt = new ParseBolt(new EventJob(), Blocks.WINDOW, 40);
     private final TestTopology topology = new TestTopology()
-            .component("spout", 2, Map.of(Utils.DEFAULT_STREAM_ID, Schema.LINE_FIELDS,
-                    Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS))
-            .bolt("parse", 1, bolt, stream("spout", Utils.DEFAULT_STREAM_ID), stream("spout", Schema.END_OF_INPUT_STREAM));
+            .component("source", 2, Map.of(Utils.DEFAULT_STREAM_ID, Schema.BLOCK_FIELDS))
+            .bolt("parse", 1, bolt, stream("source", Utils.DEFAULT_STREAM_ID));
     private final RecordingOutputCollector output = new RecordingOutputCollector();
 
     @BeforeEach
@@ -32,74 +36,58 @@ class ParseBoltTest {
         bolt.prepare(topology.conf(), topology.context("parse", 0), output.collector());
     }
 
-    @Test
-    void emitsAParsedLineAnchoredToIt() {
-        LogRecord record = Records.record(1_700_000_000_000L, "10.1.2.3", "/a?b=c", 404, 512);
-        String text = AccessLogRenderer.combined(record);
-        Tuple line = topology.tuple("spout", 0, Utils.DEFAULT_STREAM_ID, text, "access.log", 42L, 180L);
-
-        bolt.execute(line);
-
-        assertThat(output.emits()).containsExactly(
-                new Emit(Utils.DEFAULT_STREAM_ID, List.of(line), List.of(record, "access.log", 42L, 180L)));
-        assertThat(output.acked()).containsExactly(line);
+    private Tuple tuple(int sourceTask, LineBlock block) {
+        return topology.tuple("source", sourceTask, Utils.DEFAULT_STREAM_ID, block, block.source(), block.offset(),
+                block.nextOffset());
     }
 
     @Test
-    void rejectsABadLineWithReasonDetailAndPosition() {
-        Tuple line = topology.tuple("spout", 1, Utils.DEFAULT_STREAM_ID, "   ", "access.log", 7L, 11L);
+    void emitsTheBlockCountedByPaneAnchoredToItWithItsChannelAndPosition() {
+        // Lines 5..14 of "a": times T0 + 5 s .. T0 + 14 s, across two 10 s panes.
+        LineBlock block = Blocks.lines("a", 5, 10, 3);
+        Tuple input = tuple(1, block);
 
-        bolt.execute(line);
+        bolt.execute(input);
 
-        Emit emit = output.emits().get(0);
-        assertThat(emit.stream()).isEqualTo(Schema.REJECTED_STREAM);
-        assertThat(emit.anchors()).containsExactly(line);
-        assertThat(emit.values()).containsExactly("empty", emit.values().get(1), "   ", "access.log", 7L, 11L);
-        assertThat((String) emit.values().get(1)).isNotBlank();
-        assertThat(output.acked()).containsExactly(line);
         assertThat(output.emits()).hasSize(1);
+        Emit emit = output.emits().get(0);
+        assertThat(emit.stream()).isEqualTo(Utils.DEFAULT_STREAM_ID);
+        assertThat(emit.anchors()).containsExactly(input);
+        BlockPanes panes = (BlockPanes) emit.values().get(0);
+        assertThat(emit.values().subList(1, 4)).containsExactly("a", 500L, 1500L);
+        assertThat(panes.channel()).as("the spout task").isEqualTo(topology.tasks("source").get(1));
+        assertThat(panes.position()).isEqualTo(BlockPosition.whole(1, 3));
+        assertThat(Arrays.stream(panes.panes()).mapToLong(p -> p.tally().records()).sum()).isEqualTo(10);
+        assertThat(panes.panes()).extracting(PanePartial::paneEnd).isSorted().hasSizeBetween(2, 3);
+        assertThat(output.acked()).containsExactly(input);
     }
 
     @Test
-    void aDeadLetterKeepsOnlyTheStartOfAHugeLine() {
-        String huge = "x".repeat(5000);
-        Tuple line = topology.tuple("spout", 0, Utils.DEFAULT_STREAM_ID, huge, "access.log", 0L, 5001L);
+    void rejectedLinesOfABlockGoOutTogetherWithTheirOffsets() {
+        LineBlock block = new LineBlock("a", new String[] {EventJob.line(Blocks.T0, "x"), "junk", "x".repeat(41)},
+                new long[] {0, 10, 15}, 60, BlockPosition.whole(1, 0));
+        Tuple input = tuple(0, block);
 
-        bolt.execute(line);
+        bolt.execute(input);
 
-        List<Object> values = output.emits(Schema.REJECTED_STREAM).get(0).values();
-        assertThat(values.get(0)).isEqualTo("too-long");
-        assertThat((String) values.get(2)).isEqualTo(huge.substring(0, ParseBolt.DEAD_LETTER_LINE_CHARS));
+        assertThat(output.streams()).containsExactly(Utils.DEFAULT_STREAM_ID, Schema.REJECTED_STREAM);
+        Emit rejected = output.emits(Schema.REJECTED_STREAM).get(0);
+        assertThat(rejected.anchors()).containsExactly(input);
+        assertThat((DeadLetter[]) rejected.values().get(0)).extracting(DeadLetter::offset, DeadLetter::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(10L, "bad"),
+                        org.assertj.core.groups.Tuple.tuple(15L, "too-long"));
+        BlockPanes panes = (BlockPanes) output.emits(Utils.DEFAULT_STREAM_ID).get(0).values().get(0);
+        assertThat(panes.rest().rejected()).isEqualTo(2);
+        assertThat(panes.lineCount()).isEqualTo(3);
+        assertThat(output.acked()).containsExactly(input);
     }
 
     @Test
-    void theCutNeverSplitsASurrogatePair() {
-        String emoji = "\uD83D\uDE00";
-        String line = "a".repeat(ParseBolt.DEAD_LETTER_LINE_CHARS - 1) + emoji + "tail";
+    void aBlockWithoutRejectsSendsNoDeadLetters() {
+        bolt.execute(tuple(0, Blocks.lines("a", 0, 3, 0)));
 
-        assertThat(ParseBolt.deadLetterLine(line)).isEqualTo("a".repeat(ParseBolt.DEAD_LETTER_LINE_CHARS - 1));
-        assertThat(ParseBolt.deadLetterLine("short" + emoji)).isEqualTo("short" + emoji);
-    }
-
-    @Test
-    void forwardsEndOfInputOnceEveryUpstreamTaskHasSentIt() {
-        Tuple first = topology.tuple("spout", 0, Schema.END_OF_INPUT_STREAM, "spout-0");
-        Tuple firstAgain = topology.tuple("spout", 0, Schema.END_OF_INPUT_STREAM, "spout-0");
-        Tuple second = topology.tuple("spout", 1, Schema.END_OF_INPUT_STREAM, "spout-1");
-
-        bolt.execute(first);
-        bolt.execute(firstAgain);
-        assertThat(output.emits()).isEmpty();
-
-        bolt.execute(second);
-        bolt.execute(topology.tuple("spout", 1, Schema.END_OF_INPUT_STREAM, "spout-1"));
-
-        assertThat(output.streams()).containsExactly(Schema.END_OF_INPUT_STREAM);
-        assertThat(output.acked()).hasSize(4);
-    }
-
-    @Test
-    void anUnknownFormatFailsWhenTheTopologyIsBuilt() {
-        assertThatThrownBy(() -> new ParseBolt("no-such-format", 100)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(output.streams()).containsExactly(Utils.DEFAULT_STREAM_ID);
+        assertThat(output.errors()).isEmpty();
+        assertThat(List.of(output.acked().size())).containsExactly(1);
     }
 }

@@ -1,18 +1,28 @@
 package io.stormwatch.storm.sink;
 
+import static io.stormwatch.storm.sink.Results.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.window.WindowResult;
+import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.job.DeadLetter;
+import io.stormwatch.core.job.loganalytics.LogStats;
+import io.stormwatch.core.job.loganalytics.StatsJson;
+import io.stormwatch.core.job.statuscodes.StatusCodes;
 import io.stormwatch.storm.state.RedisEndpoint;
+import io.stormwatch.testing.CapturedLog;
 import io.stormwatch.testing.RedisServer;
 import io.stormwatch.testing.Records;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,10 +31,12 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.resps.Tuple;
 
-/** Against a real redis-server that requires a password. */
+/** Against a real redis-server that requires a password; read back with a plain Jedis client. */
 class RedisSinkTest {
 
     private static final String PASSWORD = "s3cret-for-tests";
+    private static final String PREFIX = "stormwatch:log-analytics";
+    private static final int DB = 2;
     private static RedisServer redis;
 
     private RedisSink sink;
@@ -42,12 +54,20 @@ class RedisSinkTest {
 
     @BeforeEach
     void open() {
-        RedisEndpoint endpoint = new RedisEndpoint(redis.host(), redis.port(), PASSWORD, 2, false, 2000);
-        sink = new RedisSink(endpoint, "sw", Duration.ofMinutes(10), 2);
-        sink.open(Map.of(), null);
         jedis = redis.client();
-        jedis.select(2);
+        jedis.select(DB);
         jedis.flushDB();
+        sink = open(Duration.ofMinutes(10));
+    }
+
+    private static RedisSink open(Duration windowTtl) {
+        RedisSink sink = new RedisSink(endpoint(PASSWORD), PREFIX, windowTtl);
+        sink.open(Map.of(), null);
+        return sink;
+    }
+
+    private static RedisEndpoint endpoint(String password) {
+        return new RedisEndpoint(redis.host(), redis.port(), password, DB, false, 2000);
     }
 
     @AfterEach
@@ -56,83 +76,228 @@ class RedisSinkTest {
         jedis.close();
     }
 
-    private static LogStats stats() {
-        return new LogStats()
-                .add(Records.record(1_000, "c1", "/a", 200, 100))
-                .add(Records.record(2_000, "c1", "/a", 200, 300))
-                .add(Records.record(3_000, "c2", "/b", 404, 0))
-                .add(Records.record(4_000, "c3", "/c", 200, 50))
-                .reject(RejectReason.TOO_LONG);
+    private List<org.assertj.core.groups.Tuple> ranking(String key) {
+        return jedis.zrevrangeWithScores(key, 0, -1).stream().map(t -> tuple(t.getElement(), t.getScore())).toList();
+    }
+
+    /** The worked example of RedisSink's documentation, key by key. */
+    @Test
+    void aWindowIsLaidOutAsDocumented() throws IOException {
+        long end = T0 + 30_000;
+        assertThat(end).isEqualTo(1_711_843_230_000L);
+        Result window = Results.window(T0, end, 0, Results.example());
+        assertThat(new ObjectMapper().readTree(window.json())).isEqualTo(new ObjectMapper().readTree(
+                "{\"records\":3,\"rejected\":1,\"rejectReasons\":{\"too-long\":1},"
+                        + "\"contentSize\":{\"sum\":400,\"min\":0,\"max\":300,\"avg\":133},\"responseCodes\":{\"200\":2,\"404\":1},"
+                        + "\"clientsOver\":{\"threshold\":1,\"clients\":{\"10.0.0.1\":2}},"
+                        + "\"topEndpoints\":[{\"endpoint\":\"/a\",\"count\":2},{\"endpoint\":\"/b\",\"count\":1}],"
+                        + "\"firstTime\":\"2024-03-31T00:00:05Z\",\"lastTime\":\"2024-03-31T00:00:25Z\","
+                        + "\"windowStart\":\"2024-03-31T00:00:00Z\",\"windowEnd\":\"2024-03-31T00:00:30Z\",\"late\":0}"));
+
+        sink.window(window);
+
+        String k = PREFIX + ":window:1711843230000";
+        assertThat(jedis.keys(PREFIX + ":*")).containsExactlyInAnyOrder(k, k + ":rejectReasons", k + ":contentSize",
+                k + ":responseCodes", k + ":clientsOver", k + ":clientsOver:clients", k + ":topEndpoints",
+                PREFIX + ":windows");
+        assertThat(jedis.hgetAll(k)).isEqualTo(Map.of("records", "3", "rejected", "1",
+                "firstTime", "2024-03-31T00:00:05Z", "lastTime", "2024-03-31T00:00:25Z",
+                "windowStart", "2024-03-31T00:00:00Z", "windowEnd", "2024-03-31T00:00:30Z", "late", "0"));
+        assertThat(jedis.hgetAll(k + ":rejectReasons")).isEqualTo(Map.of("too-long", "1"));
+        assertThat(jedis.hgetAll(k + ":contentSize")).isEqualTo(Map.of("sum", "400", "min", "0", "max", "300", "avg", "133"));
+        assertThat(jedis.hgetAll(k + ":responseCodes")).isEqualTo(Map.of("200", "2", "404", "1"));
+        assertThat(jedis.hgetAll(k + ":clientsOver")).isEqualTo(Map.of("threshold", "1"));
+        assertThat(jedis.hgetAll(k + ":clientsOver:clients")).isEqualTo(Map.of("10.0.0.1", "2"));
+        assertThat(jedis.type(k + ":topEndpoints")).isEqualTo("zset");
+        assertThat(ranking(k + ":topEndpoints")).containsExactly(tuple("/a", 2.0), tuple("/b", 1.0));
+        assertThat(jedis.zrangeWithScores(PREFIX + ":windows", 0, -1)).extracting(Tuple::getElement, Tuple::getScore)
+                .containsExactly(tuple("1711843230000", 1.711843230000E12));
     }
 
     @Test
-    void totalsAreReadableHashesAndSortedSets() {
-        sink.totals(stats(), false);
-        sink.totals(stats().add(Records.record(5_000, "c4", "/d", 500, 10)), true);
+    void everyKeyOfAWindowHasTheTtl() throws IOException {
+        sink.window(Results.window(T0, T0 + 30_000, 2, Results.example()));
 
-        assertThat(jedis.hgetAll("sw:totals"))
-                .containsEntry("records", "5").containsEntry("rejected", "1")
-                .containsEntry("contentSum", "460").containsEntry("contentMin", "0").containsEntry("contentMax", "300")
-                .containsEntry("contentAvg", "92")
-                .containsEntry("firstTime", "1970-01-01T00:00:01Z").containsEntry("lastTime", "1970-01-01T00:00:05Z")
-                .containsEntry("final", "true")
-                .containsKey("updated");
-        assertThat(jedis.hgetAll("sw:totals:codes")).isEqualTo(Map.of("200", "3", "404", "1", "500", "1"));
-        assertThat(jedis.zrevrangeWithScores("sw:totals:endpoints", 0, -1))
-                .as("the top 2 only, replaced on each update")
-                .extracting(Tuple::getElement, Tuple::getScore)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("/a", 2.0), org.assertj.core.groups.Tuple.tuple("/b", 1.0));
-        assertThat(jedis.zrevrange("sw:totals:clients", 0, 0)).containsExactly("c1");
-        assertThat(jedis.hgetAll("sw:totals:rejects")).isEqualTo(Map.of("too-long", "1"));
+        for (String key : jedis.keys(PREFIX + ":window:*")) {
+            assertThat(jedis.pttl(key)).as(key).isBetween(590_000L, 600_000L);
+        }
+        assertThat(jedis.pttl(PREFIX + ":windows")).as("the index itself lives on").isEqualTo(-1);
     }
 
     @Test
-    void windowsExpireAndAreListedByEnd() {
-        sink.window(new WindowResult(0, 30_000, stats(), 2));
-        sink.window(new WindowResult(10_000, 40_000, new LogStats().add(Records.at(35_000)), 0));
+    void aWindowsKeysExpire() throws IOException {
+        sink.close();
+        sink = open(Duration.ofSeconds(1));
 
-        assertThat(jedis.hgetAll("sw:window:30000"))
-                .containsEntry("start", "1970-01-01T00:00:00Z").containsEntry("end", "1970-01-01T00:00:30Z")
-                .containsEntry("endMillis", "30000").containsEntry("records", "4").containsEntry("late", "2");
-        assertThat(jedis.zrevrange("sw:window:30000:endpoints", 0, -1)).containsExactly("/a", "/b");
-        assertThat(jedis.hgetAll("sw:window:30000:codes")).isEqualTo(Map.of("200", "3", "404", "1"));
-        assertThat(jedis.ttl("sw:window:30000")).isBetween(590L, 600L);
-        assertThat(jedis.ttl("sw:window:30000:endpoints")).isBetween(590L, 600L);
-        assertThat(jedis.zrevrange("sw:windows", 0, -1)).containsExactly("40000", "30000");
+        sink.window(Results.window(T0, T0 + 30_000, 0, Results.example()));
+        assertThat(jedis.keys(PREFIX + ":window:*")).hasSize(7);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> jedis.keys(PREFIX + ":window:*").isEmpty());
     }
 
     @Test
-    void windowEndsOlderThanTheTtlLeaveTheIndex() {
-        sink.window(new WindowResult(0, 30_000, stats(), 0));
-        sink.window(new WindowResult(630_000, 660_000, stats(), 0));
+    void windowEndsOlderThanTheTtlLeaveTheIndex() throws IOException {
+        sink.window(Results.window(T0, T0 + 30_000, 0, Results.example()));
+        sink.window(Results.window(T0 + 40_000, T0 + 70_000, 0, Results.example()));
+        sink.window(Results.window(T0 + 630_000, T0 + 660_000, 0, Results.example()));
 
-        assertThat(jedis.zrange("sw:windows", 0, -1)).containsExactly("660000");
+        assertThat(jedis.zrange(PREFIX + ":windows", 0, -1))
+                .containsExactly(Long.toString(T0 + 70_000), Long.toString(T0 + 660_000));
+    }
+
+    @Test
+    void totalsHaveTheSameLayoutPlusFinalAndUpdated() throws IOException {
+        Instant before = Instant.now();
+        sink.totals(Results.totals(true, Results.example()));
+
+        String k = PREFIX + ":totals";
+        Map<String, String> root = jedis.hgetAll(k);
+        assertThat(root).containsEntry("records", "3").containsEntry("rejected", "1")
+                .containsEntry("firstTime", "2024-03-31T00:00:05Z").containsEntry("final", "true")
+                .containsOnlyKeys("records", "rejected", "firstTime", "lastTime", "final", "updated");
+        assertThat(Instant.parse(root.get("updated"))).isBetween(before, Instant.now());
+        assertThat(jedis.hgetAll(k + ":responseCodes")).isEqualTo(Map.of("200", "2", "404", "1"));
+        assertThat(ranking(k + ":topEndpoints")).containsExactly(tuple("/a", 2.0), tuple("/b", 1.0));
+        assertThat(jedis.pttl(k)).as("totals do not expire").isEqualTo(-1);
+    }
+
+    @Test
+    void rewritingTotalsRemovesWhatDisappeared() throws IOException {
+        LogStats first = Results.example()
+                .add(Records.record(T0 + 26_000, "10.0.0.2", "/c", 500, 10))
+                .add(Records.record(T0 + 27_000, "10.0.0.3", "/c", 200, 10));
+        sink.totals(Results.totals(false, first));
+        String k = PREFIX + ":totals";
+        assertThat(jedis.hgetAll(k + ":clientsOver:clients")).containsOnlyKeys("10.0.0.1", "10.0.0.2");
+        assertThat(jedis.hgetAll(k + ":responseCodes")).containsOnlyKeys("200", "404", "500");
+        assertThat(jedis.zrange(k + ":topEndpoints", 0, -1)).containsExactlyInAnyOrder("/a", "/c");
+
+        // New totals of other lines: nothing of the first may linger.
+        sink.totals(Results.totals(false, new LogStats().add(Records.record(T0, "10.9.9.9", "/z", 200, 1))));
+
+        assertThat(jedis.hgetAll(k + ":responseCodes")).isEqualTo(Map.of("200", "1"));
+        assertThat(jedis.exists(k + ":clientsOver:clients")).as("no client over 1 now").isFalse();
+        assertThat(jedis.exists(k + ":rejectReasons")).isFalse();
+        assertThat(ranking(k + ":topEndpoints")).containsExactly(tuple("/z", 1.0));
+        assertThat(jedis.hget(k, "final")).isEqualTo("false");
+    }
+
+    @Test
+    void aFieldOrKeyGoneFromTheJsonIsGoneFromRedis() throws IOException {
+        sink.totals(Result.totals(false, "{\"a\":1,\"b\":2,\"dynamic\":{\"x\":{\"n\":1},\"y\":{\"n\":2}},"
+                + "\"top\":[{\"k\":\"p\",\"n\":1}]}"));
+        String k = PREFIX + ":totals";
+        assertThat(jedis.exists(k + ":dynamic:y")).isTrue();
+
+        sink.totals(Result.totals(true, "{\"a\":1,\"dynamic\":{\"x\":{\"n\":3}},\"top\":[1,2]}"));
+
+        assertThat(jedis.hgetAll(k)).containsOnlyKeys("a", "top", "final", "updated").containsEntry("top", "[1,2]");
+        assertThat(jedis.exists(k + ":dynamic:y")).as("an object that vanished from the JSON").isFalse();
+        assertThat(jedis.hgetAll(k + ":dynamic:x")).isEqualTo(Map.of("n", "3"));
+        assertThat(jedis.exists(k + ":top")).as("a ranking that became a plain array").isFalse();
+    }
+
+    @Test
+    void anotherJobGetsItsLayoutFromItsOwnJson() throws IOException {
+        StatusCodes job = new StatusCodes("combined", 65_536);
+        Tally tally = job.aggregate().createAccumulator();
+        job.aggregate().add(Records.record(T0, "10.0.0.1", "/a", 200, 1), tally);
+        job.aggregate().add(Records.record(T0, "10.0.0.1", "/a", 503, 1), tally);
+        tally.countRejected("truncated");
+        RedisSink statusCodes = new RedisSink(endpoint(PASSWORD), "stormwatch:" + StatusCodes.NAME, Duration.ofMinutes(1));
+        statusCodes.open(Map.of(), null);
+        try {
+            statusCodes.totals(Result.totals(true, StatsJson.write(job.views().json(tally))));
+        } finally {
+            statusCodes.close();
+        }
+
+        assertThat(jedis.keys("stormwatch:status-codes:*")).containsExactlyInAnyOrder("stormwatch:status-codes:totals",
+                "stormwatch:status-codes:totals:rejectReasons", "stormwatch:status-codes:totals:responseCodes");
+        assertThat(jedis.hgetAll("stormwatch:status-codes:totals")).containsEntry("records", "2").containsEntry("rejected", "1");
+        assertThat(jedis.hgetAll("stormwatch:status-codes:totals:responseCodes")).isEqualTo(Map.of("200", "1", "503", "1"));
+        assertThat(jedis.hgetAll("stormwatch:status-codes:totals:rejectReasons")).isEqualTo(Map.of("truncated", "1"));
+    }
+
+    @Test
+    void rewritingAWindowReplacesIt() throws IOException {
+        sink.window(Results.window(T0, T0 + 30_000, 0, Results.example()));
+        sink.window(Results.window(T0, T0 + 30_000, 1, new LogStats().add(Records.at(T0 + 1_000, "10.0.0.9", "/only"))));
+
+        String k = PREFIX + ":window:" + (T0 + 30_000);
+        assertThat(jedis.hget(k, "records")).isEqualTo("1");
+        assertThat(jedis.hget(k, "late")).isEqualTo("1");
+        assertThat(jedis.exists(k + ":rejectReasons")).isFalse();
+        assertThat(ranking(k + ":topEndpoints")).containsExactly(tuple("/only", 1.0));
+        assertThat(jedis.zcard(PREFIX + ":windows")).isEqualTo(1);
+    }
+
+    @Test
+    void aCommandThatFailsInTheTransactionIsAnIOException() {
+        jedis.set(PREFIX + ":windows", "not a sorted set");
+
+        assertThatThrownBy(() -> sink.window(Results.window(T0, T0 + 30_000, 0, Results.example())))
+                .isInstanceOf(IOException.class).hasMessageContaining("WRONGTYPE");
     }
 
     @Test
     void deadLettersAreACappedListOfJson() throws Exception {
         for (int i = 0; i < RedisSink.DEAD_LETTERS_KEPT + 5; i++) {
-            sink.rejected(new DeadLetter("access.log", i, "malformed", "bad status", "line " + i));
+            sink.rejected(new DeadLetter("access.log#1", i, "malformed", "bad status", "line " + i));
         }
 
-        assertThat(jedis.llen("sw:rejected")).isEqualTo(RedisSink.DEAD_LETTERS_KEPT);
-        Map<String, Object> newest = new ObjectMapper().readValue(jedis.lindex("sw:rejected", 0),
-                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
-        assertThat(newest).containsEntry("offset", RedisSink.DEAD_LETTERS_KEPT + 4).containsEntry("reason", "malformed")
-                .containsEntry("line", "line " + (RedisSink.DEAD_LETTERS_KEPT + 4));
+        assertThat(jedis.llen(PREFIX + ":rejected")).isEqualTo(RedisSink.DEAD_LETTERS_KEPT);
+        assertThat(new ObjectMapper().readTree(jedis.lindex(PREFIX + ":rejected", 0))).isEqualTo(new ObjectMapper().readTree(
+                "{\"source\":\"access.log#1\",\"offset\":" + (RedisSink.DEAD_LETTERS_KEPT + 4)
+                        + ",\"reason\":\"malformed\",\"detail\":\"bad status\",\"line\":\"line " + (RedisSink.DEAD_LETTERS_KEPT + 4) + "\"}"));
     }
 
     @Test
-    void endOfInputIsMarked() {
+    void lateLinesAreNotStoredOneByOne() {
+        sink.late(new LateLine("a.log#1", 3, T0, T0 + 10_000));
+        assertThat(jedis.dbSize()).isZero();
+    }
+
+    @Test
+    void endOfInputIsMarked() throws IOException {
         sink.endOfInput();
-        assertThat(jedis.get("sw:end-of-input")).isNotBlank();
+        assertThat(Instant.parse(jedis.get(PREFIX + ":end-of-input"))).isBeforeOrEqualTo(Instant.now());
     }
 
     @Test
-    void thePasswordNeverAppearsInDescriptions() {
-        RedisEndpoint endpoint = new RedisEndpoint("h", 1, PASSWORD, 0, true, 1000);
-        assertThat(List.of(endpoint.toString(), sink.toString(), new RedisSink(endpoint, "p", Duration.ofSeconds(5), 1).toString()))
-                .noneMatch(text -> text.contains(PASSWORD));
-        assertThat(endpoint).hasToString("rediss://***@h:1/0");
+    void anUnreachableServerIsAnIOException() throws IOException {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        RedisSink unreachable = new RedisSink(new RedisEndpoint("127.0.0.1", closedPort, null, 0, false, 500),
+                PREFIX, Duration.ofMinutes(1));
+        unreachable.open(Map.of(), null);
+        try {
+            assertThatThrownBy(() -> unreachable.totals(Results.totals(false, Results.example())))
+                    .isInstanceOf(IOException.class);
+            assertThatThrownBy(() -> unreachable.rejected(new DeadLetter("a", 0, "empty", "", "")))
+                    .isInstanceOf(IOException.class);
+        } finally {
+            unreachable.close();
+        }
+    }
+
+    @Test
+    void thePasswordIsNeverShownOrLogged() {
+        String wrong = "wrong-" + PASSWORD;
+        try (CapturedLog log = CapturedLog.attach(Level.DEBUG, "")) {
+            RedisSink rejectedLogin = new RedisSink(endpoint(wrong), PREFIX, Duration.ofMinutes(1));
+            rejectedLogin.open(Map.of(), null);
+            try {
+                assertThatThrownBy(() -> rejectedLogin.totals(Results.totals(false, Results.example())))
+                        .isInstanceOf(IOException.class)
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(PASSWORD));
+                assertThat(List.of(rejectedLogin.toString(), sink.toString())).noneMatch(text -> text.contains(PASSWORD));
+            } finally {
+                rejectedLogin.close();
+            }
+            assertThat(log.text()).contains("Writing results to").doesNotContain(PASSWORD);
+        }
     }
 }

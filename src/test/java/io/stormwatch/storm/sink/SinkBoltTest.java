@@ -1,37 +1,42 @@
 package io.stormwatch.storm.sink;
 
+import static io.stormwatch.storm.sink.Results.T0;
 import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
-import io.stormwatch.core.window.TimeMode;
-import io.stormwatch.core.window.WindowResult;
-import io.stormwatch.core.window.WindowSpec;
+import io.stormwatch.core.job.DeadLetter;
+import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.storm.Schema;
-import io.stormwatch.storm.bolt.PaneBolt;
-import io.stormwatch.storm.bolt.ParseBolt;
-import io.stormwatch.storm.bolt.RunningTotalsBolt;
-import io.stormwatch.storm.bolt.WindowStatsBolt;
+import io.stormwatch.storm.state.RedisEndpoint;
 import io.stormwatch.testing.RecordingOutputCollector;
-import io.stormwatch.testing.Records;
 import io.stormwatch.testing.TestTopology;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.tuple.Tuple;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.storm.utils.Utils;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * With real tuples and contexts ({@link TestTopology}): a window bolt of 1 task and a totals bolt of 2 tasks, both
+ * forwarding end of input, and a parse bolt of 2 tasks whose dead letters the sink reads without waiting for its
+ * end of input (the spouts end only once every block, dead letters included, is acked).
+ */
 class SinkBoltTest {
 
     /** A sink that records the calls it gets, and can be told to fail. */
-    static final class RecordingSink implements StatsSink {
+    static final class RecordingSink implements ResultSink {
         final List<String> calls = new ArrayList<>();
-        boolean failing;
+        boolean failWindows;
+        int endOfInputFailures;
 
         @Override
         public void open(Map<String, Object> topoConf, TopologyContext context) {
@@ -39,26 +44,26 @@ class SinkBoltTest {
         }
 
         @Override
-        public void window(WindowResult window) throws IOException {
-            if (failing) {
+        public void window(Result window) throws IOException {
+            if (failWindows) {
                 throw new IOException("disk full");
             }
-            calls.add("window " + window.end());
+            calls.add("window " + window.windowEnd());
         }
 
         @Override
-        public void totals(LogStats totals, boolean isFinal) {
-            calls.add("totals " + totals.records() + (isFinal ? " final" : ""));
+        public void totals(Result totals) {
+            calls.add("totals " + totals.json() + (totals.isFinal() ? " final" : ""));
         }
 
         @Override
         public void rejected(DeadLetter deadLetter) {
-            calls.add("rejected " + deadLetter);
+            calls.add("rejected " + deadLetter.offset());
         }
 
         @Override
-        public void late(LateRecord late) {
-            calls.add("late " + late.source() + "@" + late.offset());
+        public void late(LateLine late) {
+            calls.add("late " + late.offset());
         }
 
         @Override
@@ -67,7 +72,11 @@ class SinkBoltTest {
         }
 
         @Override
-        public void endOfInput() {
+        public void endOfInput() throws IOException {
+            if (endOfInputFailures > 0) {
+                endOfInputFailures--;
+                throw new IOException("cannot write _SUCCESS");
+            }
             calls.add("end of input");
         }
 
@@ -77,63 +86,132 @@ class SinkBoltTest {
         }
     }
 
-    private static final WindowSpec SPEC = WindowSpec.parse("20s", "10s", "0s");
-
-    private final RecordingSink sink = new RecordingSink();
-    private final SinkBolt bolt = new SinkBolt(sink);
     private final TestTopology topology = new TestTopology()
-            .bolt("parse", 1, new ParseBolt("combined", 100))
-            .bolt("panes", 1, new PaneBolt(SPEC, TimeMode.EVENT))
-            .bolt("windows", 1, new WindowStatsBolt(SPEC))
-            .bolt("totals", 1, new RunningTotalsBolt())
-            .bolt("sink", 1, bolt,
-                    stream("windows", Schema.WINDOWS_STREAM), stream("windows", Schema.END_OF_INPUT_STREAM),
+            .component("parse", 2, Map.of(Schema.REJECTED_STREAM, Schema.REJECTED_FIELDS,
+                    Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS))
+            .component("windows", 1, Map.of(Schema.WINDOWS_STREAM, Schema.WINDOWS_FIELDS, Schema.LATE_STREAM, Schema.LATE_FIELDS,
+                    Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS))
+            .component("totals", 2, Map.of(Schema.TOTALS_STREAM, Schema.RESULT_FIELDS,
+                    Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS))
+            .component("sink", 1, Map.of(),
+                    stream("windows", Schema.WINDOWS_STREAM), stream("windows", Schema.LATE_STREAM),
+                    stream("windows", Schema.END_OF_INPUT_STREAM),
                     stream("totals", Schema.TOTALS_STREAM), stream("totals", Schema.END_OF_INPUT_STREAM),
-                    stream("parse", Schema.REJECTED_STREAM), stream("parse", Schema.END_OF_INPUT_STREAM),
-                    stream("panes", Schema.LATE_STREAM), stream("panes", Schema.END_OF_INPUT_STREAM));
+                    stream("parse", Schema.REJECTED_STREAM));
     private final RecordingOutputCollector output = new RecordingOutputCollector();
+    private SinkBolt bolt;
 
-    @BeforeEach
-    void prepare() {
+    private SinkBolt prepare(ResultSink sink) {
+        bolt = new SinkBolt(sink);
         bolt.prepare(topology.conf(), topology.context("sink", 0), output.collector());
+        return bolt;
+    }
+
+    @AfterEach
+    void cleanup() {
+        if (bolt != null) {
+            bolt.cleanup();
+        }
+    }
+
+    private Tuple window(long end) {
+        return topology.tuple("windows", 0, Schema.WINDOWS_STREAM,
+                (Object) new Result[] {Results.window(end - 30_000, end, 0, Results.example())});
+    }
+
+    private Tuple totals(int task, boolean isFinal, LogStats stats) {
+        return topology.tuple("totals", task, Schema.TOTALS_STREAM, Results.totals(isFinal, stats));
+    }
+
+    private Tuple endOfInput(String component, int task) {
+        return topology.tuple(component, task, Schema.END_OF_INPUT_STREAM, component);
+    }
+
+    private Tuple deadLetters(int task, long... offsets) {
+        DeadLetter[] letters = new DeadLetter[offsets.length];
+        for (int i = 0; i < offsets.length; i++) {
+            letters[i] = new DeadLetter("a.log#1", offsets[i], "empty", "blank line", "");
+        }
+        return topology.tuple("parse", task, Schema.REJECTED_STREAM, (Object) letters);
+    }
+
+    private Tuple lateLines(long... offsets) {
+        LateLine[] lines = new LateLine[offsets.length];
+        for (int i = 0; i < offsets.length; i++) {
+            lines[i] = new LateLine("a.log#1", offsets[i], T0, T0 + 10_000);
+        }
+        return topology.tuple("windows", 0, Schema.LATE_STREAM, (Object) lines);
     }
 
     @Test
-    void deliversEachStreamToTheSinkAndEndOfInputOnceAllUpstreamsFinished() {
+    void handsEachStreamToTheSinkElementByElement() {
+        RecordingSink sink = new RecordingSink();
+        prepare(sink);
         List<Tuple> inputs = List.of(
-                topology.tuple("windows", 0, Schema.WINDOWS_STREAM, new WindowResult(0, 20_000, new LogStats(), 0)),
-                topology.tuple("totals", 0, Schema.TOTALS_STREAM, new LogStats().add(Records.at(1)), false),
-                topology.tuple("parse", 0, Schema.REJECTED_STREAM, RejectReason.EMPTY.key(), "blank", "", "a.log", 3L, 4L),
-                topology.tuple("panes", 0, Schema.LATE_STREAM, Records.at(5), "a.log", 4L, 5L),
-                topology.tick(),
-                topology.tuple("parse", 0, Schema.END_OF_INPUT_STREAM, "parse"),
-                topology.tuple("panes", 0, Schema.END_OF_INPUT_STREAM, "panes"),
-                topology.tuple("windows", 0, Schema.END_OF_INPUT_STREAM, "windows"),
-                topology.tuple("totals", 0, Schema.TOTALS_STREAM, new LogStats().add(Records.at(1)).add(Records.at(2)), true),
-                topology.tuple("totals", 0, Schema.END_OF_INPUT_STREAM, "totals"));
+                window(T0 + 30_000),
+                totals(1, false, Results.example()),
+                deadLetters(1, 3, 4),
+                lateLines(7, 9),
+                topology.tick());
 
         inputs.forEach(bolt::execute);
-        bolt.cleanup();
 
-        assertThat(sink.calls).containsExactly(
-                "open",
-                "window 20000",
-                "totals 1",
-                "rejected " + new DeadLetter("a.log", 3, "empty", "blank", ""),
-                "late a.log@4",
-                "flush",
-                "totals 2 final",
-                "end of input",
-                "close");
+        assertThat(sink.calls).containsExactly("open", "window " + (T0 + 30_000),
+                "totals " + Results.VIEWS.jsonText(Results.example().tally()),
+                "rejected 3", "rejected 4", "late 7", "late 9", "flush");
         assertThat(output.acked()).containsExactlyElementsOf(inputs);
+        assertThat(output.failed()).isEmpty();
         assertThat(bolt.getComponentConfiguration()).containsEntry(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1);
     }
 
     @Test
+    void endOfInputRunsOnceAfterEveryTaskOfEveryUpstreamComponent() {
+        RecordingSink sink = new RecordingSink();
+        prepare(sink);
+
+        bolt.execute(endOfInput("windows", 0));
+        bolt.execute(endOfInput("totals", 0));
+        bolt.execute(endOfInput("totals", 0));
+        assertThat(sink.calls).as("totals task 1 has not ended; a repeated marker counts once").containsExactly("open");
+
+        bolt.execute(totals(1, true, Results.example()));
+        bolt.execute(endOfInput("totals", 1));
+        bolt.execute(endOfInput("totals", 1));
+        bolt.execute(endOfInput("windows", 0));
+
+        assertThat(sink.calls).containsExactly("open", "totals " + Results.VIEWS.jsonText(Results.example().tally()) + " final",
+                "end of input");
+        assertThat(output.failed()).isEmpty();
+    }
+
+    @Test
+    void successAppearsOnlyWhenTheLastUpstreamTaskEnded(@TempDir Path dir) throws IOException {
+        prepare(new JsonLinesSink(dir.toString()));
+        Path success = dir.resolve(JsonLinesSink.SUCCESS);
+
+        bolt.execute(window(T0 + 30_000));
+        bolt.execute(deadLetters(0, 1, 2));
+        bolt.execute(endOfInput("windows", 0));
+        bolt.execute(totals(0, true, Results.example()));
+        bolt.execute(endOfInput("totals", 0));
+        assertThat(success).doesNotExist();
+
+        bolt.execute(endOfInput("totals", 1));
+
+        assertThat(success).exists();
+        assertThat(Files.readAllLines(dir.resolve(JsonLinesSink.REJECTED))).as("flushed before _SUCCESS").hasSize(2);
+        assertThat(Files.readAllLines(dir.resolve(JsonLinesSink.WINDOWS))).hasSize(1);
+        assertThat(dir.resolve(JsonLinesSink.TOTALS)).exists();
+        assertThat(output.failed()).isEmpty();
+    }
+
+    @Test
     void aSinkFailureFailsTheTupleAndTheBoltGoesOn() {
-        sink.failing = true;
-        Tuple window = topology.tuple("windows", 0, Schema.WINDOWS_STREAM, new WindowResult(0, 20_000, new LogStats(), 0));
-        Tuple totals = topology.tuple("totals", 0, Schema.TOTALS_STREAM, new LogStats(), false);
+        RecordingSink sink = new RecordingSink();
+        sink.failWindows = true;
+        prepare(sink);
+        Tuple window = window(T0 + 30_000);
+        Tuple totals = totals(0, false, new LogStats());
 
         bolt.execute(window);
         bolt.execute(totals);
@@ -141,5 +219,63 @@ class SinkBoltTest {
         assertThat(output.failed()).containsExactly(window);
         assertThat(output.errors()).singleElement().satisfies(e -> assertThat(e).hasMessage("disk full"));
         assertThat(output.acked()).containsExactly(totals);
+    }
+
+    @Test
+    void aRealIoErrorFailsTheTupleAndLaterResultsAreWritten(@TempDir Path dir) throws IOException {
+        Files.createDirectories(dir.resolve(JsonLinesSink.TOTALS).resolve("in-the-way"));
+        prepare(new JsonLinesSink(dir.toString()));
+        Tuple totals = totals(0, false, Results.example());
+        Tuple window = window(T0 + 30_000);
+
+        bolt.execute(totals);
+        bolt.execute(window);
+
+        assertThat(output.failed()).containsExactly(totals);
+        assertThat(output.errors()).singleElement().isInstanceOf(IOException.class);
+        assertThat(output.acked()).containsExactly(window);
+        assertThat(Files.readAllLines(dir.resolve(JsonLinesSink.WINDOWS))).hasSize(1);
+    }
+
+    @Test
+    void anEndOfInputThatFailedIsTriedAgainOnTheNextTick() {
+        RecordingSink sink = new RecordingSink();
+        sink.endOfInputFailures = 1;
+        prepare(sink);
+
+        bolt.execute(endOfInput("windows", 0));
+        bolt.execute(endOfInput("totals", 0));
+        Tuple last = endOfInput("totals", 1);
+        bolt.execute(last);
+        assertThat(output.failed()).containsExactly(last);
+        assertThat(sink.calls).doesNotContain("end of input");
+
+        bolt.execute(topology.tick());
+        bolt.execute(topology.tick());
+
+        assertThat(sink.calls).containsExactly("open", "flush", "end of input", "flush");
+    }
+
+    @Test
+    void aResultOnTheWrongStreamIsFailedNotWritten() {
+        RecordingSink sink = new RecordingSink();
+        prepare(sink);
+        Tuple totalsAsWindow = topology.tuple("windows", 0, Schema.WINDOWS_STREAM,
+                (Object) new Result[] {Results.totals(false, new LogStats())});
+
+        bolt.execute(totalsAsWindow);
+
+        assertThat(output.failed()).containsExactly(totalsAsWindow);
+        assertThat(sink.calls).containsExactly("open");
+    }
+
+    @Test
+    void aBoltOfEverySinkSerializesAsStormShipsIt() {
+        List<ResultSink> sinks = List.of(new LogSink(new io.stormwatch.testing.EventJob()), new JsonLinesSink("/tmp/out"),
+                new RedisSink(RedisEndpoint.of("127.0.0.1", 6379), "stormwatch:log-analytics", Duration.ofMinutes(2)));
+        for (ResultSink sink : sinks) {
+            SinkBolt copy = Utils.javaDeserialize(Utils.javaSerialize(new SinkBolt(sink)), SinkBolt.class);
+            assertThat(copy).isNotNull();
+        }
     }
 }

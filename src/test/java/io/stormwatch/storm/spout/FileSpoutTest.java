@@ -3,7 +3,11 @@ package io.stormwatch.storm.spout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.stormwatch.core.io.BlockBounds;
 import io.stormwatch.core.io.FileIdentity;
+import io.stormwatch.core.window.BlockPosition;
+import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.spout.RecordingSpoutOutputCollector.EmittedLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.storm.topology.OutputFieldsGetter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,53 +32,68 @@ class FileSpoutTest {
         }
     }
 
+    private static FileSpout spout(Path file, int linesPerBlock) {
+        return new FileSpout(file.toString()).withBlockBounds(new BlockBounds(linesPerBlock, 1 << 20));
+    }
+
     @Test
-    void readsTheFileOnceAndSendsEndOfInputOnlyAfterEveryLineIsAcked() throws IOException {
+    void emitsBlocksWithTheirFieldsByNameAndSendsEndOfInputOnlyAfterEveryBlockIsAcked() throws IOException {
         Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\nthree");
         String source = FileIdentity.of(file).sourceOf(file);
-        try (var h = SpoutHarness.open(new FileSpout(file.toString()))) {
+        try (var h = SpoutHarness.open(spout(file, 2))) {
             h.next(10);
-            assertThat(h.collector.lines())
-                    .extracting(e -> e.line(), e -> e.source(), e -> e.offset(), e -> e.nextOffset())
-                    .containsExactly(tuple("one", source, 0L, 4L), tuple("two", source, 4L, 8L),
-                            tuple("three", source, 8L, 13L));
+            assertThat(h.collector.blocks())
+                    .extracting(e -> e.texts(), e -> e.source(), e -> e.offset(), e -> e.nextOffset(), e -> e.messageId())
+                    .containsExactly(
+                            tuple(List.of("one", "two"), source, 0L, 8L, new BlockMessageId(source, 0)),
+                            tuple(List.of("three"), source, 8L, 13L, new BlockMessageId(source, 8)));
+            assertThat(h.collector.blocks()).allSatisfy(e -> {
+                assertThat(e.block().source()).isEqualTo(e.source());
+                assertThat(e.block().offset()).isEqualTo(e.offset());
+                assertThat(e.block().nextOffset()).isEqualTo(e.nextOffset());
+            });
+            assertThat(h.collector.blocks()).extracting(e -> e.position().seq()).containsExactly(0L, 1L);
+            assertThat(h.collector.lines()).containsExactly(new EmittedLine("one", source, 0, 4),
+                    new EmittedLine("two", source, 4, 8), new EmittedLine("three", source, 8, 13));
             assertThat(h.collector.endOfInput()).isEmpty();
 
-            h.spout.ack(h.collector.lines().get(0).messageId());
-            h.spout.ack(h.collector.lines().get(2).messageId());
+            h.ack(1);
             h.next(10);
             assertThat(h.collector.endOfInput()).isEmpty();
 
-            h.spout.ack(h.collector.lines().get(1).messageId());
+            h.ack(0);
             h.next(10);
             assertThat(h.collector.endOfInput()).singleElement()
                     .satisfies(e -> assertThat(e.values()).containsExactly(file.toString()));
-            assertThat(h.collector.lines()).hasSize(3);
+            assertThat(h.collector.blocks()).hasSize(2);
+            assertThat(h.collector.retired()).as("a file read again keeps its source: never retired").isEmpty();
+            assertThat(h.gauge("blocks-emitted")).isEqualTo(2L);
+            assertThat(h.gauge("lines-emitted")).isEqualTo(3L);
         }
         assertThat(dirContents()).containsExactly("access.log");
         assertThat(file).hasContent("one\ntwo\nthree");
     }
 
-    /** All tuples of one complete run of the file: each line is acked once emitted. */
+    /** All lines of one complete run of the file: each block is acked once emitted. */
     private static List<RecordingSpoutOutputCollector.Emit> run(Path file) {
         try (var h = SpoutHarness.open(new FileSpout(file.toString()))) {
-            h.nextUntil(() -> {
-                h.ackAll();
-                return !h.collector.endOfInput().isEmpty();
-            }, 100);
+            h.drainAcking(100);
             assertThat(h.collector.endOfInput()).hasSize(1);
-            return h.collector.lines();
+            assertThat(h.collector.retired()).isEmpty();
+            return h.collector.blocks();
         }
     }
 
     @Test
-    void theSameUnchangedFileReadAgainGivesTheSameTuplesAndMessageIds() throws IOException {
+    void theSameUnchangedFileReadAgainGivesTheSameBlocksAndMessageIds() throws IOException {
         Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\n");
         List<RecordingSpoutOutputCollector.Emit> first = run(file);
         List<RecordingSpoutOutputCollector.Emit> again = run(file);
 
-        assertThat(first).hasSize(2);
-        assertThat(again).as("nothing downstream would count a second time").isEqualTo(first);
+        assertThat(first).hasSize(1);
+        assertThat(again).as("nothing downstream would count a second time")
+                .extracting(e -> e.lines(), e -> e.messageId())
+                .containsExactlyElementsOf(first.stream().map(e -> tuple(e.lines(), e.messageId())).toList());
     }
 
     @Test
@@ -85,7 +105,7 @@ class FileSpoutTest {
         Files.writeString(file, "three\n", StandardOpenOption.APPEND);
         Files.setLastModifiedTime(file, modified);
         List<RecordingSpoutOutputCollector.Emit> appended = run(file);
-        assertThat(appended).extracting(e -> e.line()).containsExactly("one", "two", "three");
+        assertThat(appended).flatExtracting(e -> e.texts()).containsExactly("one", "two", "three");
         assertThat(appended).extracting(e -> e.source()).as("another size").doesNotContain(original);
 
         Files.setLastModifiedTime(file, FileTime.fromMillis(modified.toMillis() + 1));
@@ -96,23 +116,38 @@ class FileSpoutTest {
         Files.setLastModifiedTime(replacement, FileTime.fromMillis(modified.toMillis() + 1));
         Files.move(replacement, file, StandardCopyOption.REPLACE_EXISTING);
         List<RecordingSpoutOutputCollector.Emit> replaced = run(file);
-        assertThat(replaced).extracting(e -> e.line()).containsExactly("ONE", "TWO", "THREE");
+        assertThat(replaced).flatExtracting(e -> e.texts()).containsExactly("ONE", "TWO", "THREE");
         assertThat(replaced.get(0).source()).as("same size and time, another inode").isNotEqualTo(touched)
                 .startsWith(file + "#" + (modified.toMillis() + 1) + "-14-");
     }
 
     @Test
-    void replaysFailedLines() throws IOException {
-        Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\n");
-        try (var h = SpoutHarness.open(new FileSpout(file.toString()))) {
+    void aFailedBlockComesBackAsSingleLinePartsAtItsPosition() throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\nthree\n");
+        String source = FileIdentity.of(file).sourceOf(file);
+        try (var h = SpoutHarness.open(spout(file, 10))) {
             h.next(3);
-            h.spout.fail(h.collector.lines().get(0).messageId());
+            assertThat(h.collector.blocks()).hasSize(1);
+            BlockPosition position = h.collector.blocks().get(0).position();
+            h.fail(0);
+            h.next(3);
+            assertThat(h.collector.blocks().subList(1, h.collector.blocks().size()))
+                    .extracting(e -> e.texts(), e -> e.offset(), e -> e.nextOffset(), e -> e.position(), e -> e.messageId())
+                    .containsExactly(
+                            tuple(List.of("one"), 0L, 4L, position.part(0, 3), new BlockMessageId(source, 0)),
+                            tuple(List.of("two"), 4L, 8L, position.part(1, 3), new BlockMessageId(source, 4)),
+                            tuple(List.of("three"), 8L, 14L, position.part(2, 3), new BlockMessageId(source, 8)));
+            assertThat(h.gauge("lines-replayed")).isEqualTo(3L);
+            assertThat(h.gauge("lines-in-flight")).isEqualTo(3);
+
+            h.fail(2);
             h.next(1);
-            assertThat(h.collector.lines()).extracting(e -> e.line(), e -> e.offset(), e -> e.nextOffset())
-                    .containsExactly(tuple("one", 0L, 4L), tuple("two", 4L, 8L), tuple("one", 0L, 4L));
+            assertThat(h.collector.blocks()).last().extracting(e -> e.texts(), e -> e.position())
+                    .containsExactly(List.of("two"), position.part(1, 3));
             h.ackAll();
             h.next(3);
             assertThat(h.collector.endOfInput()).hasSize(1);
+            assertThat(h.gauge("blocks-emitted")).as("parts are no new blocks").isEqualTo(1L);
         }
     }
 
@@ -125,10 +160,11 @@ class FileSpoutTest {
             h.next(10);
             h.ackAll();
             h.next(10);
-            assertThat(h.collector.lines()).extracting(e -> e.line()).containsExactly("a", "b");
+            assertThat(h.collector.blocks()).extracting(e -> e.texts()).containsExactly(List.of("a"), List.of("b"));
             assertThat(h.gauge("files-failed")).isEqualTo(1L);
             assertThat(h.gauge("files-completed")).isEqualTo(2L);
             assertThat(h.collector.endOfInput()).hasSize(1);
+            assertThat(h.collector.retired()).isEmpty();
         }
     }
 
@@ -145,9 +181,21 @@ class FileSpoutTest {
                 h.ackAll();
                 h.next(10);
                 assertThat(h.collector.endOfInput()).hasSize(1);
-                h.collector.lines().forEach(e -> lines.add(e.line()));
+                lines.addAll(h.collector.texts());
             }
         }
         assertThat(lines).containsExactlyInAnyOrder("line 0", "line 1", "line 2", "line 3", "line 4");
+    }
+
+    @Test
+    void declaresTheBlockEndOfInputAndRetiredStreams() {
+        OutputFieldsGetter declared = new OutputFieldsGetter();
+        new FileSpout("x").declareOutputFields(declared);
+        assertThat(declared.getFieldsDeclaration().get("default").get_output_fields())
+                .isEqualTo(Schema.BLOCK_FIELDS.toList());
+        assertThat(declared.getFieldsDeclaration().get(Schema.END_OF_INPUT_STREAM).get_output_fields())
+                .isEqualTo(Schema.END_OF_INPUT_FIELDS.toList());
+        assertThat(declared.getFieldsDeclaration().get(Schema.RETIRED_STREAM).get_output_fields())
+                .isEqualTo(Schema.RETIRED_FIELDS.toList());
     }
 }

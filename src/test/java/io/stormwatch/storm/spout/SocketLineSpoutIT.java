@@ -3,9 +3,11 @@ package io.stormwatch.storm.spout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.SocketLineClient;
+import io.stormwatch.core.window.BlockPosition;
 import io.stormwatch.testing.CapturedLog;
-import io.stormwatch.core.window.OffsetSet;
+import io.stormwatch.core.totals.OffsetSet;
 import io.stormwatch.storm.Schema;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,7 +23,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.logging.log4j.Level;
@@ -39,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A socket spout in a real topology: the server sends lines, goes away (the spout finds the port closed),
  * comes back on the same port and sends more; the spout reconnects, every line of both connections is
- * counted, the lines of each connection touch (next offset of one = offset of the next: one range per
- * connection), and the worker is still alive.
+ * counted, the blocks of each connection touch (next offset of one = offset of the next: one range per
+ * connection), each connection is retired once closed and acked, and the worker is still alive.
+ * Tuples are really serialized, so the block classes must be registered with Kryo.
  */
 class SocketLineSpoutIT {
 
@@ -48,14 +53,16 @@ class SocketLineSpoutIT {
     Path dir;
 
     /**
-     * Counts lines per source, and the ranges their positions make, and writes {@code source count ranges}
-     * to a file after every tuple (atomically, by rename).
+     * Counts lines per source, and the ranges their blocks make, notes retired sources, and writes
+     * {@code source count ranges} lines and {@code retired source} lines to a file after every tuple
+     * (atomically, by rename).
      */
     static final class CountingBolt extends BaseRichBolt {
         private static final long serialVersionUID = 1L;
         private final String countsFile;
         private transient Map<String, Long> counts;
         private transient Map<String, OffsetSet> positions;
+        private transient Set<String> retired;
         private transient OutputCollector collector;
 
         CountingBolt(Path countsFile) {
@@ -66,18 +73,25 @@ class SocketLineSpoutIT {
         public void prepare(Map<String, Object> conf, TopologyContext context, OutputCollector collector) {
             this.counts = new TreeMap<>();
             this.positions = new TreeMap<>();
+            this.retired = new TreeSet<>();
             this.collector = collector;
         }
 
         @Override
         public void execute(Tuple input) {
             String source = input.getStringByField(Schema.SOURCE);
-            counts.merge(source, 1L, Long::sum);
-            positions.computeIfAbsent(source, s -> new OffsetSet())
-                    .add(input.getLongByField(Schema.OFFSET), input.getLongByField(Schema.NEXT_OFFSET));
+            if (input.getSourceStreamId().equals(Schema.RETIRED_STREAM)) {
+                retired.add(source);
+            } else {
+                LineBlock block = (LineBlock) input.getValueByField(Schema.BLOCK);
+                counts.merge(source, (long) block.lineCount(), Long::sum);
+                positions.computeIfAbsent(source, s -> new OffsetSet())
+                        .add(input.getLongByField(Schema.OFFSET), input.getLongByField(Schema.NEXT_OFFSET));
+            }
             String text = counts.entrySet().stream()
                     .map(e -> e.getKey() + "\t" + e.getValue() + "\t" + positions.get(e.getKey()).rangeCount())
-                    .collect(Collectors.joining("\n", "", "\n"));
+                    .collect(Collectors.joining("\n", "", "\n"))
+                    + retired.stream().map(s -> "retired\t" + s + "\n").collect(Collectors.joining());
             try {
                 Path target = Path.of(countsFile);
                 Path temp = target.resolveSibling(target.getFileName() + ".tmp");
@@ -126,10 +140,13 @@ class SocketLineSpoutIT {
 
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout("lines", new SocketLineSpout("127.0.0.1", port).withReconnectBackoffMillis(100, 1_000));
-        builder.setBolt("count", new CountingBolt(countsFile)).shuffleGrouping("lines");
+        builder.setBolt("count", new CountingBolt(countsFile))
+                .shuffleGrouping("lines")
+                .shuffleGrouping("lines", Schema.RETIRED_STREAM);
         Config conf = new Config();
         conf.setMaxSpoutPending(1_000);
         conf.put(Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE, true);
+        List.of(LineBlock.class, BlockPosition.class, String[].class, long[].class).forEach(conf::registerSerialization);
 
         try (CapturedLog log = CapturedLog.attach(Level.INFO, SocketLineClient.class.getName());
                 LocalCluster cluster = new LocalCluster()) {
@@ -148,8 +165,11 @@ class SocketLineSpoutIT {
                 send(second, "after", 70);
                 await().atMost(Duration.ofSeconds(60)).until(() -> counts(countsFile).contains(source + "2\t70\t1\n"));
             }
+            // Closed and acked, the second connection is retired too.
+            await().atMost(Duration.ofSeconds(60)).until(() -> counts(countsFile).contains("retired\t" + source + "2\n"));
 
-            assertThat(counts(countsFile)).isEqualTo(source + "1\t50\t1\n" + source + "2\t70\t1\n");
+            assertThat(counts(countsFile)).isEqualTo(source + "1\t50\t1\n" + source + "2\t70\t1\n"
+                    + "retired\t" + source + "1\n" + "retired\t" + source + "2\n");
             assertThat(cluster.getClusterInfo().get_topologies())
                     .singleElement()
                     .satisfies(t -> {

@@ -1,7 +1,12 @@
 package io.stormwatch.storm.spout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 import static org.awaitility.Awaitility.await;
+
+import io.stormwatch.core.io.BlockBounds;
+import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.spout.RecordingSpoutOutputCollector.EmittedLine;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
+import org.apache.storm.topology.OutputFieldsGetter;
 import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,21 +71,31 @@ class SocketLineSpoutTest {
         assertThat(harness.collector.lines()).hasSize(count);
     }
 
+    /** Waits until the spout's reader has received {@code count} lines, so that the next block holds them all. */
+    private void awaitReceived(long count) {
+        waiting().until(() -> (Long) harness.gauge("lines-received") >= count);
+    }
+
     @Test
-    void emitsEachLineWithItsConnectionAndSequenceNumber() throws IOException {
+    void emitsWhatWasReceivedAsBlocksWithTheConnectionAndSequenceNumbers() throws IOException {
         server = listen(0);
         int port = server.getLocalPort();
-        connect(new SocketLineSpout("127.0.0.1", port));
+        connect(new SocketLineSpout("127.0.0.1", port).withBlockBounds(new BlockBounds(2, 1 << 20)));
         try (Socket client = server.accept()) {
             send(client, "first\r\nsecond\nthird\n");
+            awaitReceived(3);
             awaitLines(3);
         }
         String source = "socket:127.0.0.1:" + port + "#1";
-        assertThat(harness.collector.lines()).extracting(e -> e.line(), e -> e.source(), e -> e.offset(),
-                e -> e.nextOffset(), e -> e.messageId()).containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("first", source, 0L, 1L, new LineMessageId(source, 0)),
-                        org.assertj.core.groups.Tuple.tuple("second", source, 1L, 2L, new LineMessageId(source, 1)),
-                        org.assertj.core.groups.Tuple.tuple("third", source, 2L, 3L, new LineMessageId(source, 2)));
+        assertThat(harness.collector.blocks())
+                .extracting(e -> e.texts(), e -> e.source(), e -> e.offset(), e -> e.nextOffset(), e -> e.messageId())
+                .containsExactly(
+                        tuple(List.of("first", "second"), source, 0L, 2L, new BlockMessageId(source, 0)),
+                        tuple(List.of("third"), source, 2L, 3L, new BlockMessageId(source, 2)));
+        assertThat(harness.collector.lines()).containsExactly(new EmittedLine("first", source, 0, 1),
+                new EmittedLine("second", source, 1, 2), new EmittedLine("third", source, 2, 3));
+        assertThat(harness.collector.blocks()).extracting(e -> e.position().seq()).containsExactly(0L, 1L);
+        assertThat(harness.gauge("blocks-emitted")).isEqualTo(2L);
     }
 
     @Test
@@ -95,11 +111,14 @@ class SocketLineSpoutTest {
             send(second, "c\n");
             awaitLines(3);
         }
-        assertThat(harness.collector.lines()).extracting(e -> e.source(), e -> e.offset(), e -> e.nextOffset())
+        assertThat(harness.collector.lines()).extracting(EmittedLine::source, EmittedLine::offset, EmittedLine::end)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#1", 0L, 1L),
-                        org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#1", 1L, 2L),
-                        org.assertj.core.groups.Tuple.tuple("socket:127.0.0.1:" + port + "#2", 0L, 1L));
+                        tuple("socket:127.0.0.1:" + port + "#1", 0L, 1L),
+                        tuple("socket:127.0.0.1:" + port + "#1", 1L, 2L),
+                        tuple("socket:127.0.0.1:" + port + "#2", 0L, 1L));
+        assertThat(harness.collector.blocks()).extracting(e -> e.source()).as("no block spans two connections")
+                .containsOnly("socket:127.0.0.1:" + port + "#1", "socket:127.0.0.1:" + port + "#2")
+                .hasSizeBetween(2, 3);
         assertThat(harness.gauge("connections")).isEqualTo(2L);
     }
 
@@ -119,24 +138,51 @@ class SocketLineSpoutTest {
             send(client, "finally\n");
             awaitLines(1);
         }
-        assertThat(harness.collector.lines().get(0).line()).isEqualTo("finally");
+        assertThat(harness.collector.texts()).containsExactly("finally");
     }
 
     @Test
-    void aFailedLineIsCountedAsLostAndNotReplayed() throws IOException {
+    void aFailedBlockIsCountedAsLostPerLineAndNotReplayed() throws IOException {
         server = listen(0);
-        connect(new SocketLineSpout("127.0.0.1", server.getLocalPort()));
+        connect(new SocketLineSpout("127.0.0.1", server.getLocalPort()).withBlockBounds(new BlockBounds(2, 1 << 20)));
         try (Socket client = server.accept()) {
-            send(client, "x\ny\n");
-            awaitLines(2);
+            send(client, "x\ny\nz\n");
+            awaitReceived(3);
+            awaitLines(3);
         }
-        harness.spout.fail(harness.collector.lines().get(0).messageId());
-        harness.spout.ack(harness.collector.lines().get(1).messageId());
+        harness.fail(0);
+        harness.ack(1);
+        harness.fail(0);   // a second fail of the same block loses nothing more
         harness.next(20);
 
-        assertThat(harness.collector.lines()).hasSize(2);
+        assertThat(harness.collector.lines()).hasSize(3);
         assertThat(harness.metrics.getTaskCounters(harness.context.getThisTaskId()).get("lines-lost").getCount())
-                .isEqualTo(1);
+                .isEqualTo(2);
+        assertThat(harness.gauge("lines-in-flight")).isEqualTo(0L);
+    }
+
+    @Test
+    void aClosedConnectionIsRetiredOnceItsBlocksAreAckedOrFailed() throws IOException {
+        server = listen(0);
+        int port = server.getLocalPort();
+        connect(new SocketLineSpout("127.0.0.1", port).withBlockBounds(new BlockBounds(1, 1 << 20)));
+        try (Socket client = server.accept()) {
+            send(client, "a\nb\n");
+            awaitLines(2);
+        }
+        // The reader queues the end of the connection before it connects again (the server's backlog accepts).
+        waiting().until(() -> (Long) harness.gauge("connections") == 2);
+        harness.next(5);
+        assertThat(harness.collector.retired()).as("its blocks are in flight").isEmpty();
+
+        harness.ack(0);
+        harness.next(5);
+        assertThat(harness.collector.retired()).isEmpty();
+        harness.fail(1);
+        harness.next(5);
+        assertThat(harness.collector.retired()).containsExactly("socket:127.0.0.1:" + port + "#1");
+        assertThat(harness.collector.emits.stream().filter(e -> e.stream().equals(Schema.RETIRED_STREAM)))
+                .singleElement().satisfies(e -> assertThat(e.messageId()).as("unanchored").isNull());
     }
 
     @Test
@@ -153,7 +199,7 @@ class SocketLineSpoutTest {
 
             awaitLines(200);
         }
-        assertThat(harness.collector.lines()).extracting(e -> e.line()).isEqualTo(sent);
+        assertThat(harness.collector.texts()).isEqualTo(sent);
     }
 
     @Test
@@ -164,7 +210,7 @@ class SocketLineSpoutTest {
             send(client, "abcdefghij\nok\n");
             awaitLines(2);
         }
-        assertThat(harness.collector.lines()).extracting(e -> e.line()).containsExactly("abcde", "ok");
+        assertThat(harness.collector.texts()).containsExactly("abcde", "ok");
     }
 
     @Test
@@ -179,5 +225,17 @@ class SocketLineSpoutTest {
         }
         assertThat(Thread.getAllStackTraces().keySet())
                 .noneMatch(t -> t.getName().equals("stormwatch-socket-127.0.0.1:" + port));
+    }
+
+    @Test
+    void declaresTheBlockEndOfInputAndRetiredStreams() {
+        OutputFieldsGetter declared = new OutputFieldsGetter();
+        new SocketLineSpout("127.0.0.1", 1).declareOutputFields(declared);
+        assertThat(declared.getFieldsDeclaration().get("default").get_output_fields())
+                .isEqualTo(Schema.BLOCK_FIELDS.toList());
+        assertThat(declared.getFieldsDeclaration().get(Schema.END_OF_INPUT_STREAM).get_output_fields())
+                .isEqualTo(Schema.END_OF_INPUT_FIELDS.toList());
+        assertThat(declared.getFieldsDeclaration().get(Schema.RETIRED_STREAM).get_output_fields())
+                .isEqualTo(Schema.RETIRED_FIELDS.toList());
     }
 }

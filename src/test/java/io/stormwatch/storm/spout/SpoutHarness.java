@@ -85,9 +85,30 @@ final class SpoutHarness<S extends IRichSpout> implements AutoCloseable {
         return done.getAsBoolean();
     }
 
-    /** Acks every line emitted so far (each once, also those acked before: the spout must ignore repeats). */
+    /**
+     * Acks every block and part emitted so far (each once, also those acked before: the spout must ignore
+     * repeats).
+     */
     void ackAll() {
-        collector.lines().forEach(e -> spout.ack(e.messageId()));
+        collector.blocks().forEach(e -> spout.ack(e.messageId()));
+    }
+
+    /** Acks the {@code i}-th block tuple emitted (0-based, replays included). */
+    void ack(int i) {
+        spout.ack(collector.blocks().get(i).messageId());
+    }
+
+    /** Fails the {@code i}-th block tuple emitted (0-based, replays included). */
+    void fail(int i) {
+        spout.fail(collector.blocks().get(i).messageId());
+    }
+
+    /** Calls nextTuple, acking everything emitted, until end of input was sent; at most {@code limit} calls. */
+    boolean drainAcking(int limit) {
+        return nextUntil(() -> {
+            ackAll();
+            return !collector.endOfInput().isEmpty();
+        }, limit);
     }
 
     /** The value of the gauge {@code name} of this task. */

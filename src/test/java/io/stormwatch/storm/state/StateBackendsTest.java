@@ -3,20 +3,20 @@ package io.stormwatch.storm.state;
 import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.stormwatch.core.log.RejectReason;
-import io.stormwatch.core.stats.LogStats;
+import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.window.BlockPanes;
 import io.stormwatch.storm.Schema;
-import io.stormwatch.storm.bolt.ParseBolt;
-import io.stormwatch.storm.bolt.RunningTotalsBolt;
+import io.stormwatch.storm.bolt.TotalsBolt;
+import io.stormwatch.storm.sink.Result;
+import io.stormwatch.testing.Blocks;
+import io.stormwatch.testing.EventJob;
 import io.stormwatch.testing.RecordingOutputCollector;
 import io.stormwatch.testing.RedisServer;
-import io.stormwatch.testing.Records;
 import io.stormwatch.testing.TestTopology;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
-import org.apache.storm.state.InMemoryKeyValueState;
 import org.apache.storm.state.KeyValueState;
 import org.apache.storm.state.StateFactory;
 import org.apache.storm.task.TopologyContext;
@@ -42,9 +42,13 @@ class StateBackendsTest {
     }
 
     @Test
-    void inMemoryIsStormsDefaultProvider() {
-        TopologyContext context = topology(StateBackends.inMemory()).context("totals", 0);
-        assertThat(StateFactory.getState("ns", context.getConf(), context)).isInstanceOf(InMemoryKeyValueState.class);
+    void inMemoryIsOurProviderWithCheckpointsThatCostTheChanges() {
+        Map<String, Object> conf = StateBackends.inMemory();
+        TopologyContext context = topology(conf).context("totals", 0);
+
+        assertThat(conf).containsOnlyKeys(Config.TOPOLOGY_STATE_PROVIDER)
+                .containsEntry(Config.TOPOLOGY_STATE_PROVIDER, "io.stormwatch.storm.state.MemoryKeyValueStateProvider");
+        assertThat(StateFactory.getState("ns", context.getConf(), context)).isInstanceOf(MemoryKeyValueState.class);
     }
 
     @Test
@@ -58,7 +62,7 @@ class StateBackendsTest {
 
     /**
      * The running totals survive a restart through real Redis state: what was committed comes back, and
-     * the replayed lines that were committed are skipped.
+     * the replayed blocks that were committed are skipped.
      */
     @Test
     void runningTotalsSurviveARestartInRedis() {
@@ -66,32 +70,31 @@ class StateBackendsTest {
         TestTopology topology = topology(backend);
 
         RecordingOutputCollector output = new RecordingOutputCollector();
-        RunningTotalsBolt first = start(topology, output);
+        TotalsBolt first = start(topology, output);
         KeyValueState<String, Object> firstState = state(topology);
         first.initState(firstState);
-        first.execute(record(topology, 0));
-        first.execute(topology.tuple("parse", 0, Schema.REJECTED_STREAM, "binary", "NUL", "x", "a.log", 1L, 2L));
+        first.execute(block(topology, 0, 2));
         first.prePrepare(1);
         firstState.prepareCommit(1);
         firstState.commit(1);
-        first.execute(record(topology, 2));
+        first.execute(block(topology, 2, 2));
         first.prePrepare(2);
         firstState.prepareCommit(2);
         // Crash before the commit of txid 2: a new worker gets a fresh state object, rolled back by Storm.
 
-        RunningTotalsBolt second = start(topology, output);
+        TotalsBolt second = start(topology, output);
         KeyValueState<String, Object> secondState = state(topology);
         secondState.rollback();
         second.initState(secondState);
-        for (long offset : List.of(0L, 2L, 3L)) {
-            second.execute(record(topology, offset));
+        for (long first2 : List.of(0L, 2L, 4L)) {
+            second.execute(block(topology, first2, 2));
         }
         second.execute(topology.tick());
 
         List<RecordingOutputCollector.Emit> totals = output.emits(Schema.TOTALS_STREAM);
-        LogStats expected = new LogStats().add(Records.at(1_000)).add(Records.at(1_002)).add(Records.at(1_003))
-                .reject(RejectReason.BINARY);
-        assertThat(totals.get(totals.size() - 1).values().get(0)).isEqualTo(expected);
+        Tally expected = Blocks.tally(0, 6);
+        assertThat(((Result) totals.get(totals.size() - 1).values().get(0)).json())
+                .isEqualTo(new EventJob().views().json(expected).toString());
         try (var jedis = redis.client()) {
             jedis.select(1);
             assertThat(jedis.exists("totals-" + topology.tasks("totals").get(0))).as("Storm's state hash, totals-<task>").isTrue();
@@ -100,15 +103,14 @@ class StateBackendsTest {
 
     private static TestTopology topology(Map<String, Object> backend) {
         TestTopology topology = new TestTopology()
-                .bolt("parse", 1, new ParseBolt("combined", 100))
-                .bolt("totals", 1, new RunningTotalsBolt(), stream("parse", Utils.DEFAULT_STREAM_ID),
-                        stream("parse", Schema.REJECTED_STREAM));
+                .component("parse", 1, Map.of(Utils.DEFAULT_STREAM_ID, Schema.PANES_FIELDS))
+                .bolt("totals", 1, new TotalsBolt(new EventJob()), stream("parse", Utils.DEFAULT_STREAM_ID));
         backend.forEach(topology::conf);
         return topology;
     }
 
-    private static RunningTotalsBolt start(TestTopology topology, RecordingOutputCollector output) {
-        RunningTotalsBolt bolt = new RunningTotalsBolt();
+    private static TotalsBolt start(TestTopology topology, RecordingOutputCollector output) {
+        TotalsBolt bolt = new TotalsBolt(new EventJob());
         bolt.prepare(topology.conf(), topology.context("totals", 0), output.collector());
         return bolt;
     }
@@ -120,7 +122,9 @@ class StateBackendsTest {
         return (KeyValueState<String, Object>) StateFactory.getState(namespace, topology.conf(), context);
     }
 
-    private static Tuple record(TestTopology topology, long offset) {
-        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, Records.at(1_000 + offset), "a.log", offset, offset + 1);
+    /** Lines {@code [first, first + count)} of a.log as one counted block. */
+    private static Tuple block(TestTopology topology, long first, int count) {
+        BlockPanes panes = Blocks.panes(1, "a.log", first, count, first);
+        return topology.tuple("parse", 0, Utils.DEFAULT_STREAM_ID, panes, "a.log", panes.offset(), panes.nextOffset());
     }
 }

@@ -3,6 +3,10 @@ package io.stormwatch.storm.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.stormwatch.core.io.BlockBounds;
+import io.stormwatch.core.job.Jobs;
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.job.statuscodes.StatusCodes;
 import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.sink.LogSink;
@@ -11,6 +15,7 @@ import io.stormwatch.storm.spout.FileSpout;
 import io.stormwatch.storm.spout.SocketLineSpout;
 import io.stormwatch.storm.spout.SpoolDirectorySpout;
 import io.stormwatch.storm.spout.TailFileSpout;
+import io.stormwatch.storm.state.MemoryKeyValueStateProvider;
 import io.stormwatch.storm.state.RedisStateProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
 import org.apache.storm.spout.CheckPointState;
-import org.apache.storm.state.InMemoryKeyValueStateProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,7 +67,7 @@ class JobConfigTest {
     @Test
     void outputsBecomeSinksNamedByKind() {
         Map<String, ?> sinks = Outputs.sinks("log, jsonl:" + tmp + ",redis://127.0.0.1:6379/2,jsonl:" + tmp.resolve("b"),
-                LogAnalyticsOptions.defaults(), Map.of());
+                LogAnalytics.defaults(), JobOptions.defaults().window(), Map.of());
         assertThat(sinks.keySet()).containsExactly("sink-log", "sink-jsonl", "sink-redis", "sink-jsonl-2");
         assertThat(sinks.values()).extracting(Object::getClass)
                 .containsExactly(LogSink.class, JsonLinesSink.class, RedisSink.class, JsonLinesSink.class);
@@ -72,45 +76,56 @@ class JobConfigTest {
     @ParameterizedTest
     @ValueSource(strings = {"", "print", "jsonl:", "redis://:secret@host:6379", "http://host"})
     void badOutputsAreRefused(String spec) {
-        assertThatThrownBy(() -> Outputs.sinks(spec, LogAnalyticsOptions.defaults(), Map.of()))
+        assertThatThrownBy(() -> Outputs.sinks(spec, LogAnalytics.defaults(), JobOptions.defaults().window(), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void optionsHaveThePageDefaultsAndReadTheirKeys() {
-        LogAnalyticsOptions defaults = LogAnalyticsOptions.defaults();
-        assertThat(defaults.format()).isEqualTo("auto");
+        JobOptions defaults = JobOptions.defaults();
         assertThat(defaults.window().lengthMillis()).isEqualTo(30_000);
         assertThat(defaults.window().slideMillis()).isEqualTo(10_000);
         assertThat(defaults.window().lagMillis()).isEqualTo(5_000);
         assertThat(defaults.time()).isEqualTo(TimeMode.EVENT);
         assertThat(defaults.parseParallelism()).isOne();
+        assertThat(defaults.blocks()).isEqualTo(BlockBounds.DEFAULT);
+        assertThat(LogAnalytics.defaults().format()).isEqualTo("auto");
 
-        LogAnalyticsOptions set = LogAnalyticsOptions.fromConfig(Map.of(
+        Map<String, Object> conf = Map.of(
                 StormwatchConfig.WINDOW_LENGTH, "1h", StormwatchConfig.WINDOW_SLIDE, "1s", StormwatchConfig.WINDOW_LAG, "0s",
-                StormwatchConfig.TIME, "Processing", StormwatchConfig.PARSE_PARALLELISM, "3", StormwatchConfig.FORMAT, "common"));
+                StormwatchConfig.TIME, "Processing", StormwatchConfig.PARSE_PARALLELISM, "3", StormwatchConfig.FORMAT, "common",
+                StormwatchConfig.BLOCK_LINES, 10, StormwatchConfig.BLOCK_BYTES, "4096");
+        JobOptions set = JobOptions.fromConfig(conf);
         assertThat(set.window().lengthMillis()).isEqualTo(3_600_000);
         assertThat(set.time()).isEqualTo(TimeMode.PROCESSING);
         assertThat(set.parseParallelism()).isEqualTo(3);
-        assertThat(set.format()).isEqualTo("common");
-        assertThatThrownBy(() -> LogAnalyticsOptions.fromConfig(Map.of(StormwatchConfig.TIME, "wall")))
+        assertThat(set.blocks()).isEqualTo(new BlockBounds(10, 4096));
+        assertThat(LogAnalytics.fromConfig(conf).format()).isEqualTo("common");
+        assertThatThrownBy(() -> JobOptions.fromConfig(Map.of(StormwatchConfig.TIME, "wall")))
                 .hasMessageContaining("'event' or 'processing'");
     }
 
     @Test
+    void jobsAreFoundByNameAndConfiguredFromTheirKeys() {
+        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes");
+        assertThat(Jobs.fromConfig("status-codes", Map.of(StormwatchConfig.FORMAT, "nginx")))
+                .isEqualTo(new StatusCodes("nginx", 65_536));
+        assertThatThrownBy(() -> Jobs.fromConfig("word-count", Map.of())).hasMessageContaining("log-analytics, status-codes");
+        assertThatThrownBy(() -> Jobs.fromConfig("log-analytics", Map.of(StormwatchConfig.FORMAT, "%Z")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void submitConfigHasDefaultsTheUserCanOverrideAndWhatStormNeeds() {
-        LogAnalyticsOptions hourly = LogAnalyticsOptions.fromConfig(Map.of(
-                StormwatchConfig.WINDOW_LENGTH, "1h", StormwatchConfig.WINDOW_SLIDE, "1m"));
-        Config defaults = TopologyConfigs.logAnalytics(Map.of(), hourly, Map.of());
+        Config defaults = TopologyConfigs.forJob(Map.of(), Map.of());
         assertThat(defaults.get(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL)).isEqualTo(100);
-        assertThat(defaults.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(10_000);
-        assertThat(defaults.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS)).as("raised to length + slide").isEqualTo(3_660);
-        assertThat(defaults.get(Config.TOPOLOGY_STATE_PROVIDER)).isEqualTo(InMemoryKeyValueStateProvider.class.getName());
+        assertThat(defaults.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(2_000);
+        assertThat(defaults.get(Config.TOPOLOGY_STATE_PROVIDER)).isEqualTo(MemoryKeyValueStateProvider.class.getName());
         assertThat(String.valueOf(defaults.get(Config.TOPOLOGY_KRYO_REGISTER))).contains(CheckPointState.Action.class.getName());
 
-        Config chosen = TopologyConfigs.logAnalytics(Map.of(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 1_000,
+        Config chosen = TopologyConfigs.forJob(Map.of(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 1_000,
                 Config.TOPOLOGY_MAX_SPOUT_PENDING, 20_000, Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS, 7_200,
-                StormwatchConfig.STATE, "redis://10.0.0.5:6380/1"), hourly, Map.of(StormwatchConfig.REDIS_PASSWORD_ENV, "s3cret"));
+                StormwatchConfig.STATE, "redis://10.0.0.5:6380/1"), Map.of(StormwatchConfig.REDIS_PASSWORD_ENV, "s3cret"));
         assertThat(chosen.get(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL)).isEqualTo(1_000);
         assertThat(chosen.get(Config.TOPOLOGY_MAX_SPOUT_PENDING)).isEqualTo(20_000);
         assertThat(chosen.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS)).isEqualTo(7_200);
@@ -142,7 +157,7 @@ class JobConfigTest {
         for (String file : List.of("conf/local.yaml", "conf/cluster.yaml")) {
             Map<String, Object> conf = StormwatchConfig.readFile(Path.of(file));
             assertThat(conf).as(file).containsKeys(StormwatchConfig.SOURCE, StormwatchConfig.OUTPUTS);
-            LogAnalyticsOptions.fromConfig(conf);
+            JobOptions.fromConfig(conf);
             TopologyConfigs.stateBackend((String) conf.get(StormwatchConfig.STATE), Map.of());
         }
     }

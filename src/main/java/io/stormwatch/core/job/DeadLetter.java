@@ -1,0 +1,32 @@
+package io.stormwatch.core.job;
+
+import java.io.Serializable;
+
+/**
+ * A line that gave no record, as the dead-letter outputs keep it: counted in the totals' {@code rejected},
+ * never dropped silently.
+ *
+ * @param source where the line came from
+ * @param offset its position in the source
+ * @param reason the rejection's key, e.g. {@code too-long}
+ * @param detail the extractor's explanation
+ * @param line   the line, cut to its first {@value #LINE_CHARS} characters
+ */
+public record DeadLetter(String source, long offset, String reason, String detail, String line) implements Serializable {
+
+    /** Dead letters keep this many characters of a line: enough to see what is wrong, bounded in size. */
+    public static final int LINE_CHARS = 1024;
+
+    /** A dead letter of {@code line}, cut to {@link #LINE_CHARS}, never between the two halves of a surrogate pair. */
+    public static DeadLetter of(String source, long offset, String reason, String detail, String line) {
+        String kept = line;
+        if (line.length() > LINE_CHARS) {
+            int end = LINE_CHARS;
+            if (Character.isHighSurrogate(line.charAt(end - 1))) {
+                end--;
+            }
+            kept = line.substring(0, end);
+        }
+        return new DeadLetter(source, offset, reason, detail, kept);
+    }
+}

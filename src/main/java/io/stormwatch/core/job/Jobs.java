@@ -1,0 +1,28 @@
+package io.stormwatch.core.job;
+
+import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.job.statuscodes.StatusCodes;
+import java.util.List;
+import java.util.Map;
+
+/** The jobs stormwatch knows, by name: what {@code stormwatch local JOB}, {@code batch --job} and the submitter take. */
+public final class Jobs {
+
+    /** Every job's name. */
+    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME);
+
+    private Jobs() {}
+
+    /**
+     * The job called {@code name}, configured from the {@code stormwatch.*} keys of {@code conf}.
+     *
+     * @throws IllegalArgumentException for an unknown name or a bad setting
+     */
+    public static Job<?> fromConfig(String name, Map<String, Object> conf) {
+        return switch (name) {
+            case LogAnalytics.NAME -> LogAnalytics.fromConfig(conf);
+            case StatusCodes.NAME -> StatusCodes.fromConfig(conf);
+            default -> throw new IllegalArgumentException("unknown job '" + name + "'; known: " + String.join(", ", NAMES));
+        };
+    }
+}

@@ -1,0 +1,63 @@
+package io.stormwatch.storm.topology;
+
+import io.stormwatch.core.io.BlockBounds;
+import io.stormwatch.core.job.Settings;
+import io.stormwatch.core.log.AccessLogParser;
+import io.stormwatch.core.window.TimeMode;
+import io.stormwatch.core.window.WindowSpec;
+import java.io.Serializable;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What shapes a job's topology, the same for every job (a job's own settings, such as the log format, are
+ * the job's): windows, time, parallelism, line and block bounds. Not where input comes from or where results
+ * go: the factory takes the spout and sinks themselves.
+ *
+ * @param window           window length, slide and lag
+ * @param time             event time (the record's own) or processing time
+ * @param parseParallelism parse bolt tasks; windows and totals run as one task each
+ * @param maxLineLength    lines longer than this are rejected as too long (and cut by the readers)
+ * @param blocks           how many lines and bytes a spout puts into one tuple at most
+ */
+public record JobOptions(WindowSpec window, TimeMode time, int parseParallelism, int maxLineLength, BlockBounds blocks)
+        implements Serializable {
+
+    public static final String DEFAULT_WINDOW = "30s";
+    public static final String DEFAULT_SLIDE = "10s";
+    public static final String DEFAULT_LAG = "5s";
+
+    public JobOptions {
+        if (parseParallelism < 1) {
+            throw new IllegalArgumentException("parse parallelism must be at least 1, got " + parseParallelism);
+        }
+        if (maxLineLength < 1) {
+            throw new IllegalArgumentException("max line length must be at least 1, got " + maxLineLength);
+        }
+    }
+
+    /** The defaults: 30 s windows sliding by 10 s with 5 s lag, event time, one parse task. */
+    public static JobOptions defaults() {
+        return fromConfig(Map.of());
+    }
+
+    /** Reads the {@code stormwatch.*} keys of a topology config; absent keys take their defaults. */
+    public static JobOptions fromConfig(Map<String, Object> conf) {
+        WindowSpec window = WindowSpec.parse(
+                Settings.string(conf, StormwatchConfig.WINDOW_LENGTH, DEFAULT_WINDOW),
+                Settings.string(conf, StormwatchConfig.WINDOW_SLIDE, DEFAULT_SLIDE),
+                Settings.string(conf, StormwatchConfig.WINDOW_LAG, DEFAULT_LAG));
+        String time = Settings.string(conf, StormwatchConfig.TIME, "event");
+        TimeMode mode;
+        try {
+            mode = TimeMode.valueOf(time.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(StormwatchConfig.TIME + " must be 'event' or 'processing', got '" + time + "'");
+        }
+        return new JobOptions(window, mode,
+                Settings.integer(conf, StormwatchConfig.PARSE_PARALLELISM, 1),
+                Settings.integer(conf, Settings.MAX_LINE_LENGTH, AccessLogParser.DEFAULT_MAX_LINE_LENGTH),
+                new BlockBounds(Settings.integer(conf, StormwatchConfig.BLOCK_LINES, BlockBounds.DEFAULT.lines()),
+                        Settings.integer(conf, StormwatchConfig.BLOCK_BYTES, BlockBounds.DEFAULT.bytes())));
+    }
+}

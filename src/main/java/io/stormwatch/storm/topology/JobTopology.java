@@ -1,0 +1,49 @@
+package io.stormwatch.storm.topology;
+
+import io.stormwatch.core.job.Job;
+import io.stormwatch.core.job.Jobs;
+import io.stormwatch.storm.sink.ResultSink;
+import java.util.Map;
+import org.apache.storm.Config;
+import org.apache.storm.generated.StormTopology;
+import org.apache.storm.topology.IRichSpout;
+
+/**
+ * A job assembled from a config map — the job, source, outputs and options it names — the one place the
+ * submitter ({@code storm jar}), {@code stormwatch local} and tests go from config to topology.
+ *
+ * @param name     topology name
+ * @param job      what it computes
+ * @param config   the full Storm config to submit with
+ * @param topology the wired topology
+ * @param finite   whether the source ends by itself (a file, or a spool directory run until drained)
+ */
+public record JobTopology(String name, Job<?> job, Config config, StormTopology topology, boolean finite) {
+
+    /**
+     * @param jobName     one of {@link Jobs#NAMES}
+     * @param name        the topology's name (usually the job's)
+     * @param conf        stormwatch and Storm keys (see {@link StormwatchConfig}); {@code stormwatch.source}
+     *                    is required
+     * @param inProcess   true for in-process runs, where a spool directory counts as ended once drained
+     * @param environment where secrets come from
+     */
+    public static JobTopology fromConfig(String jobName, String name, Map<String, Object> conf, boolean inProcess,
+            Map<String, String> environment) {
+        String source = StormwatchConfig.string(conf, StormwatchConfig.SOURCE, null);
+        if (source == null) {
+            throw new IllegalArgumentException("no source: set " + StormwatchConfig.SOURCE
+                    + " (file:PATH, spool:DIR, tail:PATH or socket:HOST:PORT)");
+        }
+        Job<?> job = Jobs.fromConfig(jobName, conf);
+        JobOptions options = JobOptions.fromConfig(conf);
+        IRichSpout spout = Sources.spout(source, inProcess, options.maxLineLength(), options.blocks());
+        Map<String, ResultSink> sinks = Outputs.sinks(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, "log"),
+                job, options.window(), environment);
+        int sourceTasks = StormwatchConfig.integer(conf, StormwatchConfig.SOURCE_PARALLELISM, 1);
+        return new JobTopology(name, job,
+                TopologyConfigs.forJob(conf, environment),
+                PipelineTopology.build(job, spout, sourceTasks, sinks, options),
+                Sources.isFinite(source) && (inProcess || source.startsWith("file:")));
+    }
+}

@@ -1,0 +1,150 @@
+package io.stormwatch.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.testing.Oracle;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A backfill: a generated 30-day log (1,000,000 Combined lines, 1 % malformed of every kind, about one line
+ * every 2.6 s) through the default event-time job as a user runs it, against the batch oracle on the same file in
+ * the same run, every command a whole process:
+ * <ul>
+ *   <li>{@code bin/stormwatch local log-analytics --source file:F --output jsonl:D} (30 s windows sliding by 10 s,
+ *       5 s lag, in-memory state; {@code local} also logs a sample of windows to stderr);</li>
+ *   <li>{@code bin/stormwatch batch --window 30s --slide 10s --lag 5s --json F} (the windows);</li>
+ *   <li>{@code bin/stormwatch batch --json F} (the totals).</li>
+ * </ul>
+ * Prints wall time, peak RSS and heap of each, the ratio of the stream to the batch, the number of windows, and
+ * checks that {@code D/windows.jsonl} equals the batch windows line for line and {@code D/totals.json} the batch
+ * totals.
+ *
+ * <pre>
+ * bin/bench-topology backfill [--lines N] [--days N]
+ * </pre>
+ */
+public final class BackfillBenchmark {
+
+    private static final double TARGET_RATIO = 2.0;
+
+    private BackfillBenchmark() {}
+
+    public static void main(String[] args) {
+        Bench.runAndExit(() -> benchmark(args));
+    }
+
+    private static void benchmark(String[] args) throws Exception {
+        long lines = 1_000_000;
+        int days = 30;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--lines" -> lines = Long.parseLong(args[++i].replace("_", ""));
+                case "--days" -> days = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--lines N] [--days N]");
+            }
+        }
+        System.out.printf(Locale.ROOT, "== backfill: a %d-day log of %,d lines (1 %% malformed), local vs batch, whole processes%n",
+                days, lines);
+        System.out.println(Bench.machine());
+        Path log = Bench.log("backfill-" + days + "d-" + lines + "-42.log",
+                new LogGenerator.Options(lines, 42, LogGenerator.Format.COMBINED, 0.01, LogGenerator.DEFAULT_START)
+                        .withSpan(Duration.ofDays(days)));
+        System.out.printf(Locale.ROOT, "input: %s, %,d MB%n", log, Files.size(log) >> 20);
+
+        StormwatchProcess.Run windows = StormwatchProcess.checked(StormwatchProcess.run("backfill-batch-windows",
+                List.of("batch", "--window", "30s", "--slide", "10s", "--lag", "5s", "--json", log.toString())));
+        StormwatchProcess.Run totals = StormwatchProcess.checked(StormwatchProcess.run("backfill-batch-totals",
+                List.of("batch", "--json", log.toString())));
+        Path out = Bench.WORK.resolve("out-backfill").toAbsolutePath();
+        Bench.deleteTree(out);
+        StormwatchProcess.Run local = StormwatchProcess.checked(StormwatchProcess.run("backfill-local",
+                List.of("local", "log-analytics", "--source", "file:" + log, "--output", "jsonl:" + out),
+                List.of(), false, Duration.ofMinutes(10)));
+
+        long batchWindows = countLines(windows.stdout());
+        String windowCheck = compareLines(out.resolve(JsonLinesSink.WINDOWS), windows.stdout());
+        JsonNode batchTotals = Oracle.asRead(Oracle.readJson(totals.stdout()));
+        JsonNode streamTotals = Oracle.asRead(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS)));
+        String totalsCheck = streamTotals.equals(batchTotals) ? "equal to batch --json"
+                : "DIFFERENT (stream records " + streamTotals.get("records") + ", batch " + batchTotals.get("records") + ")";
+
+        Bench.Table table = new Bench.Table("command (whole process)", "wall", "lines/s", "peak RSS", "peak heap used",
+                "max heap after GC", "GC pauses", "output");
+        row(table, "bin/stormwatch batch --window 30s --slide 10s --lag 5s --json F", windows, lines,
+                String.format(Locale.ROOT, "%,d windows", batchWindows));
+        row(table, "bin/stormwatch batch --json F", totals, lines, "totals");
+        row(table, "bin/stormwatch local log-analytics --source file:F --output jsonl:D", local, lines,
+                String.format(Locale.ROOT, "%,d windows", countLines(out.resolve(JsonLinesSink.WINDOWS))));
+        long reading = local.logMark("from offset 0");
+        long complete = local.logMark("results complete");
+        long submitted = local.logMark("submitted to an in-process cluster");
+        if (reading > 0 && complete > 0) {
+            table.row("  of which: reading the file → results complete (log times)",
+                    String.format(Locale.ROOT, "%.2f s", (complete - reading) / 1e3),
+                    Bench.count(lines / ((complete - reading) / 1e3)), "", "", "", "", "");
+            table.row("  of which: process start → topology submitted",
+                    String.format(Locale.ROOT, "%.2f s", (submitted - local.startEpochMillis()) / 1e3), "", "", "", "", "", "");
+        }
+        System.out.println();
+        table.print(System.out);
+        System.out.println();
+        System.out.println("CPU by thread (s; /proc, Linux keeps 15 characters of a thread name; ~ = not an executor):");
+        System.out.println("  batch --window: " + windows.cpuSummary());
+        System.out.println("  batch --json:   " + totals.cpuSummary());
+        System.out.println("  local:          " + local.cpuSummary());
+        System.out.println("windows.jsonl vs batch --window ... --json: " + windowCheck);
+        System.out.println("totals.json vs batch --json: " + totalsCheck);
+        double ratio = local.seconds() / windows.seconds();
+        double ratioTotals = local.seconds() / totals.seconds();
+        System.out.printf(Locale.ROOT, "local / batch --window: %.2f×; local / batch --json: %.2f×%n", ratio, ratioTotals);
+        System.out.printf(Locale.ROOT, "target local ≤ %.0f × batch (--window): %s%n", TARGET_RATIO,
+                Bench.verdict(ratio <= TARGET_RATIO));
+    }
+
+    private static void row(Bench.Table table, String label, StormwatchProcess.Run run, long lines, String output)
+            throws IOException {
+        StormwatchProcess.Heap heap = run.heap();
+        table.row(label, Bench.seconds(run.wallNanos()), Bench.count(lines / run.seconds()), Bench.mb(run.peakRssBytes()),
+                Bench.mb(heap.peakUsedBytes()), Bench.mb(heap.maxAfterGcBytes()),
+                String.format(Locale.ROOT, "%d, %.0f ms", heap.pauses(), heap.pauseMillis()),
+                output);
+    }
+
+    private static long countLines(Path file) throws IOException {
+        try (var lines = Files.lines(file)) {
+            return lines.count();
+        }
+    }
+
+    /** "equal, N lines" or where the first difference is. */
+    private static String compareLines(Path stream, Path batch) throws IOException {
+        try (BufferedReader a = Files.newBufferedReader(stream, StandardCharsets.UTF_8);
+                BufferedReader b = Files.newBufferedReader(batch, StandardCharsets.UTF_8)) {
+            long n = 0;
+            while (true) {
+                String x = a.readLine();
+                String y = b.readLine();
+                if (x == null && y == null) {
+                    return String.format(Locale.ROOT, "equal line for line (%,d windows)", n);
+                }
+                n++;
+                if (x == null || !x.equals(y)) {
+                    return "DIFFERENT at line " + n + ": stream " + (x == null ? "(ended)" : abbreviate(x)) + " / batch "
+                            + (y == null ? "(ended)" : abbreviate(y));
+                }
+            }
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 160 ? s : s.substring(0, 160) + "…";
+    }
+}
