@@ -1,16 +1,33 @@
 package io.stormwatch.cli;
 
+import io.stormwatch.storm.sink.JsonLinesSink;
 import java.io.EOFException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 import java.util.zip.ZipException;
 
 /** Helpers shared by the subcommands' own output. */
 final class Cli {
 
     private Cli() {}
+
+    /**
+     * What a finite run could not read, on one line: the items of the {@link JsonLinesSink#INCOMPLETE} marker
+     * beside {@code doneMarker}, joined by "; ".
+     */
+    static String unread(Path doneMarker) {
+        Path incomplete = doneMarker.resolveSibling(JsonLinesSink.INCOMPLETE);
+        try {
+            return String.join("; ", Files.readAllLines(incomplete, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return "see " + incomplete + " (" + describe(e) + ")";
+        }
+    }
 
     /** A short reason for an I/O error, for one-line messages (Java's own name only the file for some). */
     static String describe(IOException e) {

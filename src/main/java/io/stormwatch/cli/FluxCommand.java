@@ -12,8 +12,10 @@ import org.apache.storm.flux.model.TopologyDef;
 import org.apache.storm.flux.parser.FluxParser;
 import org.apache.storm.generated.StormTopology;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs a Flux YAML topology in-process. Storm 2.x ignores {@code Flux --local} and always submits to
@@ -23,6 +25,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "flux", mixinStandardHelpOptions = true,
         description = "Run a Flux YAML topology in-process (Flux --local is ignored in Storm 2.x).")
 final class FluxCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Flux YAML topology definition.")
     Path file;
@@ -50,6 +55,11 @@ final class FluxCommand implements Callable<Integer> {
         StormTopology topology = FluxBuilder.buildTopology(new ExecutionContext(def, conf));
         Duration limit = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
         LocalRunner.Outcome outcome = LocalRunner.run(def.getName(), conf, topology, until, limit);
+        if (outcome == LocalRunner.Outcome.INCOMPLETE) {
+            spec.commandLine().getErr().println("stormwatch flux: input not read whole: " + Cli.unread(until)
+                    + "; the results are partial");
+            return 1;
+        }
         return outcome == LocalRunner.Outcome.TIMED_OUT && until != null ? 1 : 0;
     }
 }

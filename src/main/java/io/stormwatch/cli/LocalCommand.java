@@ -112,6 +112,11 @@ final class LocalCommand implements Callable<Integer> {
                 err.println("stormwatch local: " + conf.get(StormwatchConfig.SOURCE) + " does not end by itself; Ctrl-C stops it");
             }
             LocalRunner.Outcome outcome = LocalRunner.run(job.name(), job.config(), job.topology(), marker, null);
+            if (outcome == LocalRunner.Outcome.INCOMPLETE) {
+                err.println("stormwatch local: input not read whole: " + Cli.unread(marker) + "; the results"
+                        + (scratch == null ? " in " + doneDir.toAbsolutePath() : "") + " are partial");
+                return 1;
+            }
             if (outcome == LocalRunner.Outcome.DONE && scratch == null) {
                 err.println("stormwatch local: done; results in " + doneDir.toAbsolutePath());
             }

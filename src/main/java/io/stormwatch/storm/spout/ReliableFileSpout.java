@@ -5,6 +5,7 @@ import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.ReliableFileReader;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Storm glue shared by the spouts that read complete files with a {@link ReliableFileReader}: each block of
  * lines is one reliable tuple {@code (block, source, offset, next-offset)} ({@link Schema#BLOCK_FIELDS}) on
  * the default stream with message id {@link BlockMessageId}{@code (source, offset)}; once the reader is
- * drained (only finite catalogs ever are), one unanchored tuple {@code (source)} goes out on
- * {@link Schema#END_OF_INPUT_STREAM}, after which the spout emits nothing more.
+ * drained (only finite catalogs ever are), one unanchored tuple {@code (source, unread)} goes out on
+ * {@link Schema#END_OF_INPUT_STREAM}, after which the spout emits nothing more; {@code unread} names the files
+ * that could not be read whole ({@link ReliableFileReader#unread}), so the output is not marked complete.
  *
  * <p><b>Blocks.</b> A block holds the next lines of one file, up to {@link #withBlockBounds} (default
  * {@link BlockBounds#DEFAULT}: 1,024 lines or 1 MiB); a file's blocks are full but for its last. Blocks carry
@@ -148,9 +150,15 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
                 collector.emit(Schema.RETIRED_STREAM, BlockTuples.retired(retired));
             }
             if (block == null && reader.drained()) {
-                collector.emit(Schema.END_OF_INPUT_STREAM, new Values(endOfInputSource));
+                List<String> unread = reader.unread();
+                collector.emit(Schema.END_OF_INPUT_STREAM, new Values(endOfInputSource, String.join("\n", unread)));
                 endOfInputSent = true;
-                LOG.info("all lines of {} read and acked; end of input sent", endOfInputSource);
+                if (unread.isEmpty()) {
+                    LOG.info("all lines of {} read and acked; end of input sent", endOfInputSource);
+                } else {
+                    LOG.warn("{} drained but not read whole ({}); end of input sent", endOfInputSource,
+                            String.join("; ", unread));
+                }
             }
         } catch (RuntimeException e) {
             LOG.error("unexpected failure reading {}; going on", endOfInputSource, e);

@@ -1,5 +1,6 @@
 package io.stormwatch.storm.topology;
 
+import io.stormwatch.storm.sink.JsonLinesSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one topology in-process on a {@link LocalCluster} until it is done: a marker file appears (a finite
- * input was drained and every sink flushed), a time limit passes, or the JVM is interrupted (Ctrl-C).
+ * input was drained and every sink flushed) or, next to it, {@link JsonLinesSink#INCOMPLETE} (the same, but
+ * the input could not be read whole), a time limit passes, or the JVM is interrupted (Ctrl-C).
  * Used by {@code stormwatch local} and {@code stormwatch flux}; tests drive LocalCluster themselves.
  *
  * <p>When the marker appears the results are complete and durable, so the cluster is not taken down one
@@ -29,19 +31,33 @@ public final class LocalRunner {
     private static final long POLL_MILLIS = 20;
 
     /** How a run ended. */
-    public enum Outcome { DONE, TIMED_OUT, INTERRUPTED }
+    public enum Outcome {
+        /** The input was read whole and the results are complete. */
+        DONE,
+        /** The input ended but part of it could not be read: the results are partial. */
+        INCOMPLETE,
+        TIMED_OUT,
+        INTERRUPTED;
+
+        /** The input ended and its results are written (complete or not): nothing is left to stop in order. */
+        public boolean inputEnded() {
+            return this == DONE || this == INCOMPLETE;
+        }
+    }
 
     private LocalRunner() {}
 
     /**
-     * @param doneMarker file whose appearance ends the run, or null to run until the limit or Ctrl-C; one
-     *                   left by an earlier run is deleted first
+     * @param doneMarker file whose appearance ends the run, or null to run until the limit or Ctrl-C; it and
+     *                   an {@link JsonLinesSink#INCOMPLETE} beside it left by an earlier run are deleted first
      * @param limit      longest run, or null for no limit
      */
     public static Outcome run(String name, Map<String, Object> conf, StormTopology topology, Path doneMarker,
             Duration limit) throws Exception {
+        Path incompleteMarker = doneMarker == null ? null : doneMarker.resolveSibling(JsonLinesSink.INCOMPLETE);
         if (doneMarker != null) {
             Files.deleteIfExists(doneMarker);
+            Files.deleteIfExists(incompleteMarker);
         }
         CountDownLatch stopped = new CountDownLatch(1);
         CountDownLatch finished = new CountDownLatch(1);
@@ -66,6 +82,10 @@ public final class LocalRunner {
                     outcome = Outcome.DONE;
                     break;
                 }
+                if (incompleteMarker != null && Files.exists(incompleteMarker)) {
+                    outcome = Outcome.INCOMPLETE;
+                    break;
+                }
                 if (System.nanoTime() - deadline >= 0) {
                     outcome = Outcome.TIMED_OUT;
                     break;
@@ -76,12 +96,12 @@ public final class LocalRunner {
                 }
             }
             LOG.info("Stopping topology {} ({})", name, outcome);
-            if (outcome != Outcome.DONE) {
+            if (!outcome.inputEnded()) {
                 cluster.killTopologyWithOpts(name, killNow());
             }
             return outcome;
         } finally {
-            if (outcome != Outcome.DONE) {
+            if (outcome == null || !outcome.inputEnded()) {
                 cluster.close();
             }
             finished.countDown();
