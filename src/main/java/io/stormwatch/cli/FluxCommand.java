@@ -1,6 +1,8 @@
 package io.stormwatch.cli;
 
 import io.stormwatch.storm.topology.LocalRunner;
+import io.stormwatch.storm.topology.Preflight;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
@@ -21,6 +23,8 @@ import picocli.CommandLine.Spec;
  * Runs a Flux YAML topology in-process. Storm 2.x ignores {@code Flux --local} and always submits to
  * Nimbus, so this builds the topology with Flux's own parser and builder and submits it to a LocalCluster:
  * the same YAML, the same {@code --filter} properties and {@code ${ENV-...}} substitution as on a cluster.
+ * Before it starts, the source spout, the jsonl sinks and a Redis state found in the parsed file are checked
+ * ({@link Preflight#flux}): a failure is one line on stderr and exit code 2.
  */
 @Command(name = "flux", mixinStandardHelpOptions = true,
         description = "Run a Flux YAML topology in-process (Flux --local is ignored in Storm 2.x).")
@@ -47,11 +51,27 @@ final class FluxCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Stop after this many seconds.")
     Long durationSeconds;
 
+    @Option(names = "--verbose", description = "On a failed check, print the exception behind it too.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         Properties properties = FluxParser.parseProperties(filter == null ? null : filter.toString(), false);
         TopologyDef def = FluxParser.parseFile(file.toString(), false, true, properties, envFilter);
         Config conf = FluxBuilder.buildConfig(def);
+        try {
+            Preflight.flux(def, conf);
+        } catch (Preflight.Failure e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("stormwatch flux: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return 2;
+        }
         StormTopology topology = FluxBuilder.buildTopology(new ExecutionContext(def, conf));
         Duration limit = durationSeconds == null ? null : Duration.ofSeconds(durationSeconds);
         LocalRunner.Outcome outcome = LocalRunner.run(def.getName(), conf, topology, until, limit);

@@ -4,6 +4,7 @@ import io.stormwatch.core.job.Jobs;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.JobTopology;
 import io.stormwatch.storm.topology.LocalRunner;
+import io.stormwatch.storm.topology.Preflight;
 import io.stormwatch.storm.topology.Sources;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 /**
  * Runs a job's topology in-process until a finite input is drained (then exits 0) or until Ctrl-C. Flags
  * map to the {@code stormwatch.*} config keys, so a run here and one submitted with {@code storm jar} mean
- * the same.
+ * the same. The source, state and outputs are checked before the topology is built ({@link Preflight#local}):
+ * a failure is one line on stderr and exit code 2, with the exception too under {@code --verbose}.
  */
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a topology in-process on LocalCluster until its input is drained.")
@@ -72,6 +74,9 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "-c", paramLabel = "KEY=VALUE", description = "Any config key; repeatable, flags win.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--verbose", description = "On a failed check, print the exception behind it too.")
+    boolean verbose;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -106,6 +111,9 @@ final class LocalCommand implements Callable<Integer> {
         }
         conf.putIfAbsent(StormwatchConfig.OUTPUTS, String.join(",", outputList));
         try {
+            if (!preflight(conf, outputList, err)) {
+                return 2;
+            }
             JobTopology job = JobTopology.fromConfig(topology, topology, conf, true, System.getenv());
             Path marker = job.finite() && doneDir != null ? doneDir.resolve(JsonLinesSink.SUCCESS) : null;
             if (!job.finite()) {
@@ -128,6 +136,33 @@ final class LocalCommand implements Callable<Integer> {
             if (scratch != null) {
                 deleteRecursively(scratch);
             }
+        }
+    }
+
+    /**
+     * Checks the source, state and outputs before anything starts ({@link Preflight#local}); on a failure
+     * prints one line naming what the user typed (and with {@code --verbose} the exception) and returns false.
+     */
+    private boolean preflight(Map<String, Object> conf, List<String> outputList, PrintWriter err) {
+        Map<String, String> flags = new HashMap<>();
+        if (source != null) {
+            flags.put(StormwatchConfig.SOURCE, "--source");
+        }
+        if (state != null) {
+            flags.put(StormwatchConfig.STATE, "--state");
+        }
+        if (!outputs.isEmpty() && String.join(",", outputList).equals(conf.get(StormwatchConfig.OUTPUTS))) {
+            flags.put(StormwatchConfig.OUTPUTS, "--output");
+        }
+        try {
+            Preflight.local(conf, System.getenv(), flags);
+            return true;
+        } catch (Preflight.Failure e) {
+            err.println("stormwatch local: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return false;
         }
     }
 
