@@ -54,9 +54,6 @@ final class FluxCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "On a failed check, print the exception behind it too.")
     boolean verbose;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         Properties properties = FluxParser.parseProperties(filter == null ? null : filter.toString(), false);

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.StormwatchConfig;
+import io.stormwatch.testing.CliProcess;
 import io.stormwatch.testing.Oracle;
 import io.stormwatch.testing.RedisServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PreflightIT {
 
-    private static final Path LAUNCHER = Path.of("bin/stormwatch").toAbsolutePath();
     private static final String PASSWORD = "preflight-secret";
 
     private static RedisServer redis;
@@ -48,7 +48,7 @@ class PreflightIT {
 
     @Test
     void aMissingFileIsOneLineAndExitCode2() throws Exception {
-        Result run = local(Map.of(), "--source", "file:/missing");
+        CliProcess run = local(Map.of(), "--source", "file:/missing");
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.stderr().lines()).containsExactly("stormwatch local: --source file:/missing: no such file");
@@ -56,7 +56,7 @@ class PreflightIT {
 
     @Test
     void aRedisHostThatDoesNotResolveIsOneLineAndExitCode2() throws Exception {
-        Result run = local(Map.of(), "--source", "file:" + log(), "--state", "redis://nohost.invalid:1");
+        CliProcess run = local(Map.of(), "--source", "file:" + log(), "--state", "redis://nohost.invalid:1");
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.stderr().lines()).containsExactly(
@@ -69,7 +69,7 @@ class PreflightIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        Result run = local(Map.of(), "--source", "file:" + log(), "--state", "redis://127.0.0.1:" + closed);
+        CliProcess run = local(Map.of(), "--source", "file:" + log(), "--state", "redis://127.0.0.1:" + closed);
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.stderr().lines()).containsExactly("stormwatch local: --state redis://127.0.0.1:" + closed
@@ -79,7 +79,7 @@ class PreflightIT {
     @Test
     void aWrongRedisPasswordIsOneLineAndExitCode2() throws Exception {
         String url = "redis://127.0.0.1:" + redis.port() + "/0";
-        Result run = local(Map.of(StormwatchConfig.REDIS_PASSWORD_ENV, "not-" + PASSWORD),
+        CliProcess run = local(Map.of(StormwatchConfig.REDIS_PASSWORD_ENV, "not-" + PASSWORD),
                 "--source", "file:" + log(), "--output", url);
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
@@ -89,7 +89,7 @@ class PreflightIT {
 
     @Test
     void verboseAddsTheException() throws Exception {
-        Result run = local(Map.of(), "--source", "file:" + log(), "--state", "redis://nohost.invalid:1", "--verbose");
+        CliProcess run = local(Map.of(), "--source", "file:" + log(), "--state", "redis://nohost.invalid:1", "--verbose");
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(2);
         assertThat(run.stderr().lines().toList().get(0))
@@ -101,7 +101,7 @@ class PreflightIT {
     void aRunThatPassesTheChecksStillRunsAndExits0() throws Exception {
         Path log = log();
         Path out = tmp.resolve("out");
-        Result run = local(Map.of(StormwatchConfig.REDIS_PASSWORD_ENV, PASSWORD),
+        CliProcess run = local(Map.of(StormwatchConfig.REDIS_PASSWORD_ENV, PASSWORD),
                 "--source", "file:" + log, "--state", "redis://127.0.0.1:" + redis.port() + "/1",
                 "--output", "jsonl:" + out);
 
@@ -115,23 +115,13 @@ class PreflightIT {
         return Files.exists(log) ? log : Oracle.generate(log, 500, 47, 0.0);
     }
 
-    private record Result(int exitCode, String stderr) {}
-
-    private Result local(Map<String, String> environment, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(LAUNCHER.toString(), "local", "log-analytics"));
+    private CliProcess local(Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(CliProcess.LAUNCHER.toString(), "local", "log-analytics"));
         command.addAll(List.of(args));
-        Path stderr = Files.createTempFile(tmp, "stderr", ".txt");
-        ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(stderr.toFile());
-        builder.environment().remove(StormwatchConfig.REDIS_PASSWORD_ENV);
-        builder.environment().putAll(environment);
-        Process process = builder.start();
         // A limit only so a hung run fails the test instead of the build; no assertion on time.
-        if (!process.waitFor(3, TimeUnit.MINUTES)) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError(command + " did not finish:\n" + Files.readString(stderr));
-        }
-        return new Result(process.exitValue(), Files.readString(stderr));
+        return CliProcess.run(tmp, Duration.ofMinutes(3), command, env -> {
+            env.remove(StormwatchConfig.REDIS_PASSWORD_ENV);
+            env.putAll(environment);
+        });
     }
 }
