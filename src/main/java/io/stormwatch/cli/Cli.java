@@ -1,5 +1,7 @@
 package io.stormwatch.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import java.io.EOFException;
 import java.io.IOException;
@@ -26,6 +28,19 @@ final class Cli {
             return String.join("; ", Files.readAllLines(incomplete, StandardCharsets.UTF_8));
         } catch (IOException e) {
             return "see " + incomplete + " (" + describe(e) + ")";
+        }
+    }
+
+    /**
+     * How many lines the final totals in {@code dir} count, records and rejected lines: "N lines counted", or
+     * why that cannot be said.
+     */
+    static String counted(Path dir) {
+        try {
+            JsonNode totals = new ObjectMapper().readTree(dir.resolve(JsonLinesSink.TOTALS).toFile());
+            return String.format("%,d lines counted", totals.path("records").asLong() + totals.path("rejected").asLong());
+        } catch (IOException e) {
+            return "no totals written (" + describe(e) + ")";
         }
     }
 

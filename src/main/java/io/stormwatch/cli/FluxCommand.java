@@ -77,6 +77,9 @@ final class FluxCommand implements Callable<Integer> {
                     + "; the results are partial");
             return 1;
         }
+        if (outcome == LocalRunner.Outcome.INTERRUPTED || outcome == LocalRunner.Outcome.TERMINATED) {
+            return outcome.exitCode();
+        }
         return outcome == LocalRunner.Outcome.TIMED_OUT && until != null ? 1 : 0;
     }
 }

@@ -103,8 +103,9 @@ final class LocalCommand implements Callable<Integer> {
         Path doneDir = outputs.stream().filter(o -> o.startsWith("jsonl:"))
                 .map(o -> Path.of(o.substring("jsonl:".length()))).findFirst().orElse(null);
         Path scratch = null;
-        if (doneDir == null && Sources.isFinite(StormwatchConfig.string(conf, StormwatchConfig.SOURCE, null))) {
-            // A finite run ends when a jsonl sink marks its output complete: give it a scratch one.
+        if (doneDir == null) {
+            // A run ends when a jsonl sink marks its output complete or incomplete (a finite input read, or any
+            // input stopped by Ctrl-C): give it a scratch one, in the run's own directory, deleted at exit.
             scratch = Files.createTempDirectory("stormwatch-local-");
             doneDir = scratch;
             outputList.add("jsonl:" + scratch);
@@ -115,20 +116,28 @@ final class LocalCommand implements Callable<Integer> {
                 return 2;
             }
             JobTopology job = JobTopology.fromConfig(topology, topology, conf, true, System.getenv());
-            Path marker = job.finite() && doneDir != null ? doneDir.resolve(JsonLinesSink.SUCCESS) : null;
+            Path marker = doneDir.resolve(JsonLinesSink.SUCCESS);
             if (!job.finite()) {
                 err.println("stormwatch local: " + conf.get(StormwatchConfig.SOURCE) + " does not end by itself; Ctrl-C stops it");
             }
             LocalRunner.Outcome outcome = LocalRunner.run(job.name(), job.config(), job.topology(), marker, null);
-            if (outcome == LocalRunner.Outcome.INCOMPLETE) {
-                err.println("stormwatch local: input not read whole: " + Cli.unread(marker) + "; the results"
-                        + (scratch == null ? " in " + doneDir.toAbsolutePath() : "") + " are partial");
-                return 1;
+            String where = scratch == null ? " in " + doneDir.toAbsolutePath() : "";
+            switch (outcome) {
+                case DONE -> {
+                    if (scratch == null) {
+                        err.println("stormwatch local: done; results" + where);
+                    }
+                }
+                case INCOMPLETE -> err.println("stormwatch local: input not read whole: " + Cli.unread(marker)
+                        + "; the results" + where + " are partial");
+                case INTERRUPTED, TERMINATED -> err.println("stormwatch local: stopped by SIG"
+                        + (outcome == LocalRunner.Outcome.TERMINATED ? "TERM" : "INT") + ": "
+                        + (Files.exists(marker.resolveSibling(JsonLinesSink.INCOMPLETE))
+                                ? Cli.unread(marker) + "; " + Cli.counted(doneDir) + "; final windows and totals written" + where
+                                : "before the final results were written"));
+                case TIMED_OUT -> err.println("stormwatch local: timed out");
             }
-            if (outcome == LocalRunner.Outcome.DONE && scratch == null) {
-                err.println("stormwatch local: done; results in " + doneDir.toAbsolutePath());
-            }
-            return 0;
+            return outcome.exitCode();
         } catch (IllegalArgumentException e) {
             err.println("stormwatch local: " + e.getMessage());
             return 2;

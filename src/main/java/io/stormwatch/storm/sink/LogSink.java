@@ -128,7 +128,7 @@ public final class LogSink implements ResultSink {
     @Override
     public void endOfInput(String unread) {
         if (!unread.isEmpty()) {
-            LOG.error("end of input; the input was not read whole, so these results are partial: {}",
+            LOG.warn("end of input, but the input was not read whole, so these results are partial: {}",
                     unread.replace("\n", "; "));
         }
         String windows = suppressedWindows == 0 ? "" : suppressedWindows + " more windows";

@@ -72,6 +72,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
     private transient ReliableFileReader reader;
     private transient String endOfInputSource;
     private transient boolean endOfInputSent;
+    private transient EndOnDeactivate stop;
 
     /**
      * Upper bound on unacked lines of one task, whose text is kept for replay (default 131,072: 128 blocks of
@@ -122,6 +123,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         this.collector = collector;
+        this.stop = new EndOnDeactivate(conf);
         this.reader = new ReliableFileReader(catalog(context),
                 new ReliableFileReader.Settings(maxInFlight, maxLineLength, blockBounds, checkpointIntervalMillis()),
                 System.currentTimeMillis(), System::currentTimeMillis);
@@ -137,7 +139,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
 
     @Override
     public void nextTuple() {
-        if (endOfInputSent) {
+        if (endOfInputSent || stop.stopping()) {
             return;
         }
         try {
@@ -170,6 +172,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
         if (msgId instanceof BlockMessageId id) {
             reader.ack(id.source(), id.offset());
         }
+        endIfStopped();
     }
 
     @Override
@@ -177,12 +180,23 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
         if (msgId instanceof BlockMessageId id && reader.fail(id.source(), id.offset())) {
             LOG.debug("block at {} of {} failed; replaying its lines one by one", id.offset(), id.source());
         }
+        endIfStopped();
     }
 
     @Override
     public void deactivate() {
         if (reader != null) {
             reader.checkpoint();
+        }
+        if (stop != null && !endOfInputSent && stop.deactivated()) {
+            LOG.info("{}: deactivated, reading no more; ending the input once the blocks in flight finish", endOfInputSource);
+            endIfStopped();
+        }
+    }
+
+    private void endIfStopped() {
+        if (!endOfInputSent) {
+            stop.endWhenIdle(collector, endOfInputSource, reader::inFlight, reader.unread(), reader::linesEmitted);
         }
     }
 

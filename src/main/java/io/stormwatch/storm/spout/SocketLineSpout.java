@@ -6,6 +6,7 @@ import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.SocketLineClient;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.storm.spout.SpoutOutputCollector;
@@ -66,6 +67,7 @@ public class SocketLineSpout extends BaseRichSpout {
     private transient Counter linesLost;
     private transient long lostSinceWarning;
     private transient long lastWarningNanos;
+    private transient EndOnDeactivate stop;
 
     public SocketLineSpout(String host, int port) {
         if (port < 1 || port > 65_535) {
@@ -115,6 +117,7 @@ public class SocketLineSpout extends BaseRichSpout {
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         this.collector = collector;
+        this.stop = new EndOnDeactivate(conf);
         this.client = new SocketLineClient(host, port, new SocketLineClient.Settings(queueCapacity, maxLineLength,
                 blockBounds, initialBackoffMillis, maxBackoffMillis), System.currentTimeMillis());
         SocketLineClient metered = client;
@@ -130,6 +133,9 @@ public class SocketLineSpout extends BaseRichSpout {
 
     @Override
     public void nextTuple() {
+        if (stop.stopping()) {
+            return;
+        }
         try {
             LineBlock block = client.poll();
             if (block != null) {
@@ -146,6 +152,7 @@ public class SocketLineSpout extends BaseRichSpout {
         if (msgId instanceof BlockMessageId id) {
             client.ack(id.source(), id.offset());
         }
+        endIfStopped();
     }
 
     @Override
@@ -154,6 +161,7 @@ public class SocketLineSpout extends BaseRichSpout {
             return;
         }
         int lost = client.fail(id.source(), id.offset());
+        endIfStopped();
         if (lost == 0) {
             return;
         }
@@ -166,6 +174,30 @@ public class SocketLineSpout extends BaseRichSpout {
             lostSinceWarning = 0;
             lastWarningNanos = now;
         }
+    }
+
+    /**
+     * With {@link io.stormwatch.storm.topology.StormwatchConfig#DEACTIVATE_ENDS_INPUT}: closes the connection,
+     * emits every line already received (Ctrl-C must not drop them), and ends the input once they are processed.
+     */
+    @Override
+    public void deactivate() {
+        if (client == null || !stop.deactivated()) {
+            return;
+        }
+        client.stopReading();
+        int blocks = 0;
+        for (LineBlock block; (block = client.poll()) != null; blocks++) {
+            collector.emit(BlockTuples.of(block), BlockTuples.messageId(block));
+        }
+        emitRetired();
+        LOG.info("{}:{}: deactivated; connection closed, {} blocks of received lines emitted; ending the input once"
+                + " they are processed ({} lines received in all)", host, port, blocks, client.linesReceived());
+        endIfStopped();
+    }
+
+    private void endIfStopped() {
+        stop.endWhenIdle(collector, "socket:" + host + ":" + port, client::linesInFlight, List.of(), client::linesReceived);
     }
 
     private void emitRetired() {

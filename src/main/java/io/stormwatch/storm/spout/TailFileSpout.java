@@ -7,6 +7,7 @@ import io.stormwatch.core.io.ProgressStore;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
@@ -66,6 +67,7 @@ public class TailFileSpout extends BaseRichSpout {
 
     private transient SpoutOutputCollector collector;
     private transient FileTailer tailer;
+    private transient EndOnDeactivate stop;
 
     public TailFileSpout(String file) {
         this.file = file;
@@ -122,6 +124,7 @@ public class TailFileSpout extends BaseRichSpout {
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         this.collector = collector;
+        this.stop = new EndOnDeactivate(conf);
         if (context.getThisTaskIndex() > 0) {
             LOG.warn("{} is followed by task 0 of {} only; this task ({}) stays idle: give the spout parallelism 1",
                     file, context.getThisComponentId(), context.getThisTaskIndex());
@@ -144,7 +147,7 @@ public class TailFileSpout extends BaseRichSpout {
 
     @Override
     public void nextTuple() {
-        if (tailer == null) {
+        if (tailer == null || stop.stopping()) {
             return;
         }
         try {
@@ -165,6 +168,7 @@ public class TailFileSpout extends BaseRichSpout {
         if (tailer != null && msgId instanceof BlockMessageId id) {
             tailer.ack(id.source(), id.offset());
         }
+        endIfStopped();
     }
 
     @Override
@@ -172,6 +176,7 @@ public class TailFileSpout extends BaseRichSpout {
         if (tailer != null && msgId instanceof BlockMessageId id) {
             tailer.fail(id.source(), id.offset());
         }
+        endIfStopped();
     }
 
     @Override
@@ -179,6 +184,16 @@ public class TailFileSpout extends BaseRichSpout {
         if (tailer != null) {
             tailer.checkpoint();
         }
+        if (stop != null && stop.deactivated()) {
+            LOG.info("{}: deactivated, reading no more; ending the input once the blocks in flight finish", file);
+            endIfStopped();
+        }
+    }
+
+    private void endIfStopped() {
+        // An idle task (not task 0) has no tailer: it ends at once.
+        stop.endWhenIdle(collector, "tail:" + file, () -> tailer == null ? 0 : tailer.inFlight(), List.of(),
+                () -> tailer == null ? 0 : tailer.linesEmitted());
     }
 
     @Override

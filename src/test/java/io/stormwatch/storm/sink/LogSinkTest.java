@@ -107,11 +107,11 @@ class LogSinkTest {
     }
 
     @Test
-    void anInputNotReadWholeIsLoggedAsAnErrorBeforeTheEnd() {
-        try (CapturedLog error = CapturedLog.attach(Level.ERROR, LOGGER)) {
+    void anInputNotReadWholeIsAWarningBeforeTheEnd() {
+        try (CapturedLog error = CapturedLog.attach(Level.WARN, LOGGER)) {
             sink.endOfInput("/logs/b.log.gz: cannot be read from offset 0: java.io.EOFException\n/logs/c.log: does not exist");
 
-            assertThat(error.lines()).containsExactly("end of input; the input was not read whole, so these results are "
+            assertThat(error.lines()).containsExactly("end of input, but the input was not read whole, so these results are "
                     + "partial: /logs/b.log.gz: cannot be read from offset 0: java.io.EOFException; /logs/c.log: does not exist");
         }
     }

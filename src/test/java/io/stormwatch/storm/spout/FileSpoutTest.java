@@ -7,6 +7,7 @@ import io.stormwatch.core.io.BlockBounds;
 import io.stormwatch.core.io.FileIdentity;
 import io.stormwatch.core.window.BlockPosition;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.storm.spout.RecordingSpoutOutputCollector.EmittedLine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.storm.topology.OutputFieldsGetter;
@@ -172,6 +174,40 @@ class FileSpoutTest {
             assertThat(h.collector.endOfInput()).singleElement().satisfies(e -> assertThat(e.values()).last()
                     .as("end of input names what was not read").isEqualTo(missing + ": does not exist"));
             assertThat(h.collector.retired()).isEmpty();
+        }
+    }
+
+    @Test
+    void deactivatedWhenDeactivationEndsTheInputItReadsNoMoreAndEndsOnceItsBlocksInFlightAreAcked() throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\nthree\nfour\n");
+        try (var h = SpoutHarness.open(spout(file, 1), Map.of(StormwatchConfig.DEACTIVATE_ENDS_INPUT, true))) {
+            h.next(2);
+            h.spout.deactivate();
+            h.next(5);
+            assertThat(h.collector.texts()).as("nothing read after deactivation").containsExactly("one", "two");
+            assertThat(h.collector.endOfInput()).isEmpty();
+
+            h.ack(0);
+            assertThat(h.collector.endOfInput()).as("a block still in flight").isEmpty();
+            h.ack(1);
+
+            assertThat(h.collector.endOfInput()).singleElement().satisfies(e -> assertThat(e.values()).last()
+                    .isEqualTo(file.toAbsolutePath() + ": stopped before the end of its input, after 2 lines"));
+        }
+    }
+
+    @Test
+    void withoutThatSettingDeactivationOnlyPauses() throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\n");
+        try (var h = SpoutHarness.open(spout(file, 1))) {
+            h.next(1);
+            h.spout.deactivate();
+            h.ackAll();
+            assertThat(h.collector.endOfInput()).isEmpty();
+            h.spout.activate();
+            assertThat(h.drainAcking(10)).isTrue();
+            assertThat(h.collector.texts()).containsExactly("one", "two");
+            assertThat(h.collector.endOfInput()).singleElement().satisfies(e -> assertThat(e.values()).last().isEqualTo(""));
         }
     }
 
