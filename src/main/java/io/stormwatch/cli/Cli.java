@@ -3,6 +3,7 @@ package io.stormwatch.cli;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.util.zip.ZipException;
@@ -22,6 +23,9 @@ final class Cli {
         }
         if (e instanceof NotDirectoryException) {
             return "not a directory";
+        }
+        if (e instanceof FileSystemException fileError && fileError.getReason() != null) {
+            return fileError.getReason(); // its message starts with the file, which the caller names already
         }
         if (e instanceof EOFException) {
             return "unexpected end of data (a cut gzip file?)";
