@@ -7,6 +7,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
@@ -54,6 +55,9 @@ final class Cli {
         }
         if (e instanceof NotDirectoryException) {
             return "not a directory";
+        }
+        if (e instanceof FileSystemException fileError && fileError.getReason() != null) {
+            return fileError.getReason(); // its message starts with the file, which the caller names already
         }
         if (e instanceof EOFException) {
             return "unexpected end of data (a cut gzip file?)";
