@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * back on the server. When the server is down or closes the connection the spout reconnects, waiting 100 ms
  * doubling up to 5 s between attempts (configurable); {@code nextTuple} never blocks or throws, so the
  * worker lives on however the server behaves. Lines longer than the maximum length are cut so that the
- * parser rejects them. The end-of-input stream is declared but never used: a socket has no end.
+ * parser rejects them. A socket has no end: the end-of-input stream is used only when the topology is
+ * deactivated with {@code stormwatch.deactivate.ends.input} set ({@link EndOnDeactivate}): the connection is
+ * closed, the lines already received are emitted, and end of input follows once they are processed.
  *
  * <p>Metrics (per task): {@code lines-received}, {@code lines-lost}, {@code lines-in-flight},
  * {@code blocks-emitted}, {@code connections}, {@code connected} (1 or 0).

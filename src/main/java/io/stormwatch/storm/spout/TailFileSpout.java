@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Run it with parallelism 1: a file is one stream; further tasks log a WARN and stay idle. The spout
  * polls: when nothing new is there, {@code nextTuple} returns without emitting and Storm's spout wait
  * strategy idles; the path is checked for rotation every {@code pollIntervalMillis} (default 250 ms). The
- * end-of-input stream is declared but never used: a followed file has no end. Nothing is thrown into Storm.
+ * end-of-input stream is used only when the topology is deactivated with {@code stormwatch.deactivate.ends.input}
+ * set ({@link EndOnDeactivate}): a followed file has no end of its own. Nothing is thrown into Storm.
  *
  * <p>Metrics (per task): {@code lines-emitted} (new lines), {@code lines-replayed} (lines emitted again as
  * parts), {@code lines-in-flight}, {@code blocks-emitted} (new blocks), {@code rotations}, {@code truncations}.
