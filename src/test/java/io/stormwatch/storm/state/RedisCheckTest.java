@@ -10,9 +10,6 @@ import io.stormwatch.testing.RedisServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,14 +27,12 @@ class RedisCheckTest {
 
     private static final String PASSWORD = "check-secret";
     private static final String FROM = "$STORMWATCH_REDIS_PASSWORD";
-    private static final List<String> TRUST_PROPERTIES = List.of(
-            "javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType");
 
     private static RedisServer guarded;
     private static RedisServer open;
     private static RedisServer tls;
     private static int closedPort;
-    private static final Map<String, String> savedProperties = new HashMap<>();
+    private static RedisServer.SystemTrust trust;
 
     @BeforeAll
     static void startRedis() throws IOException {
@@ -48,21 +43,14 @@ class RedisCheckTest {
             closedPort = socket.getLocalPort();
         }
         // The run's connections trust a TLS server through the standard properties; so does the check.
-        TRUST_PROPERTIES.forEach(name -> savedProperties.put(name, System.getProperty(name)));
-        System.setProperty("javax.net.ssl.trustStore", tls.trustStore().toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", RedisServer.TRUST_STORE_PASSWORD);
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        trust = tls.trustInThisJvm();
     }
 
     @AfterAll
     static void stopRedis() {
-        savedProperties.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
-            }
-        });
+        if (trust != null) {
+            trust.close();
+        }
         for (RedisServer server : new RedisServer[] {guarded, open, tls}) {
             if (server != null) {
                 server.close();
