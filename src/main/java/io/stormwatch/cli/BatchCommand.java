@@ -3,6 +3,7 @@ package io.stormwatch.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.io.Inputs;
 import io.stormwatch.core.job.Batch;
 import io.stormwatch.core.job.DeadLetter;
 import io.stormwatch.core.job.Job;
@@ -44,12 +45,28 @@ import picocli.CommandLine.Spec;
  * checked against): the all-time totals as a table or as the job's JSON object, or with {@code --window} the
  * event-time windows, one JSON object each, with exactly the stream's pane, watermark and lateness rules.
  *
- * <p>Exit codes: 0 when the files were analyzed (rejected lines are counted, not errors); 2 for a usage
- * error, an unsupported format or a file that cannot be read before the analysis starts; 1 for an I/O
- * error during it (e.g. a corrupt gzip stream). Errors are one line on stderr; stdout then stays empty.
+ * <p>Inputs: files, plain or gzip (told by content), {@code -} for standard input, and pipes, FIFOs and
+ * process substitutions ({@code <(zcat F)}) like files.
+ *
+ * <p>Exit codes, each error one line on stderr naming the file and why:
+ * <ul>
+ *   <li>0: every file was read whole (rejected lines are counted, not errors);</li>
+ *   <li>2: a usage error, an unsupported format, or a file that cannot be opened — missing, not readable
+ *       (permission denied), a directory — found before anything is read; stdout stays empty;</li>
+ *   <li>1: a file broke while it was read (a cut or corrupt gzip stream, an I/O error) or {@code --rejects}
+ *       could not be written. A broken file does not stop the run: stdout has the results of everything read,
+ *       the broken file's lines up to the break included, and stderr one line per broken file.</li>
+ * </ul>
  */
 @Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "A job's totals (or windows) over log files in one pass: the oracle streaming jobs are compared with.")
+        description = "A job's totals (or windows) over log files in one pass: the oracle streaming jobs are compared with.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:every file was read whole (rejected lines are not errors)",
+            "1:a file broke while read (e.g. a cut gzip): the results of what was read are printed,"
+                    + " one stderr line per broken file; or --rejects could not be written",
+            "2:usage error, or a file that cannot be opened (missing, permission denied, a directory);"
+                    + " nothing is printed on stdout"})
 final class BatchCommand implements Callable<Integer> {
 
     /** Inputs smaller than this are read before a progress bar would be worth drawing. */
@@ -97,7 +114,8 @@ final class BatchCommand implements Callable<Integer> {
             description = "Reject lines longer than N characters as too long (default: ${DEFAULT-VALUE}).")
     int maxLineLength;
 
-    @Parameters(paramLabel = "FILE", arity = "1..*", description = "Log files, plain or gzip (told by content).")
+    @Parameters(paramLabel = "FILE", arity = "1..*",
+            description = "Log files, plain or gzip (told by content); - for standard input; pipes and FIFOs too.")
     List<Path> files;
 
     @Override
@@ -123,16 +141,15 @@ final class BatchCommand implements Callable<Integer> {
             return 2;
         }
         for (Path file : files) {
-            String problem = Files.isDirectory(file) ? "is a directory"
-                    : !Files.exists(file) ? "no such file"
-                    : !Files.isReadable(file) ? "permission denied" : null;
-            if (problem != null) {
-                err.println("stormwatch batch: cannot read " + file + ": " + problem);
+            try {
+                Inputs.checkReadable(file);
+            } catch (IOException e) {
+                err.println("stormwatch batch: cannot read " + file + ": " + Cli.describe(e));
                 return 2;
             }
         }
         Views views = configured.views();
-        Tally totals;
+        Batch.Outcome outcome;
         try (Writer rejectsOut = rejects == null ? null : Files.newBufferedWriter(rejects, StandardCharsets.UTF_8);
                 ProgressBar progress = progressBar()) {
             Batch.DeadLetterSink sink = rejectsOut == null ? Batch.DeadLetterSink.DISCARD : deadLetter -> {
@@ -140,15 +157,13 @@ final class BatchCommand implements Callable<Integer> {
                 rejectsOut.write('\n');
             };
             LongConsumer onBytesRead = progress == null ? bytes -> {} : progress::stepBy;
-            totals = batch(configured, windowSpec, views, out).run(files, sink, onBytesRead);
-        } catch (Batch.ReadException e) {
-            err.println("stormwatch batch: cannot read " + e.file() + ": " + Cli.describe(e.getCause()));
-            return 1;
+            outcome = batch(configured, windowSpec, views, out).read(files, sink, onBytesRead);
         } catch (IOException e) {
             err.println("stormwatch batch: " + (rejects == null ? "" : "cannot write " + rejects + ": ")
                     + Cli.describe(e));
             return 1;
         }
+        Tally totals = outcome.totals();
         if (windowSpec == null) {
             if (json) {
                 out.println(StatsJson.write(views.json(totals)));
@@ -159,7 +174,11 @@ final class BatchCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
+        for (Batch.ReadException broken : outcome.failures()) {
+            err.println("stormwatch batch: cannot read " + broken.file() + ": " + Cli.describe(broken.getCause())
+                    + " (the results count what was read before)");
+        }
+        return outcome.failures().isEmpty() ? 0 : 1;
     }
 
     /** Totals only, or windows printed as they close: a JSON object each, or the log's window line. */
@@ -195,7 +214,9 @@ final class BatchCommand implements Callable<Integer> {
         }
         long total = 0;
         for (Path file : files) {
-            total += Files.size(file);
+            if (!file.equals(Inputs.STDIN) && Files.isRegularFile(file)) {
+                total += Files.size(file); // a pipe's size says nothing
+            }
         }
         if (total < PROGRESS_MIN_BYTES) {
             return null;

@@ -4,6 +4,7 @@ import io.stormwatch.core.job.Jobs;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.JobTopology;
 import io.stormwatch.storm.topology.LocalRunner;
+import io.stormwatch.storm.topology.Preflight;
 import io.stormwatch.storm.topology.Sources;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import picocli.CommandLine.Spec;
 /**
  * Runs a job's topology in-process until a finite input is drained (then exits 0) or until Ctrl-C. Flags
  * map to the {@code stormwatch.*} config keys, so a run here and one submitted with {@code storm jar} mean
- * the same.
+ * the same. The source, state and outputs are checked before the topology is built ({@link Preflight#local}):
+ * a failure is one line on stderr and exit code 2, with the exception too under {@code --verbose}.
  */
 @Command(name = "local", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Run a topology in-process on LocalCluster until its input is drained.")
@@ -72,6 +74,9 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "-c", paramLabel = "KEY=VALUE", description = "Any config key; repeatable, flags win.")
     List<String> overrides = new ArrayList<>();
 
+    @Option(names = "--verbose", description = "On a failed check, print the exception behind it too.")
+    boolean verbose;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
@@ -98,24 +103,41 @@ final class LocalCommand implements Callable<Integer> {
         Path doneDir = outputs.stream().filter(o -> o.startsWith("jsonl:"))
                 .map(o -> Path.of(o.substring("jsonl:".length()))).findFirst().orElse(null);
         Path scratch = null;
-        if (doneDir == null && Sources.isFinite(StormwatchConfig.string(conf, StormwatchConfig.SOURCE, null))) {
-            // A finite run ends when a jsonl sink marks its output complete: give it a scratch one.
+        if (doneDir == null) {
+            // A run ends when a jsonl sink marks its output complete or incomplete (a finite input read, or any
+            // input stopped by Ctrl-C): give it a scratch one, in the run's own directory, deleted at exit.
             scratch = Files.createTempDirectory("stormwatch-local-");
             doneDir = scratch;
             outputList.add("jsonl:" + scratch);
         }
         conf.putIfAbsent(StormwatchConfig.OUTPUTS, String.join(",", outputList));
         try {
+            if (!preflight(conf, outputList, err)) {
+                return 2;
+            }
             JobTopology job = JobTopology.fromConfig(topology, topology, conf, true, System.getenv());
-            Path marker = job.finite() && doneDir != null ? doneDir.resolve(JsonLinesSink.SUCCESS) : null;
+            Path marker = doneDir.resolve(JsonLinesSink.SUCCESS);
             if (!job.finite()) {
                 err.println("stormwatch local: " + conf.get(StormwatchConfig.SOURCE) + " does not end by itself; Ctrl-C stops it");
             }
             LocalRunner.Outcome outcome = LocalRunner.run(job.name(), job.config(), job.topology(), marker, null);
-            if (outcome == LocalRunner.Outcome.DONE && scratch == null) {
-                err.println("stormwatch local: done; results in " + doneDir.toAbsolutePath());
+            String where = scratch == null ? " in " + doneDir.toAbsolutePath() : "";
+            switch (outcome) {
+                case DONE -> {
+                    if (scratch == null) {
+                        err.println("stormwatch local: done; results" + where);
+                    }
+                }
+                case INCOMPLETE -> err.println("stormwatch local: input not read whole: " + Cli.unread(marker)
+                        + "; the results" + where + " are partial");
+                case INTERRUPTED, TERMINATED -> err.println("stormwatch local: stopped by SIG"
+                        + (outcome == LocalRunner.Outcome.TERMINATED ? "TERM" : "INT") + ": "
+                        + (Files.exists(marker.resolveSibling(JsonLinesSink.INCOMPLETE))
+                                ? Cli.unread(marker) + "; " + Cli.counted(doneDir) + "; final windows and totals written" + where
+                                : "before the final results were written"));
+                case TIMED_OUT -> err.println("stormwatch local: timed out");
             }
-            return 0;
+            return outcome.exitCode();
         } catch (IllegalArgumentException e) {
             err.println("stormwatch local: " + e.getMessage());
             return 2;
@@ -123,6 +145,33 @@ final class LocalCommand implements Callable<Integer> {
             if (scratch != null) {
                 deleteRecursively(scratch);
             }
+        }
+    }
+
+    /**
+     * Checks the source, state and outputs before anything starts ({@link Preflight#local}); on a failure
+     * prints one line naming what the user typed (and with {@code --verbose} the exception) and returns false.
+     */
+    private boolean preflight(Map<String, Object> conf, List<String> outputList, PrintWriter err) {
+        Map<String, String> flags = new HashMap<>();
+        if (source != null) {
+            flags.put(StormwatchConfig.SOURCE, "--source");
+        }
+        if (state != null) {
+            flags.put(StormwatchConfig.STATE, "--state");
+        }
+        if (!outputs.isEmpty() && String.join(",", outputList).equals(conf.get(StormwatchConfig.OUTPUTS))) {
+            flags.put(StormwatchConfig.OUTPUTS, "--output");
+        }
+        try {
+            Preflight.local(conf, System.getenv(), flags);
+            return true;
+        } catch (Preflight.Failure e) {
+            err.println("stormwatch local: " + e.getMessage());
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            return false;
         }
     }
 

@@ -44,10 +44,16 @@ public final class Schema {
      * per spout task, unanchored, after every block it emitted has been acked. The window and totals bolts
      * hear it from every spout task (all-grouping) and then close the last windows (a final watermark) and
      * write the final totals; they forward it, and the sinks complete their output once they heard it from
-     * both.
+     * both. {@link #UNREAD} says what of the input could not be read; only an input read whole makes the
+     * sinks mark their output complete.
      */
     public static final String END_OF_INPUT_STREAM = "end-of-input";
-    public static final Fields END_OF_INPUT_FIELDS = new Fields(SOURCE);
+    /**
+     * What the input could not read (a file missing, unreadable or cut short), one item per line, each naming
+     * the file and why; empty when every line of the input was read.
+     */
+    public static final String UNREAD = "unread";
+    public static final Fields END_OF_INPUT_FIELDS = new Fields(SOURCE, UNREAD);
 
     /**
      * Sources a spout will never emit again (a spool file marked done, a rotated file, a closed connection),

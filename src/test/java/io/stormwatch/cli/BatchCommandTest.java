@@ -189,8 +189,10 @@ class BatchCommandTest {
         CliRun run = CliRun.of("batch", "--json", corrupt.toString());
 
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.out()).isEmpty();
-        assertThat(run.err()).startsWith("stormwatch batch: ").hasLineCount(1).doesNotContain("Exception");
+        // The results of what was read, which is nothing here.
+        assertThat(new ObjectMapper().readTree(run.out()).at("/records").asLong()).isZero();
+        assertThat(run.err()).startsWith("stormwatch batch: cannot read " + corrupt + ": ").hasLineCount(1)
+                .doesNotContain("Exception");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.testing.CliProcess;
 import io.stormwatch.testing.Oracle;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CommandLineIT {
 
-    private static final Path LAUNCHER = Path.of("bin/stormwatch").toAbsolutePath();
+    private static final Path LAUNCHER = CliProcess.LAUNCHER;
 
     @TempDir
     Path tmp;
@@ -33,10 +34,10 @@ class CommandLineIT {
         Path log = Oracle.generate(tmp.resolve("access.log"), 6_000, 41, 0.03);
         Path out = tmp.resolve("out");
 
-        Result batch = run(List.of(LAUNCHER.toString(), "batch", "--json", log.toString()), Duration.ofMinutes(2));
-        Result batchWindows = run(List.of(LAUNCHER.toString(), "batch", "--window", "30s", "--slide", "10s", "--lag", "5s",
+        CliProcess batch = run(List.of(LAUNCHER.toString(), "batch", "--json", log.toString()), Duration.ofMinutes(2));
+        CliProcess batchWindows = run(List.of(LAUNCHER.toString(), "batch", "--window", "30s", "--slide", "10s", "--lag", "5s",
                 "--json", log.toString()), Duration.ofMinutes(2));
-        Result local = run(List.of(LAUNCHER.toString(), "local", "log-analytics", "--source", "file:" + log,
+        CliProcess local = run(List.of(LAUNCHER.toString(), "local", "log-analytics", "--source", "file:" + log,
                 "--output", "jsonl:" + out), Duration.ofMinutes(3));
 
         assertThat(batch.exitCode()).as(batch.stderr()).isZero();
@@ -55,9 +56,9 @@ class CommandLineIT {
         Path log = Oracle.generate(tmp.resolve("access.log"), 3_000, 43, 0.03);
         Path out = tmp.resolve("out");
 
-        Result batch = run(List.of(LAUNCHER.toString(), "batch", "--job", "status-codes", "--json", log.toString()),
+        CliProcess batch = run(List.of(LAUNCHER.toString(), "batch", "--job", "status-codes", "--json", log.toString()),
                 Duration.ofMinutes(2));
-        Result local = run(List.of(LAUNCHER.toString(), "local", "status-codes", "--source", "file:" + log,
+        CliProcess local = run(List.of(LAUNCHER.toString(), "local", "status-codes", "--source", "file:" + log,
                 "--output", "jsonl:" + out), Duration.ofMinutes(3));
 
         assertThat(local.exitCode()).as(local.stderr()).isZero();
@@ -106,16 +107,7 @@ class CommandLineIT {
         return URLEncoder.encode(option, StandardCharsets.UTF_8);
     }
 
-    private record Result(int exitCode, String stdout, String stderr) {}
-
-    private Result run(List<String> command, Duration limit) throws Exception {
-        Path stdout = Files.createTempFile(tmp, "stdout", ".txt");
-        Path stderr = Files.createTempFile(tmp, "stderr", ".txt");
-        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            throw new AssertionError(command + " did not finish in " + limit + ":\n" + Files.readString(stderr));
-        }
-        return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    private CliProcess run(List<String> command, Duration limit) throws Exception {
+        return CliProcess.run(tmp, limit, command);
     }
 }

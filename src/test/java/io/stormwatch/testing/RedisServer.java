@@ -14,7 +14,9 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -229,6 +231,40 @@ public final class RedisServer implements AutoCloseable {
             files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             // A leftover temporary directory is harmless.
+        }
+    }
+
+    /**
+     * Makes this JVM trust this server's certificate through the standard {@code javax.net.ssl.trustStore*}
+     * properties (read once, at the JVM's first TLS connection: set it before any, in a class of its own);
+     * {@link SystemTrust#close()} puts the properties back.
+     */
+    public SystemTrust trustInThisJvm() {
+        return new SystemTrust(Map.of("javax.net.ssl.trustStore", trustStore().toString(),
+                "javax.net.ssl.trustStorePassword", TRUST_STORE_PASSWORD, "javax.net.ssl.trustStoreType", "PKCS12"));
+    }
+
+    /** System properties set for a while, then restored. */
+    public static final class SystemTrust implements AutoCloseable {
+
+        private final Map<String, String> saved = new HashMap<>();
+
+        private SystemTrust(Map<String, String> properties) {
+            properties.forEach((name, value) -> {
+                saved.put(name, System.getProperty(name));
+                System.setProperty(name, value);
+            });
+        }
+
+        @Override
+        public void close() {
+            saved.forEach((name, value) -> {
+                if (value == null) {
+                    System.clearProperty(name);
+                } else {
+                    System.setProperty(name, value);
+                }
+            });
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.stormwatch.core.gen;
 
+import io.stormwatch.core.io.LineReader;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.log.AccessLogRenderer;
 import io.stormwatch.core.log.LogRecord;
@@ -147,8 +148,9 @@ public final class LogGenerator implements Iterator<LogGenerator.GeneratedLine> 
      * @param malformed why a parser must reject the line, or null for a good line
      */
     public record GeneratedLine(byte[] bytes, List<LogRecord> records, RejectReason malformed) {
+        /** The line as a reader of the log gets it ({@link LineReader#decode}). */
         public String text() {
-            return new String(bytes, StandardCharsets.UTF_8);
+            return LineReader.decode(bytes, 0, bytes.length);
         }
     }
 

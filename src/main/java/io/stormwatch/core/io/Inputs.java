@@ -1,17 +1,69 @@
 package io.stormwatch.core.io;
 
 import java.io.BufferedInputStream;
+import java.io.FileInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.zip.GZIPInputStream;
 
-/** Opens log files, gzip or plain, told apart by content (the gzip magic), not by name. */
+/**
+ * Opens log files, gzip or plain, told apart by content (the gzip magic), not by name, so a pipe, a FIFO, a
+ * process substitution ({@code <(zcat F)}, {@code /dev/fd/N}) or standard input holding gzip is read as such.
+ * {@link #STDIN} ({@code -}) names standard input, where a command takes it ({@link #raw}).
+ */
 public final class Inputs {
 
+    /** The file name that stands for standard input, as for {@code cat} and {@code gzip}. */
+    public static final Path STDIN = Path.of("-");
+
     private Inputs() {}
+
+    /**
+     * The raw bytes of {@code file}, or of standard input for {@link #STDIN}; closing the stream leaves
+     * standard input open, as it is not the caller's. A pipe or FIFO is read with a {@link FileInputStream}:
+     * the stream of {@link Files#newInputStream} asks a pipe for its position to tell what is
+     * {@linkplain InputStream#available() available}, which fails ("Illegal seek") and breaks buffered reads.
+     */
+    public static InputStream raw(Path file) throws IOException {
+        if (file.equals(STDIN)) {
+            return new FilterInputStream(System.in) {
+                @Override
+                public void close() {
+                    // Not ours to close.
+                }
+            };
+        }
+        if (!Files.isRegularFile(file) && Files.exists(file)) {
+            return new FileInputStream(file.toFile());
+        }
+        return Files.newInputStream(file); // names a missing or unreadable file with a typed exception
+    }
+
+    /**
+     * Throws when {@code file} cannot be read, without opening it: opening a FIFO to try it would wait for a
+     * writer, and closing it again could make the writer fail. {@link #STDIN} always passes. A missing file
+     * gives {@link NoSuchFileException}; an unreadable one, or one behind a directory that may not be searched,
+     * {@link AccessDeniedException} (so that it is not mistaken for a missing one, as {@link Files#exists}
+     * would); a directory a {@link FileSystemException} whose reason is {@code "is a directory"}.
+     */
+    public static void checkReadable(Path file) throws IOException {
+        if (file.equals(STDIN)) {
+            return;
+        }
+        if (Files.readAttributes(file, BasicFileAttributes.class).isDirectory()) {
+            throw new FileSystemException(file.toString(), null, "is a directory");
+        }
+        if (!Files.isReadable(file)) {
+            throw new AccessDeniedException(file.toString());
+        }
+    }
 
     /** Opens {@code file} for reading, decompressing it when it is gzip. */
     public static InputStream open(Path file) throws IOException {

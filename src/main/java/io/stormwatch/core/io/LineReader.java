@@ -1,12 +1,16 @@
 package io.stormwatch.core.io;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -18,8 +22,9 @@ import java.util.Arrays;
  * <ul>
  *   <li>A line ends at {@code \n}, {@code \r\n} or a bare {@code \r}; the terminator is not part of the
  *       text. The last line needs no terminator. A stream ending in a terminator has no empty last line.</li>
- *   <li>Bytes are decoded as UTF-8; invalid sequences become U+FFFD (the parser decides whether that
- *       breaks the grammar).</li>
+ *   <li>Bytes are decoded as UTF-8 by {@link #decode}: each invalid sequence becomes {@link #UNDECODABLE}, not
+ *       U+FFFD, so that a line holding bad bytes can be told from one holding a U+FFFD that was written
+ *       correctly (the parser rejects the first, wherever the bad bytes are, and accepts the second).</li>
  *   <li>A line longer than {@code maxLineLength} code points is not held whole: its first
  *       {@code maxLineLength + 1} code points are returned and the rest is skipped, so its text is always
  *       longer than the bound and the parser rejects it as too long. Memory stays bounded on any input:
@@ -55,6 +60,16 @@ public final class LineReader implements Closeable {
 
     /** One line of text, the byte offset it starts at and the offset just past its terminator. */
     public record Line(String text, long offset, long end) {}
+
+    /**
+     * What each invalid UTF-8 sequence (a stray continuation byte, an overlong form, a sequence cut short, an
+     * encoded surrogate, ...) decodes to: an unpaired low surrogate, a char no valid UTF-8 decodes to. U+FFFD
+     * cannot serve, since it is valid text when the input holds its encoding {@code EF BF BD}.
+     */
+    public static final char UNDECODABLE = '\uDCFD';
+    private static final String UNDECODABLE_TEXT = String.valueOf(UNDECODABLE);
+    /** What {@link #encode} writes for {@link #UNDECODABLE}: a byte that is never valid UTF-8. */
+    private static final byte UNDECODABLE_BYTE = (byte) 0xFF;
 
     private static final int BUFFER_SIZE = 64 * 1024;
     /** Reads 8 bytes of a byte array as a long, the first byte lowest, whatever the platform's order. */
@@ -185,12 +200,55 @@ public final class LineReader implements Closeable {
             }
             if (startsHere) {
                 // The common case: the whole line is in the buffer; decode it from there, copying nothing.
-                return take(new String(buffer, start, keptEnd(buffer, start, terminator, 0, 0) - start,
-                        StandardCharsets.UTF_8));
+                return take(decode(buffer, start, keptEnd(buffer, start, terminator, 0, 0)));
             }
             hold(start, terminator);
             return takeHeldLine();
         }
+    }
+
+    /**
+     * {@code bytes[from, to)} decoded as UTF-8, each invalid sequence as one {@link #UNDECODABLE}; a correctly
+     * encoded U+FFFD stays U+FFFD. The one way bytes become line text, for every reader of lines.
+     */
+    public static String decode(byte[] bytes, int from, int to) {
+        String text = new String(bytes, from, to - from, StandardCharsets.UTF_8);
+        // The JDK's decoding is the fast one; it writes U+FFFD for bad bytes, and only a line that has a U+FFFD
+        // (checked at no cost for a Latin-1 line) is decoded again, telling bad bytes from a written U+FFFD.
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .replaceWith(UNDECODABLE_TEXT)
+                    .decode(ByteBuffer.wrap(bytes, from, to - from))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalStateException("a replacing decoder reported " + e, e);
+        }
+    }
+
+    /**
+     * {@code text} encoded as UTF-8, each {@link #UNDECODABLE} as the byte {@code 0xFF}: for writing a line on
+     * that was read, so that its bad bytes stay bad ({@code decode(encode(t))} is {@code t}) instead of becoming
+     * {@code ?} or a valid U+FFFD.
+     */
+    public static byte[] encode(String text) {
+        if (text.indexOf(UNDECODABLE) < 0) {
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
+        // The JDK's encoder would write '?' for the unpaired surrogate: encode the text around each one.
+        ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
+        int from = 0;
+        for (int i = text.indexOf(UNDECODABLE); i >= 0; i = text.indexOf(UNDECODABLE, from)) {
+            out.writeBytes(text.substring(from, i).getBytes(StandardCharsets.UTF_8));
+            out.write(UNDECODABLE_BYTE);
+            from = i + 1;
+        }
+        out.writeBytes(text.substring(from).getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     /** The {@link Line#end() end} of the last line returned: where the next line starts. */
@@ -296,7 +354,7 @@ public final class LineReader implements Closeable {
 
     /** The held line, ending just before the next unread byte. */
     private Line takeHeldLine() {
-        return take(new String(line, 0, lineLength, StandardCharsets.UTF_8));
+        return take(decode(line, 0, lineLength));
     }
 
     /** The line being read, of {@code text}, ending just before the next unread byte. */

@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * of Spark's {@code socketTextStream}): what the Spark tutorial's {@code stream.sh} does with netcat.
  *
  * <p>Every client that connects gets the whole stream from the start, on its own thread: the lines of the
- * files in order (gzip files decompressed; each line ends with {@code \n}, encoded as UTF-8), paced at
+ * files in order (gzip files decompressed; each line ends with {@code \n}, encoded as UTF-8 by
+ * {@link LineReader#encode}, so invalid UTF-8 stays invalid), paced at
  * {@code linesPerSecond} per client ({@code 0}: as fast as the client reads). With {@code loop} the files
  * are sent over and over until the client goes or the server is closed; without, the client's connection is
  * closed after the last line, and once one client has received everything the server accepts no more
@@ -176,7 +176,7 @@ public final class LineServer implements Closeable {
                     try (LineReader lines = new LineReader(Inputs.open(file), AccessLogParser.DEFAULT_MAX_LINE_LENGTH)) {
                         for (LineReader.Line line; (line = lines.next()) != null; ) {
                             waitForTurn(start, sent.get(), out);
-                            out.write(line.text().getBytes(StandardCharsets.UTF_8));
+                            out.write(LineReader.encode(line.text())); // bad bytes stay bad
                             out.write('\n');
                             sent.incrementAndGet();
                             totalSent.incrementAndGet();

@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -124,6 +126,8 @@ public final class ReliableFileReader implements Closeable {
     static final int CHANGE_CHECK_LINES = 1000;
 
     private static final Logger LOG = LoggerFactory.getLogger(ReliableFileReader.class);
+    /** How many failed files {@link #unread()} names one by one. */
+    private static final int UNREAD_KEPT = 100;
 
     private final Catalog catalog;
     private final Settings settings;
@@ -146,6 +150,8 @@ public final class ReliableFileReader implements Closeable {
     private final AtomicLong blocksEmitted = new AtomicLong();
     private final AtomicLong filesCompleted = new AtomicLong();
     private final AtomicLong filesFailed = new AtomicLong();
+    /** The first {@value #UNREAD_KEPT} files that failed, as {@code path: reason}. */
+    private final List<String> unread = new ArrayList<>();
 
     /**
      * @param epoch       identifies this run of the reader in the positions of its blocks (a spout passes
@@ -269,6 +275,22 @@ public final class ReliableFileReader implements Closeable {
     /** Files that changed after pick-up or could not be read. */
     public long filesFailed() {
         return filesFailed.get();
+    }
+
+    /**
+     * What could not be read, one {@code path: reason} per failed file (the first {@value #UNREAD_KEPT}, then
+     * how many more): empty when every line of every file this reader took was read. Lines of a failed file
+     * emitted before it failed stay emitted (and are replayed until acked), so a failed file means results that
+     * hold part of it.
+     */
+    public List<String> unread() {
+        long more = filesFailed.get() - unread.size();
+        if (more <= 0) {
+            return List.copyOf(unread);
+        }
+        List<String> all = new ArrayList<>(unread);
+        all.add("and " + more + " more files");
+        return all;
     }
 
     /** Checkpoints and closes every open file. */
@@ -422,15 +444,22 @@ public final class ReliableFileReader implements Closeable {
         if (current == file) {
             current = null;
         }
-        failPath(file.file(), reason + "; " + file.inFlight() + " of its lines are in flight and replayed until acked");
+        failPath(file.file(), reason, "; " + file.inFlight() + " of its lines are in flight and replayed until acked");
     }
 
     private void failPath(Path path, String reason) {
+        failPath(path, reason, "");
+    }
+
+    private void failPath(Path path, String reason, String detail) {
         filesFailed.incrementAndGet();
+        if (unread.size() < UNREAD_KEPT) {
+            unread.add(path + ": " + reason);
+        }
         try {
-            catalog.failed(path, reason);
+            catalog.failed(path, reason + detail);
         } catch (RuntimeException e) {
-            LOG.error("{} {}; reporting it failed too", path, reason, e);
+            LOG.error("{} {}{}; reporting it failed too", path, reason, detail, e);
         }
     }
 }

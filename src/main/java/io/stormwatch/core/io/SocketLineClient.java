@@ -202,9 +202,11 @@ public final class SocketLineClient implements Closeable {
         return connected;
     }
 
-    /** Stops the thread and drops the connection; lines still queued are dropped. */
-    @Override
-    public void close() {
+    /**
+     * Stops the thread and drops the connection, keeping the lines already received: {@link #poll()} still hands
+     * them out. For a graceful stop: what came in is processed, nothing more comes.
+     */
+    public void stopReading() {
         closed = true;
         Socket current = socket;
         if (current != null) {
@@ -222,6 +224,12 @@ public final class SocketLineClient implements Closeable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** Stops the thread and drops the connection; lines still queued are dropped. */
+    @Override
+    public void close() {
+        stopReading();
         queue.clear();
     }
 

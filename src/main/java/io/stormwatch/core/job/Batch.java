@@ -10,7 +10,6 @@ import io.stormwatch.core.window.WindowSpec;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,9 +24,15 @@ import java.util.function.LongConsumer;
  * ({@link WindowAssembler}): the files are one channel, read as one stream, blocks of
  * {@value #BLOCK_LINES} lines.
  *
- * <p>Files are read with {@link Inputs#open} (gzip told by content) and {@link LineReader} (lines longer
- * than {@code maxLineLength} are cut and rejected as too long). Every rejected line is counted in the totals
- * and handed to a {@link DeadLetterSink}, with the file as it was named as its source.
+ * <p>Files are read with {@link Inputs#open} (gzip told by content; {@code -} is standard input, and pipes and
+ * FIFOs are read like files) and {@link LineReader} (lines longer than {@code maxLineLength} are cut and
+ * rejected as too long). Every rejected line is counted in the totals and handed to a {@link DeadLetterSink},
+ * with the file as it was named as its source.
+ *
+ * <p>A file that cannot be opened, or breaks while it is read (a cut or corrupt gzip stream, an I/O error),
+ * does not lose what was read: the lines read whole before the break are counted (the part of a line the
+ * break cuts is not), the run goes on with the next file, and the {@link Outcome} lists each broken file with
+ * its cause.
  *
  * @param <R> the job's record type
  */
@@ -65,6 +70,27 @@ public final class Batch<R> {
         }
     }
 
+    /**
+     * What a run counted, and the files that broke, in input order (empty when every file was read whole).
+     *
+     * @param totals   every line read, the broken files' lines up to the break included
+     * @param failures one per file that could not be opened or broke while it was read
+     */
+    public record Outcome(Tally totals, List<ReadException> failures) {
+
+        public Outcome {
+            failures = List.copyOf(failures);
+        }
+
+        /** The totals, or the first failure when a file broke. */
+        public Tally totalsOrThrow() throws ReadException {
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
+            return totals;
+        }
+    }
+
     private final Job<R> job;
     private final int maxLineLength;
     private final WindowSpec window;
@@ -89,27 +115,55 @@ public final class Batch<R> {
     }
 
     /**
-     * Counts every line of {@code files}, read in order as one input.
+     * Counts every line of {@code files}, read in order as one input; when a file breaks, throws once all
+     * were read (see {@link #read} for a run that reports what it read as well).
      *
      * @param onBytesRead told how many raw (possibly compressed) bytes were read, as they are read
      * @return the totals
-     * @throws ReadException when a file cannot be read (or decompressed); what was counted is lost with it
+     * @throws ReadException the first file that could not be read (or decompressed) whole
      * @throws IOException   what {@code deadLetters} throws, or closing a file failed
      */
     public Tally run(List<Path> files, DeadLetterSink deadLetters, LongConsumer onBytesRead) throws IOException {
+        return read(files, deadLetters, onBytesRead).totalsOrThrow();
+    }
+
+    /**
+     * Counts every line of {@code files}, read in order as one input, going on past a file that breaks.
+     *
+     * @param onBytesRead told how many raw (possibly compressed) bytes were read, as they are read
+     * @return the totals of all that was read, and the files that broke
+     * @throws IOException what {@code deadLetters} throws, or closing a file failed
+     */
+    public Outcome read(List<Path> files, DeadLetterSink deadLetters, LongConsumer onBytesRead) throws IOException {
         WindowSpec spec = window != null ? window : new WindowSpec(1, 1, 0);
         BlockCounter<R> counter = new BlockCounter<>(job, spec, maxLineLength);
         WindowAssembler assembler = window == null ? null
                 : new WindowAssembler(window, job.aggregate().schema(), windows, Long.MAX_VALUE, 0);
         Tally totals = job.aggregate().createAccumulator();
+        List<ReadException> failures = new ArrayList<>();
         long seq = 0;
         List<String> lines = new ArrayList<>(BLOCK_LINES);
         long[] offsets = new long[BLOCK_LINES];
         for (Path file : files) {
             String source = file.toString();
-            try (LineReader reader = open(file, onBytesRead)) {
+            LineReader opened;
+            try {
+                opened = open(file, onBytesRead);
+            } catch (ReadException e) {
+                failures.add(e);
+                continue;
+            }
+            try (LineReader reader = opened) {
                 long next = 0;
-                for (LineReader.Line line = next(reader, file); ; line = next(reader, file)) {
+                while (true) {
+                    LineReader.Line line;
+                    try {
+                        line = reader.next();
+                    } catch (IOException e) {
+                        // The file ends here for this run: the lines before the break are counted below.
+                        failures.add(new ReadException(file, e));
+                        line = null;
+                    }
                     if (line != null) {
                         offsets[lines.size()] = line.offset();
                         lines.add(line.text());
@@ -139,13 +193,13 @@ public final class Batch<R> {
         if (assembler != null) {
             assembler.finishAll();
         }
-        return totals;
+        return new Outcome(totals, failures);
     }
 
     private LineReader open(Path file, LongConsumer onBytesRead) throws ReadException {
         InputStream raw = null;
         try {
-            raw = new CountingInputStream(Files.newInputStream(file), onBytesRead);
+            raw = new CountingInputStream(Inputs.raw(file), onBytesRead);
             return new LineReader(Inputs.open(raw), maxLineLength); // reads the gzip header, if any
         } catch (IOException e) {
             if (raw != null) {

@@ -48,13 +48,15 @@ import java.util.Locale;
  *   <li>{@link RejectReason#EMPTY}: only spaces and tabs (or null). A trailing {@code \r} is dropped first.</li>
  *   <li>{@link RejectReason#BINARY}: a control character other than TAB (C0, DEL or C1): servers escape
  *       them, so raw ones are junk.</li>
+ *   <li>{@link RejectReason#INVALID_UTF8}: the line's bytes are not all UTF-8, wherever the bad ones are, in a
+ *       quoted field too: it holds {@link io.stormwatch.core.io.LineReader#UNDECODABLE}, what
+ *       {@link io.stormwatch.core.io.LineReader} decodes each invalid sequence to. A U+FFFD written correctly
+ *       ({@code EF BF BD}) is text like any other.</li>
  *   <li>{@link RejectReason#GLUED}: two records on one line, seen as a second unquoted field shaped like
  *       {@code [dd/Mon/yyyy:HH:mm:ss ±hhmm]} (its values unchecked) after the first record's (cut or complete)
  *       timestamp, whether the grammar then fails or the second record would be swallowed as extra fields.
  *       On a line that fails anyway, a timestamp-shaped text inside a quoted field also counts: the quoting
  *       of a broken line cannot be trusted.</li>
- *   <li>{@link RejectReason#INVALID_UTF8}: the line contains U+FFFD (how invalid UTF-8 is decoded) and
- *       does not parse. A line that parses is accepted with its U+FFFD.</li>
  *   <li>{@link RejectReason#TRUNCATED}: the line ends before the format's last required field (inside a
  *       quoted field, inside the timestamp, before the status, ...).</li>
  *   <li>{@link RejectReason#MALFORMED}: complete, but a field has the wrong shape. Nothing is guessed:

@@ -1,5 +1,6 @@
 package io.stormwatch.core.log;
 
+import io.stormwatch.core.io.LineReader;
 import io.stormwatch.core.log.LogFormat.Field;
 import io.stormwatch.core.log.LogFormat.Literal;
 import io.stormwatch.core.log.LogFormat.Step;
@@ -18,7 +19,6 @@ final class LogFormatParser implements AccessLogParser {
     private static final String[] KNOWN_PROTOCOLS = {"HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/2", "HTTP/3"};
     /** 10^18 fits a long with room to spare; bigger sizes and durations are rejected, not wrapped. */
     private static final int MAX_DIGITS = 18;
-    private static final char REPLACEMENT = '\uFFFD';
 
     private final LogFormat format;
     private final int maxLineLength;
@@ -74,6 +74,13 @@ final class LogFormatParser implements AccessLogParser {
             return new ParseResult.Rejected(RejectReason.BINARY, String.format("control character U+%04X at col %d",
                     (int) line.charAt(control), control + 1));
         }
+        int undecodable = line.indexOf(LineReader.UNDECODABLE);
+        if (undecodable >= 0) {
+            // Wherever the bad bytes are: inside a quoted field they would not break the grammar, and the
+            // record would carry text that is not in the log.
+            return new ParseResult.Rejected(RejectReason.INVALID_UTF8,
+                    "bytes that are not UTF-8 at col " + (undecodable + 1));
+        }
         if (matches(line, end)) {
             return new ParseResult.Parsed(new LogRecord(client, ident, user, timeMillis, zoneOffsetSeconds, method,
                     endpoint, protocol, status, bytesSent, referer, userAgent, vhost, durationMicros));
@@ -84,11 +91,6 @@ final class LogFormatParser implements AccessLogParser {
         int second = secondTimestamp(line, end);
         if (second >= 0) {
             return new ParseResult.Rejected(RejectReason.GLUED, "second timestamp at col " + (second + 1));
-        }
-        int replacement = line.indexOf(REPLACEMENT);
-        if (replacement >= 0 && replacement < end) {
-            return new ParseResult.Rejected(RejectReason.INVALID_UTF8,
-                    "undecodable bytes (U+FFFD) at col " + (replacement + 1) + "; " + failureDetail);
         }
         return new ParseResult.Rejected(failure, failureDetail);
     }

@@ -11,7 +11,7 @@ public enum RejectReason {
     TOO_LONG,
     /** Contains control bytes (NUL, escape, ...) that a web server never writes unescaped. */
     BINARY,
-    /** Contains byte sequences that are not UTF-8, and they break the grammar. */
+    /** Contains byte sequences that are not UTF-8, wherever they are (a correctly encoded U+FFFD is fine). */
     INVALID_UTF8,
     /** Ends before the format's last field: a partial write or a cut line. */
     TRUNCATED,

@@ -142,7 +142,7 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
             } else if (EndOfInputBarrier.isEndOfInput(input)) {
                 if (endOfInput.arrive(input)) {
                     emitTotals(input, true);
-                    collector.emit(Schema.END_OF_INPUT_STREAM, input, new Values(componentId));
+                    collector.emit(Schema.END_OF_INPUT_STREAM, input, endOfInput.forward(componentId));
                 }
             } else if (Schema.RETIRED_STREAM.equals(input.getSourceStreamId())) {
                 totals.retire(input.getStringByField(Schema.SOURCE), System.currentTimeMillis());

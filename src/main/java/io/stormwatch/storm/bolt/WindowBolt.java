@@ -239,7 +239,7 @@ public final class WindowBolt extends BaseRichBolt {
                     offloader.awaitIdle();
                     LOG.info("End of input: {} windows, {} late lines", assembler.windowsEmitted(), assembler.lateLines());
                     emitDone();
-                    collector.emit(Schema.END_OF_INPUT_STREAM, input, new Values(componentId));
+                    collector.emit(Schema.END_OF_INPUT_STREAM, input, endOfInput.forward(componentId));
                 }
             } else {
                 BlockPanes block = (BlockPanes) input.getValueByField(Schema.PANES);

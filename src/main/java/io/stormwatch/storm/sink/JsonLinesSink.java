@@ -25,8 +25,10 @@ import org.slf4j.LoggerFactory;
  *       so a reader never sees half of it;</li>
  *   <li>{@value #REJECTED}: dead letters {@code {source, offset, reason, detail, line}};</li>
  *   <li>{@value #LATE}: late lines {@code {source, offset, time, reportedIn}}, times ISO-8601 UTC;</li>
- *   <li>{@value #SUCCESS}: an empty marker written at end of input after everything above is flushed —
- *       the CLI waits for it.</li>
+ *   <li>{@value #SUCCESS}: an empty marker written at end of input after everything above is flushed, when
+ *       every line of the input is in the results — the CLI waits for it;</li>
+ *   <li>{@value #INCOMPLETE}: instead of {@value #SUCCESS} when the input could not be read whole: what was
+ *       not read, one item per line (the results above hold the rest).</li>
  * </ul>
  * JSON-lines files are appended to (a restarted worker continues them); dead letters and late lines are
  * buffered and flushed about every second. Use one task: the files are not shared between writers.
@@ -41,6 +43,7 @@ public final class JsonLinesSink implements ResultSink {
     public static final String REJECTED = "rejected.jsonl";
     public static final String LATE = "late.jsonl";
     public static final String SUCCESS = "_SUCCESS";
+    public static final String INCOMPLETE = "_INCOMPLETE";
 
     /** A window is flushed at once unless the previous one was flushed less than this long ago. */
     static final long WINDOW_FLUSH_MILLIS = 50;
@@ -125,10 +128,16 @@ public final class JsonLinesSink implements ResultSink {
     }
 
     @Override
-    public void endOfInput() throws IOException {
+    public void endOfInput(String unread) throws IOException {
         flush();
-        Files.write(dir.resolve(SUCCESS), new byte[0]);
-        LOG.info("End of input: results complete in {}", dir.toAbsolutePath());
+        if (unread.isEmpty()) {
+            Files.write(dir.resolve(SUCCESS), new byte[0]);
+            LOG.info("End of input: results complete in {}", dir.toAbsolutePath());
+        } else {
+            Files.writeString(dir.resolve(INCOMPLETE), unread + "\n", StandardCharsets.UTF_8);
+            LOG.info("End of input: results in {} are partial, {} says what was not read", dir.toAbsolutePath(),
+                    INCOMPLETE);
+        }
     }
 
     @Override

@@ -126,7 +126,11 @@ public final class LogSink implements ResultSink {
     public void flush() {}
 
     @Override
-    public void endOfInput() {
+    public void endOfInput(String unread) {
+        if (!unread.isEmpty()) {
+            LOG.warn("end of input, but the input was not read whole, so these results are partial: {}",
+                    unread.replace("\n", "; "));
+        }
         String windows = suppressedWindows == 0 ? "" : suppressedWindows + " more windows";
         String deadLetters = suppressedDeadLetters == 0 ? "" : suppressedDeadLetters + " more rejected lines";
         String notShown = windows.isEmpty() || deadLetters.isEmpty() ? windows + deadLetters : windows + " and " + deadLetters;

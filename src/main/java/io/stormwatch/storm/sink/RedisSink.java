@@ -46,6 +46,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * p:rejected               list   newest dead letters first, as JSON {source, offset, reason, detail, line},
  *                                 capped at {@value #DEAD_LETTERS_KEPT}
  * p:end-of-input           string ISO-8601 UTC time at which a finite input was complete
+ * p:incomplete             string instead of end-of-input when the input could not be read whole: what was
+ *                                 not read, one item per line
  * </pre>
  * Late lines are not stored one by one: their number is each window's {@code late}.
  *
@@ -155,6 +157,10 @@ public final class RedisSink implements ResultSink {
         return prefix + ":end-of-input";
     }
 
+    String incompleteKey() {
+        return prefix + ":incomplete";
+    }
+
     @Override
     public void window(Result window) throws IOException {
         if (!window.isWindow()) {
@@ -242,9 +248,13 @@ public final class RedisSink implements ResultSink {
     public void flush() {}
 
     @Override
-    public void endOfInput() throws IOException {
+    public void endOfInput(String unread) throws IOException {
         try (Jedis jedis = pool.getResource()) {
-            jedis.set(endOfInputKey(), Instant.now().toString());
+            if (unread.isEmpty()) {
+                jedis.set(endOfInputKey(), Instant.now().toString());
+            } else {
+                jedis.set(incompleteKey(), unread);
+            }
         } catch (JedisException e) {
             throw new IOException("cannot mark the end of input in " + this + ": " + e.getMessage(), e);
         }

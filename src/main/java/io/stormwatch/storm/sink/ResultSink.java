@@ -13,7 +13,7 @@ import org.apache.storm.task.TopologyContext;
  * are the same for every job: windows and totals arrive rendered by the job's views ({@link Result}).
  *
  * <p>Order of calls: {@code open}, then any mix of the data calls and {@link #flush()} (about every
- * second), then {@link #endOfInput()} at most once (a finite input is complete and every upstream bolt has
+ * second), then {@link #endOfInput(String)} at most once (a finite input is complete and every upstream bolt has
  * flushed), then {@code close}. An exception from a data call fails that tuple; it does not stop the sink.
  */
 public interface ResultSink extends Serializable {
@@ -43,8 +43,13 @@ public interface ResultSink extends Serializable {
     /** Makes buffered output visible. */
     void flush() throws IOException;
 
-    /** Every upstream bolt has finished a finite input: write what marks the output complete. */
-    void endOfInput() throws IOException;
+    /**
+     * Every upstream bolt has finished a finite input. When {@code unread} is empty every line of the input is
+     * in the results: write what marks the output complete. Otherwise it names, one per line, what could not be
+     * read (a file missing, unreadable or cut short): the results are partial and must not be marked complete;
+     * say so where a reader of this sink looks.
+     */
+    void endOfInput(String unread) throws IOException;
 
     /** Releases resources; never throws. */
     void close();

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *       {@link ResultSink#rejected(List)}, in order;</li>
  *   <li>{@link Schema#LATE_STREAM}: {@link Schema#LATE}, a {@code LateLine[]} → each to {@link ResultSink#late};</li>
  *   <li>{@link Schema#END_OF_INPUT_STREAM}: once every task of every component it subscribes to on that stream
- *       has sent it ({@link EndOfInputBarrier}), {@link ResultSink#endOfInput()} runs, once.</li>
+ *       has sent it ({@link EndOfInputBarrier}), {@link ResultSink#endOfInput} runs, once, with what the sources
+ *       could not read ({@link Schema#UNREAD}, gathered from every marker).</li>
  * </ul>
  * The sink is flushed on a one-second tick. Run one task per sink whose output is a single place (files).
  *
@@ -129,7 +130,7 @@ public final class SinkBolt extends BaseRichBolt {
     }
 
     private void completeOutput() throws IOException {
-        sink.endOfInput();
+        sink.endOfInput(endOfInput.unread());
         endOfInputPending = false;
     }
 

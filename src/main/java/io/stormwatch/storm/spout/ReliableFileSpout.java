@@ -5,6 +5,7 @@ import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.ReliableFileReader;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * Storm glue shared by the spouts that read complete files with a {@link ReliableFileReader}: each block of
  * lines is one reliable tuple {@code (block, source, offset, next-offset)} ({@link Schema#BLOCK_FIELDS}) on
  * the default stream with message id {@link BlockMessageId}{@code (source, offset)}; once the reader is
- * drained (only finite catalogs ever are), one unanchored tuple {@code (source)} goes out on
- * {@link Schema#END_OF_INPUT_STREAM}, after which the spout emits nothing more.
+ * drained (only finite catalogs ever are), one unanchored tuple {@code (source, unread)} goes out on
+ * {@link Schema#END_OF_INPUT_STREAM}, after which the spout emits nothing more; {@code unread} names the files
+ * that could not be read whole ({@link ReliableFileReader#unread}), so the output is not marked complete.
  *
  * <p><b>Blocks.</b> A block holds the next lines of one file, up to {@link #withBlockBounds} (default
  * {@link BlockBounds#DEFAULT}: 1,024 lines or 1 MiB); a file's blocks are full but for its last. Blocks carry
@@ -70,6 +72,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
     private transient ReliableFileReader reader;
     private transient String endOfInputSource;
     private transient boolean endOfInputSent;
+    private transient EndOnDeactivate stop;
 
     /**
      * Upper bound on unacked lines of one task, whose text is kept for replay (default 131,072: 128 blocks of
@@ -120,6 +123,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         this.collector = collector;
+        this.stop = new EndOnDeactivate(conf);
         this.reader = new ReliableFileReader(catalog(context),
                 new ReliableFileReader.Settings(maxInFlight, maxLineLength, blockBounds, checkpointIntervalMillis()),
                 System.currentTimeMillis(), System::currentTimeMillis);
@@ -135,7 +139,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
 
     @Override
     public void nextTuple() {
-        if (endOfInputSent) {
+        if (endOfInputSent || stop.stopping()) {
             return;
         }
         try {
@@ -148,9 +152,15 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
                 collector.emit(Schema.RETIRED_STREAM, BlockTuples.retired(retired));
             }
             if (block == null && reader.drained()) {
-                collector.emit(Schema.END_OF_INPUT_STREAM, new Values(endOfInputSource));
+                List<String> unread = reader.unread();
+                collector.emit(Schema.END_OF_INPUT_STREAM, new Values(endOfInputSource, String.join("\n", unread)));
                 endOfInputSent = true;
-                LOG.info("all lines of {} read and acked; end of input sent", endOfInputSource);
+                if (unread.isEmpty()) {
+                    LOG.info("all lines of {} read and acked; end of input sent", endOfInputSource);
+                } else {
+                    LOG.warn("{} drained but not read whole ({}); end of input sent", endOfInputSource,
+                            String.join("; ", unread));
+                }
             }
         } catch (RuntimeException e) {
             LOG.error("unexpected failure reading {}; going on", endOfInputSource, e);
@@ -162,6 +172,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
         if (msgId instanceof BlockMessageId id) {
             reader.ack(id.source(), id.offset());
         }
+        endIfStopped();
     }
 
     @Override
@@ -169,12 +180,23 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
         if (msgId instanceof BlockMessageId id && reader.fail(id.source(), id.offset())) {
             LOG.debug("block at {} of {} failed; replaying its lines one by one", id.offset(), id.source());
         }
+        endIfStopped();
     }
 
     @Override
     public void deactivate() {
         if (reader != null) {
             reader.checkpoint();
+        }
+        if (stop != null && !endOfInputSent && stop.deactivated()) {
+            LOG.info("{}: deactivated, reading no more; ending the input once the blocks in flight finish", endOfInputSource);
+            endIfStopped();
+        }
+    }
+
+    private void endIfStopped() {
+        if (!endOfInputSent) {
+            stop.endWhenIdle(collector, endOfInputSource, reader::inFlight, reader.unread(), reader::linesEmitted);
         }
     }
 

@@ -6,6 +6,7 @@ import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.SocketLineClient;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.storm.spout.SpoutOutputCollector;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * back on the server. When the server is down or closes the connection the spout reconnects, waiting 100 ms
  * doubling up to 5 s between attempts (configurable); {@code nextTuple} never blocks or throws, so the
  * worker lives on however the server behaves. Lines longer than the maximum length are cut so that the
- * parser rejects them. The end-of-input stream is declared but never used: a socket has no end.
+ * parser rejects them. A socket has no end: the end-of-input stream is used only when the topology is
+ * deactivated with {@code stormwatch.deactivate.ends.input} set ({@link EndOnDeactivate}): the connection is
+ * closed, the lines already received are emitted, and end of input follows once they are processed.
  *
  * <p>Metrics (per task): {@code lines-received}, {@code lines-lost}, {@code lines-in-flight},
  * {@code blocks-emitted}, {@code connections}, {@code connected} (1 or 0).
@@ -66,6 +69,7 @@ public class SocketLineSpout extends BaseRichSpout {
     private transient Counter linesLost;
     private transient long lostSinceWarning;
     private transient long lastWarningNanos;
+    private transient EndOnDeactivate stop;
 
     public SocketLineSpout(String host, int port) {
         if (port < 1 || port > 65_535) {
@@ -115,6 +119,7 @@ public class SocketLineSpout extends BaseRichSpout {
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         this.collector = collector;
+        this.stop = new EndOnDeactivate(conf);
         this.client = new SocketLineClient(host, port, new SocketLineClient.Settings(queueCapacity, maxLineLength,
                 blockBounds, initialBackoffMillis, maxBackoffMillis), System.currentTimeMillis());
         SocketLineClient metered = client;
@@ -130,6 +135,9 @@ public class SocketLineSpout extends BaseRichSpout {
 
     @Override
     public void nextTuple() {
+        if (stop.stopping()) {
+            return;
+        }
         try {
             LineBlock block = client.poll();
             if (block != null) {
@@ -146,6 +154,7 @@ public class SocketLineSpout extends BaseRichSpout {
         if (msgId instanceof BlockMessageId id) {
             client.ack(id.source(), id.offset());
         }
+        endIfStopped();
     }
 
     @Override
@@ -154,6 +163,7 @@ public class SocketLineSpout extends BaseRichSpout {
             return;
         }
         int lost = client.fail(id.source(), id.offset());
+        endIfStopped();
         if (lost == 0) {
             return;
         }
@@ -166,6 +176,30 @@ public class SocketLineSpout extends BaseRichSpout {
             lostSinceWarning = 0;
             lastWarningNanos = now;
         }
+    }
+
+    /**
+     * With {@link io.stormwatch.storm.topology.StormwatchConfig#DEACTIVATE_ENDS_INPUT}: closes the connection,
+     * emits every line already received (Ctrl-C must not drop them), and ends the input once they are processed.
+     */
+    @Override
+    public void deactivate() {
+        if (client == null || !stop.deactivated()) {
+            return;
+        }
+        client.stopReading();
+        int blocks = 0;
+        for (LineBlock block; (block = client.poll()) != null; blocks++) {
+            collector.emit(BlockTuples.of(block), BlockTuples.messageId(block));
+        }
+        emitRetired();
+        LOG.info("{}:{}: deactivated; connection closed, {} blocks of received lines emitted; ending the input once"
+                + " they are processed ({} lines received in all)", host, port, blocks, client.linesReceived());
+        endIfStopped();
+    }
+
+    private void endIfStopped() {
+        stop.endWhenIdle(collector, "socket:" + host + ":" + port, client::linesInFlight, List.of(), client::linesReceived);
     }
 
     private void emitRetired() {

@@ -7,6 +7,7 @@ import io.stormwatch.core.io.ProgressStore;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Run it with parallelism 1: a file is one stream; further tasks log a WARN and stay idle. The spout
  * polls: when nothing new is there, {@code nextTuple} returns without emitting and Storm's spout wait
  * strategy idles; the path is checked for rotation every {@code pollIntervalMillis} (default 250 ms). The
- * end-of-input stream is declared but never used: a followed file has no end. Nothing is thrown into Storm.
+ * end-of-input stream is used only when the topology is deactivated with {@code stormwatch.deactivate.ends.input}
+ * set ({@link EndOnDeactivate}): a followed file has no end of its own. Nothing is thrown into Storm.
  *
  * <p>Metrics (per task): {@code lines-emitted} (new lines), {@code lines-replayed} (lines emitted again as
  * parts), {@code lines-in-flight}, {@code blocks-emitted} (new blocks), {@code rotations}, {@code truncations}.
@@ -66,6 +68,7 @@ public class TailFileSpout extends BaseRichSpout {
 
     private transient SpoutOutputCollector collector;
     private transient FileTailer tailer;
+    private transient EndOnDeactivate stop;
 
     public TailFileSpout(String file) {
         this.file = file;
@@ -122,6 +125,7 @@ public class TailFileSpout extends BaseRichSpout {
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         this.collector = collector;
+        this.stop = new EndOnDeactivate(conf);
         if (context.getThisTaskIndex() > 0) {
             LOG.warn("{} is followed by task 0 of {} only; this task ({}) stays idle: give the spout parallelism 1",
                     file, context.getThisComponentId(), context.getThisTaskIndex());
@@ -144,7 +148,7 @@ public class TailFileSpout extends BaseRichSpout {
 
     @Override
     public void nextTuple() {
-        if (tailer == null) {
+        if (tailer == null || stop.stopping()) {
             return;
         }
         try {
@@ -165,6 +169,7 @@ public class TailFileSpout extends BaseRichSpout {
         if (tailer != null && msgId instanceof BlockMessageId id) {
             tailer.ack(id.source(), id.offset());
         }
+        endIfStopped();
     }
 
     @Override
@@ -172,6 +177,7 @@ public class TailFileSpout extends BaseRichSpout {
         if (tailer != null && msgId instanceof BlockMessageId id) {
             tailer.fail(id.source(), id.offset());
         }
+        endIfStopped();
     }
 
     @Override
@@ -179,6 +185,16 @@ public class TailFileSpout extends BaseRichSpout {
         if (tailer != null) {
             tailer.checkpoint();
         }
+        if (stop != null && stop.deactivated()) {
+            LOG.info("{}: deactivated, reading no more; ending the input once the blocks in flight finish", file);
+            endIfStopped();
+        }
+    }
+
+    private void endIfStopped() {
+        // An idle task (not task 0) has no tailer: it ends at once.
+        stop.endWhenIdle(collector, "tail:" + file, () -> tailer == null ? 0 : tailer.inFlight(), List.of(),
+                () -> tailer == null ? 0 : tailer.linesEmitted());
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import javax.net.ssl.SSLParameters;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
 import redis.clients.jedis.JedisPoolConfig;
 
@@ -12,7 +13,8 @@ import redis.clients.jedis.JedisPoolConfig;
  * comes from the configuration or the environment, {@link #toString()} never shows it, and nothing here
  * logs it.
  *
- * <p>{@link #newPool} is the one way stormwatch connects to Redis (the state provider and the sink alike).
+ * <p>{@link #newPool} is the one way stormwatch connects to Redis (the state provider and the sink alike);
+ * {@link #connect} makes a single connection the same way, for checks.
  *
  * @param host          host name or address
  * @param port          TCP port
@@ -96,6 +98,23 @@ public record RedisEndpoint(String host, int port, String password, int database
      * {@code javax.net.ssl.keyStore} properties the same way.
      */
     public JedisPool newPool(String clientName) {
+        // Jedis's pool defaults test idle connections, so one dropped by a firewall is replaced, not borrowed.
+        return new JedisPool(new JedisPoolConfig(), new HostAndPort(host, port), clientConfig(clientName));
+    }
+
+    /**
+     * One new connection to this server, made as {@link #newPool}'s are (TLS, authenticated, database
+     * selected, named {@code clientName}), for a single short exchange such as {@link RedisCheck}'s; the caller
+     * closes it.
+     *
+     * @throws redis.clients.jedis.exceptions.JedisException when the server cannot be reached, the TLS
+     *         handshake fails, or AUTH, SELECT or CLIENT SETNAME is refused
+     */
+    public Jedis connect(String clientName) {
+        return new Jedis(new HostAndPort(host, port), clientConfig(clientName));
+    }
+
+    private DefaultJedisClientConfig clientConfig(String clientName) {
         DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
                 .timeoutMillis(timeoutMillis)
                 .database(database)
@@ -109,8 +128,7 @@ public record RedisEndpoint(String host, int port, String password, int database
         if (password != null) {
             client.password(password);
         }
-        // Jedis's pool defaults test idle connections, so one dropped by a firewall is replaced, not borrowed.
-        return new JedisPool(new JedisPoolConfig(), new HostAndPort(host, port), client.build());
+        return client.build();
     }
 
     @Override

@@ -93,7 +93,7 @@ public final class RedisStateProvider implements StateProvider {
     }
 
     /** Parses the configuration; messages name fields, never values (one of them is the password). */
-    static RedisEndpoint endpoint(Object providerConfig) {
+    public static RedisEndpoint endpoint(Object providerConfig) {
         if (!(providerConfig instanceof String json) || json.isBlank()) {
             throw new IllegalArgumentException("missing; it must be a JSON object with at least \"host\"");
         }

@@ -9,7 +9,9 @@ import io.stormwatch.storm.sink.ResultSink;
 import io.stormwatch.storm.state.RedisEndpoint;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -53,6 +55,44 @@ public final class Outputs {
     }
 
     /**
+     * One output of an outputs spec, parsed: {@code kind} is {@code log}, {@code jsonl} (with its absolute
+     * {@code directory}) or {@code redis} (with its {@code redis} endpoint); {@code text} is the output as given.
+     */
+    public record Output(String text, String kind, Path directory, RedisEndpoint redis) {}
+
+    /**
+     * The outputs of {@code spec}, in order.
+     *
+     * @param environment where the Redis password comes from ({@link StormwatchConfig#REDIS_PASSWORD_ENV})
+     * @throws IllegalArgumentException for an unknown or malformed output, or none at all
+     */
+    public static List<Output> parse(String spec, Map<String, String> environment) {
+        List<Output> outputs = new ArrayList<>();
+        for (String part : spec.split(",")) {
+            String output = part.trim();
+            if (output.isEmpty()) {
+                continue;
+            }
+            if (output.equals("log")) {
+                outputs.add(new Output(output, "log", null, null));
+            } else if (output.startsWith("jsonl:") && output.length() > "jsonl:".length()) {
+                outputs.add(new Output(output, "jsonl",
+                        Path.of(output.substring("jsonl:".length())).toAbsolutePath().normalize(), null));
+            } else if (output.startsWith("redis://") || output.startsWith("rediss://")) {
+                outputs.add(new Output(output, "redis", null,
+                        RedisEndpoint.parse(output, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV))));
+            } else {
+                throw new IllegalArgumentException("unknown output '" + output
+                        + "': expected log, jsonl:DIR or redis://HOST:PORT[/DB]");
+            }
+        }
+        if (outputs.isEmpty()) {
+            throw new IllegalArgumentException("no output given: expected log, jsonl:DIR or redis://HOST:PORT[/DB]");
+        }
+        return outputs;
+    }
+
+    /**
      * @param spec        the outputs, e.g. {@code log,jsonl:out,redis://127.0.0.1:6379/0}
      * @param job         the job: its name keys its Redis output, its views describe results in the log
      * @param window      the job's window, which sets how long Redis keeps a window's keys
@@ -63,35 +103,17 @@ public final class Outputs {
             Map<String, String> environment) {
         Objects.requireNonNull(window, "window");
         Map<String, ResultSink> sinks = new LinkedHashMap<>();
-        for (String part : spec.split(",")) {
-            String output = part.trim();
-            if (output.isEmpty()) {
-                continue;
-            }
-            String kind;
-            ResultSink sink;
-            if (output.equals("log")) {
-                kind = "log";
-                sink = new LogSink(job);
-            } else if (output.startsWith("jsonl:") && output.length() > "jsonl:".length()) {
-                kind = "jsonl";
-                sink = new JsonLinesSink(Path.of(output.substring("jsonl:".length())).toAbsolutePath().normalize().toString());
-            } else if (output.startsWith("redis://") || output.startsWith("rediss://")) {
-                kind = "redis";
-                RedisEndpoint endpoint = RedisEndpoint.parse(output, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV));
-                sink = new RedisSink(endpoint, redisKeyPrefix(job.name()), windowTtl(window));
-            } else {
-                throw new IllegalArgumentException("unknown output '" + output
-                        + "': expected log, jsonl:DIR or redis://HOST:PORT[/DB]");
-            }
-            String id = SINK_PREFIX + kind;
+        for (Output output : parse(spec, environment)) {
+            ResultSink sink = switch (output.kind()) {
+                case "log" -> new LogSink(job);
+                case "jsonl" -> new JsonLinesSink(output.directory().toString());
+                default -> new RedisSink(output.redis(), redisKeyPrefix(job.name()), windowTtl(window));
+            };
+            String id = SINK_PREFIX + output.kind();
             for (int n = 2; sinks.containsKey(id); n++) {
-                id = SINK_PREFIX + kind + "-" + n;
+                id = SINK_PREFIX + output.kind() + "-" + n;
             }
             sinks.put(id, sink);
-        }
-        if (sinks.isEmpty()) {
-            throw new IllegalArgumentException("no output given: expected log, jsonl:DIR or redis://HOST:PORT[/DB]");
         }
         return sinks;
     }

@@ -35,25 +35,21 @@ public final class Sources {
      * @param blockBounds   how large the spout's blocks may grow
      */
     public static IRichSpout spout(String spec, boolean finite, int maxLineLength, BlockBounds blockBounds) {
-        int colon = spec == null ? -1 : spec.indexOf(':');
-        if (colon <= 0 || colon == spec.length() - 1) {
-            throw new IllegalArgumentException(usage(spec));
-        }
-        String kind = spec.substring(0, colon);
-        String target = spec.substring(colon + 1);
-        return switch (kind) {
-            case "file" -> new FileSpout(absolute(target))
+        Spec source = Spec.parse(spec);
+        return switch (source.kind()) {
+            case FILE -> new FileSpout(absolute(source.path()))
                     .withMaxLineLength(maxLineLength)
                     .withBlockBounds(blockBounds);
-            case "spool" -> new SpoolDirectorySpout(absolute(target))
+            case SPOOL -> new SpoolDirectorySpout(absolute(source.path()))
                     .withStopWhenDrained(finite)
                     .withMaxLineLength(maxLineLength)
                     .withBlockBounds(blockBounds);
-            case "tail" -> new TailFileSpout(absolute(target))
+            case TAIL -> new TailFileSpout(absolute(source.path()))
                     .withMaxLineLength(maxLineLength)
                     .withBlockBounds(blockBounds);
-            case "socket" -> socket(spec, target, maxLineLength).withBlockBounds(blockBounds);
-            default -> throw new IllegalArgumentException(usage(spec));
+            case SOCKET -> new SocketLineSpout(source.host(), source.port())
+                    .withMaxLineLength(maxLineLength)
+                    .withBlockBounds(blockBounds);
         };
     }
 
@@ -62,22 +58,46 @@ public final class Sources {
         return spec != null && (spec.startsWith("file:") || spec.startsWith("spool:"));
     }
 
-    private static SocketLineSpout socket(String spec, String hostPort, int maxLineLength) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException(usage(spec));
+    /** The kinds of source, by their spec prefix. */
+    public enum Kind { FILE, SPOOL, TAIL, SOCKET }
+
+    /**
+     * A parsed source spec: its kind and either its path as given ({@code file}, {@code spool}, {@code tail};
+     * host null, port 0) or its host and port ({@code socket}; path null).
+     */
+    public record Spec(Kind kind, String path, String host, int port) {
+
+        /** @throws IllegalArgumentException for a spec of no known form */
+        public static Spec parse(String spec) {
+            int colon = spec == null ? -1 : spec.indexOf(':');
+            if (colon <= 0 || colon == spec.length() - 1) {
+                throw new IllegalArgumentException(usage(spec));
+            }
+            String target = spec.substring(colon + 1);
+            return switch (spec.substring(0, colon)) {
+                case "file" -> new Spec(Kind.FILE, target, null, 0);
+                case "spool" -> new Spec(Kind.SPOOL, target, null, 0);
+                case "tail" -> new Spec(Kind.TAIL, target, null, 0);
+                case "socket" -> socket(spec, target);
+                default -> throw new IllegalArgumentException(usage(spec));
+            };
         }
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+
+        private static Spec socket(String spec, String hostPort) {
+            int colon = hostPort.lastIndexOf(':');
+            if (colon <= 0) {
+                throw new IllegalArgumentException(usage(spec));
+            }
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            try {
+                return new Spec(Kind.SOCKET, null, host, Integer.parseInt(hostPort.substring(colon + 1)));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(usage(spec));
+            }
         }
-        int port;
-        try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(usage(spec));
-        }
-        return new SocketLineSpout(host, port).withMaxLineLength(maxLineLength);
     }
 
     private static String absolute(String path) {

@@ -41,6 +41,13 @@ public final class StormwatchConfig {
     public static final String TOP_ENDPOINTS = "stormwatch.stats.top.endpoints";
     public static final String PARSE_PARALLELISM = "stormwatch.parse.parallelism";
     /** Environment variable holding the Redis password; never put a password in a file or on a command line. */
+    /**
+     * True: deactivating the topology ends its input (the spouts stop reading, let what is in flight finish,
+     * then send end of input, so the last windows and final totals are written). {@code local} sets it and
+     * deactivates on Ctrl-C; on a cluster, {@code storm deactivate} then finishes a run gracefully. Default
+     * false: deactivation pauses, as Storm means it.
+     */
+    public static final String DEACTIVATE_ENDS_INPUT = "stormwatch.deactivate.ends.input";
     public static final String REDIS_PASSWORD_ENV = "STORMWATCH_REDIS_PASSWORD";
 
     /**

@@ -11,8 +11,10 @@ import org.apache.storm.StormSubmitter;
 import org.apache.storm.utils.Utils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code storm jar} entry point:
@@ -28,6 +30,11 @@ import picocli.CommandLine.Parameters;
  * <p>Storm's launcher parses {@code -c} itself and passes the values as the {@code storm.options} system
  * property, which is read here too. Its argument parser also reads {@code -conf FILE} as {@code -c onf}
  * followed by a bare {@code FILE}, so a config file is accepted as a bare argument as well.
+ *
+ * <p>Before submitting, the Redis servers of the state and outputs are checked from this machine
+ * ({@link Preflight#cluster}) and a failure is printed as a warning, not an error: the workers, not this
+ * machine, will connect to them, and either may reach a server the other cannot. Source and output paths
+ * are not checked: they are on the worker machines.
  */
 @Command(name = "SubmitTopology", mixinStandardHelpOptions = true,
         description = "Submit a stormwatch topology to the cluster (storm jar) or to storm local.")
@@ -47,6 +54,9 @@ public final class SubmitTopology implements Callable<Integer> {
 
     @Option(names = "--name", description = "Topology name (default: the topology's own).")
     String name;
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         int code = new CommandLine(new SubmitTopology()).execute(args);
@@ -70,6 +80,10 @@ public final class SubmitTopology implements Callable<Integer> {
             commandLine.put(entry.getKey(), entry.getValue());
         }
         Map<String, Object> conf = StormwatchConfig.merge(files, commandLine);
+        // Only Redis, only warnings: the paths are the workers', and they may reach a Redis this machine does not.
+        for (Preflight.Failure failure : Preflight.cluster(conf, System.getenv())) {
+            spec.commandLine().getErr().println("SubmitTopology: warning: " + failure.getMessage());
+        }
         JobTopology job = JobTopology.fromConfig(topology, name == null ? topology : name, conf, false, System.getenv());
         StormSubmitter.submitTopologyWithProgressBar(job.name(), job.config(), job.topology());
         return 0;

@@ -68,12 +68,22 @@ public final class TopologyConfigs {
 
     /** {@code memory} or {@code redis[s]://HOST:PORT[/DB]} (password from the environment). */
     public static Map<String, Object> stateBackend(String spec, Map<String, String> environment) {
+        RedisEndpoint redis = redisState(spec, environment);
+        return redis == null ? StateBackends.inMemory() : StateBackends.redis(redis);
+    }
+
+    /**
+     * The Redis server of a {@link StormwatchConfig#STATE} spec, or null for {@code memory}.
+     *
+     * @throws IllegalArgumentException for a spec that is neither
+     */
+    public static RedisEndpoint redisState(String spec, Map<String, String> environment) {
         String trimmed = spec.trim();
         if (trimmed.equals("memory")) {
-            return StateBackends.inMemory();
+            return null;
         }
         if (trimmed.startsWith("redis://") || trimmed.startsWith("rediss://")) {
-            return StateBackends.redis(RedisEndpoint.parse(trimmed, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV)));
+            return RedisEndpoint.parse(trimmed, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV));
         }
         throw new IllegalArgumentException(StormwatchConfig.STATE + " must be 'memory', redis://HOST:PORT[/DB] or rediss://HOST:PORT[/DB], got '" + spec + "'");
     }

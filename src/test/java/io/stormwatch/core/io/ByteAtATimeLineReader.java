@@ -4,13 +4,12 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * The oracle of {@link LineReaderEquivalenceTest}: {@link LineReader} as it was when it looked at one byte at
  * a time (up to commit 10a41f0), unchanged but for its name and the later bound of 4 × (max + 1) bytes per
- * line, added to both. Its behaviour is the contract documented on
+ * line, added to both, and its decoding, which is {@link LineReader#decode} for both. Its behaviour is the contract documented on
  * {@link LineReader}; the faster reader must give the same lines, offsets, ends and positions on any input,
  * however it arrives.
  */
@@ -158,7 +157,7 @@ final class ByteAtATimeLineReader implements Closeable {
     /** The line assembled so far, ending just before the next unread byte. */
     private LineReader.Line takeLine() {
         position = bufferStartOffset + bufferPos;
-        LineReader.Line result = new LineReader.Line(new String(line, 0, lineLength, StandardCharsets.UTF_8), lineOffset, position);
+        LineReader.Line result = new LineReader.Line(LineReader.decode(line, 0, lineLength), lineOffset, position);
         lineLength = 0;
         lineCodePoints = 0;
         lineCut = false;

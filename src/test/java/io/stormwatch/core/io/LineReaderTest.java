@@ -27,7 +27,8 @@ class LineReaderTest {
 
     /**
      * {@code input} with escapes {@code \n}, {@code \r} and {@code \xHH} (one byte); {@code expected} is
-     * {@code text@offset-end} per line, space-separated, U+FFFD standing for what invalid bytes decode to.
+     * {@code text@offset-end} per line, space-separated, ⍰ standing for what an invalid sequence decodes to
+     * ({@link LineReader#UNDECODABLE}), so that it is told from a U+FFFD that was in the input.
      */
     @ParameterizedTest(name = "[{index}] {0} (max {1}) → {2}")
     @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
@@ -42,12 +43,13 @@ class LineReaderTest {
             "abcdefgh\\r"                     | 3   | abcd@0-9
             "éééééé\\nx"                      | 3   | éééé@0-13 x@13-14
             "😀😀😀\\n"                        | 1   | 😀😀@0-13
-            "a\\xFFb\\n"                      | 10  | a�b@0-4
-            "\\xC3\\n\\xC3"                   | 10  | �@0-2 �@2-3
-            "é\\xA9xy\\n"                     | 1   | é�x@0-6
-            "\\x80\\x80\\x80\\x80a\\nb"       | 1   | ����a@0-6 b@6-7
-            "\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80a\\nb" | 1 | ��������@0-12 b@12-13
-            "\\xF0\\x9F\\x98\\n"              | 10  | �@0-4
+            "a\\xFFb\\n"                      | 10  | a⍰b@0-4
+            "\\xC3\\n\\xC3"                   | 10  | ⍰@0-2 ⍰@2-3
+            "é\\xA9xy\\n"                     | 1   | é⍰x@0-6
+            "\\x80\\x80\\x80\\x80a\\nb"       | 1   | ⍰⍰⍰⍰a@0-6 b@6-7
+            "\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80\\x80a\\nb" | 1 | ⍰⍰⍰⍰⍰⍰⍰⍰@0-12 b@12-13
+            "\\xF0\\x9F\\x98\\n"              | 10  | ⍰@0-4
+            "a\\xEF\\xBF\\xBDb\\n"            | 10  | a�b@0-6
             # the largest bound cuts nothing (max + 1 once overflowed, and every line came out empty)
             "abc\\nd"                         | 2147483647 | abc@0-4 d@4-5
             """)
@@ -116,7 +118,7 @@ class LineReaderTest {
         try (LineReader reader = new LineReader(in, max)) {
             for (LineReader.Line line; (line = reader.next()) != null; ) {
                 assertThat(reader.position()).isEqualTo(line.end());
-                lines.add(line.text() + "@" + line.offset() + "-" + line.end());
+                lines.add(line.text().replace(LineReader.UNDECODABLE, '⍰') + "@" + line.offset() + "-" + line.end());
             }
         }
         return lines;

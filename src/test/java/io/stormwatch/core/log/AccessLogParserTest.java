@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.stormwatch.core.io.LineReader;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.stream.Stream;
@@ -93,7 +94,7 @@ class AccessLogParserTest {
                         with(COMMON_RECORD).time("2100-12-31T23:59:59+14:00").build()),
                 arguments("zone -1200, 1970", "common", COMMON_LINE.replace(T, "[01/Jan/1970:00:00:00 -1200]"),
                         with(COMMON_RECORD).time("1970-01-01T00:00:00-12:00").build()),
-                arguments("U+FFFD in a line that parses is accepted", "combined",
+                arguments("a U+FFFD written in the log is text", "combined",
                         COMBINED_LINE.replace("Nav", "N\uFFFDv"),
                         with(COMBINED_RECORD).userAgent(UA.replace("Nav", "N\uFFFDv")).build()),
                 arguments("TAB and non-ASCII text are data", "combined", COMBINED_LINE.replace("Win98", "W\tiné☃😀"),
@@ -178,10 +179,12 @@ class AccessLogParserTest {
                         RejectReason.GLUED),
                 arguments("record cut in its timestamp, then another", "auto",
                         "127.0.0.1 - frank [10/Oct/2000:13:5" + second, RejectReason.GLUED),
-                arguments("U+FFFD breaking the status", "auto", COMMON_LINE.replace(" 200 ", " 2\uFFFD0 "),
-                        RejectReason.INVALID_UTF8),
-                arguments("U+FFFD breaking the month", "auto", COMMON_LINE.replace("Oct", "O\uFFFD"),
-                        RejectReason.INVALID_UTF8),
+                arguments("bad bytes breaking the status", "auto",
+                        COMMON_LINE.replace(" 200 ", " 2" + LineReader.UNDECODABLE + "0 "), RejectReason.INVALID_UTF8),
+                arguments("bad bytes breaking the month", "auto",
+                        COMMON_LINE.replace("Oct", "O" + LineReader.UNDECODABLE), RejectReason.INVALID_UTF8),
+                arguments("bad bytes in the user agent", "combined",
+                        COMBINED_LINE.replace("Nav", "N" + LineReader.UNDECODABLE + "v"), RejectReason.INVALID_UTF8),
                 arguments("status 2OO", "auto", COMMON_LINE.replace(" 200 ", " 2OO "), RejectReason.MALFORMED),
                 arguments("status of 2 digits", "auto", COMMON_LINE.replace(" 200 ", " 20 "), RejectReason.MALFORMED),
                 arguments("status of 4 digits", "auto", COMMON_LINE.replace(" 200 ", " 2000 "), RejectReason.MALFORMED),

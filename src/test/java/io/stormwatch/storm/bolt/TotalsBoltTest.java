@@ -85,7 +85,7 @@ class TotalsBoltTest {
     }
 
     private Tuple endOfInput(int sourceTask) {
-        return topology.tuple("source", sourceTask, Schema.END_OF_INPUT_STREAM, "source");
+        return topology.tuple("source", sourceTask, Schema.END_OF_INPUT_STREAM, "source", "");
     }
 
     private Result lastTotals() {

@@ -95,7 +95,7 @@ class WindowBoltTest {
         // Line 3 (T0 + 3.5 s) after line 20: its pane (T0, T0 + 10 s] closed when the watermark reached T0 + 20.5 s.
         Tuple late = block(topology, 0, Blocks.panes(channel, "a", 3, 1, 1));
         bolt.execute(late);
-        bolt.execute(topology.tuple("source", 0, Schema.END_OF_INPUT_STREAM, "source"));
+        bolt.execute(topology.tuple("source", 0, Schema.END_OF_INPUT_STREAM, "source", ""));
 
         List<RecordingOutputCollector.Emit> lateEmits = output.emits(Schema.LATE_STREAM);
         assertThat(lateEmits).hasSize(1);
@@ -117,7 +117,7 @@ class WindowBoltTest {
         bolt.execute(block(topology, 0, Blocks.panes(channel, "a", 0, 10, 0)));
         assertThat(windows(output)).isEmpty();
 
-        Tuple end = topology.tuple("source", 0, Schema.END_OF_INPUT_STREAM, "source");
+        Tuple end = topology.tuple("source", 0, Schema.END_OF_INPUT_STREAM, "source", "");
         bolt.execute(end);
 
         assertThat(windows(output)).extracting(Result::windowEnd).containsExactly(Blocks.T0 + 10_000);

@@ -183,11 +183,25 @@ class JsonLinesSinkTest {
         assertThat(dir.resolve(JsonLinesSink.SUCCESS)).as("not at flush, not at the final totals").doesNotExist();
         assertThat(lines(JsonLinesSink.REJECTED)).as("the second dead letter is still buffered").hasSize(1);
 
-        sink.endOfInput();
+        sink.endOfInput("");
 
         assertThat(dir.resolve(JsonLinesSink.SUCCESS)).exists().isEmptyFile();
+        assertThat(dir.resolve(JsonLinesSink.INCOMPLETE)).doesNotExist();
         assertThat(lines(JsonLinesSink.REJECTED)).hasSize(2);
         assertThat(lines(JsonLinesSink.LATE)).hasSize(1);
+    }
+
+    @Test
+    void anInputNotReadWholeGetsNoSuccessMarkerButAnIncompleteOneSayingWhatWasNotRead() throws IOException {
+        sink.totals(Results.totals(true, Results.example()));
+        sink.rejected(new DeadLetter("a.log#1", 1, "empty", "blank line", ""));
+
+        sink.endOfInput("/logs/b.log.gz: cannot be read from offset 0: java.io.EOFException\n/logs/c.log: does not exist");
+
+        assertThat(dir.resolve(JsonLinesSink.SUCCESS)).doesNotExist();
+        assertThat(lines(JsonLinesSink.INCOMPLETE)).containsExactly(
+                "/logs/b.log.gz: cannot be read from offset 0: java.io.EOFException", "/logs/c.log: does not exist");
+        assertThat(lines(JsonLinesSink.REJECTED)).as("what was read is flushed all the same").hasSize(1);
     }
 
     @Test

@@ -82,7 +82,7 @@ class LogSinkTest {
             clock.set(clock.millis() + 1);
             sink.rejected(deadLetter(4));
             sink.rejected(deadLetter(5));
-            sink.endOfInput();
+            sink.endOfInput("");
 
             assertThat(warn.lines()).containsExactly(
                     "rejected line a.log#1@1: malformed (bad status): line 1",
@@ -102,8 +102,18 @@ class LogSinkTest {
 
     @Test
     void endOfInputWithNothingSuppressed() {
-        sink.endOfInput();
+        sink.endOfInput("");
         assertThat(log.lines()).containsExactly("end of input");
+    }
+
+    @Test
+    void anInputNotReadWholeIsAWarningBeforeTheEnd() {
+        try (CapturedLog error = CapturedLog.attach(Level.WARN, LOGGER)) {
+            sink.endOfInput("/logs/b.log.gz: cannot be read from offset 0: java.io.EOFException\n/logs/c.log: does not exist");
+
+            assertThat(error.lines()).containsExactly("end of input, but the input was not read whole, so these results are "
+                    + "partial: /logs/b.log.gz: cannot be read from offset 0: java.io.EOFException; /logs/c.log: does not exist");
+        }
     }
 
     @Test

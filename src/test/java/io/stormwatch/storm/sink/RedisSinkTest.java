@@ -260,8 +260,16 @@ class RedisSinkTest {
 
     @Test
     void endOfInputIsMarked() throws IOException {
-        sink.endOfInput();
+        sink.endOfInput("");
         assertThat(Instant.parse(jedis.get(PREFIX + ":end-of-input"))).isBeforeOrEqualTo(Instant.now());
+        assertThat(jedis.exists(PREFIX + ":incomplete")).isFalse();
+    }
+
+    @Test
+    void anInputNotReadWholeIsMarkedIncompleteInsteadWithWhatWasNotRead() throws IOException {
+        sink.endOfInput("/logs/c.log: does not exist");
+        assertThat(jedis.get(PREFIX + ":incomplete")).isEqualTo("/logs/c.log: does not exist");
+        assertThat(jedis.exists(PREFIX + ":end-of-input")).isFalse();
     }
 
     @Test

@@ -72,12 +72,12 @@ class SinkBoltTest {
         }
 
         @Override
-        public void endOfInput() throws IOException {
+        public void endOfInput(String unread) throws IOException {
             if (endOfInputFailures > 0) {
                 endOfInputFailures--;
                 throw new IOException("cannot write _SUCCESS");
             }
-            calls.add("end of input");
+            calls.add(unread.isEmpty() ? "end of input" : "end of input, not read: " + unread.replace("\n", "; "));
         }
 
         @Override
@@ -124,7 +124,11 @@ class SinkBoltTest {
     }
 
     private Tuple endOfInput(String component, int task) {
-        return topology.tuple(component, task, Schema.END_OF_INPUT_STREAM, component);
+        return endOfInput(component, task, "");
+    }
+
+    private Tuple endOfInput(String component, int task, String unread) {
+        return topology.tuple(component, task, Schema.END_OF_INPUT_STREAM, component, unread);
     }
 
     private Tuple deadLetters(int task, long... offsets) {
@@ -182,6 +186,18 @@ class SinkBoltTest {
         assertThat(sink.calls).containsExactly("open", "totals " + Results.VIEWS.jsonText(Results.example().tally()) + " final",
                 "end of input");
         assertThat(output.failed()).isEmpty();
+    }
+
+    @Test
+    void whatAnyMarkerSaysWasNotReadReachesTheSinkOnce() {
+        RecordingSink sink = new RecordingSink();
+        prepare(sink);
+
+        bolt.execute(endOfInput("windows", 0, "/logs/c.log: does not exist\n/logs/d.gz: cut short"));
+        bolt.execute(endOfInput("totals", 0, "/logs/c.log: does not exist\n/logs/d.gz: cut short"));
+        bolt.execute(endOfInput("totals", 1, ""));
+
+        assertThat(sink.calls).containsExactly("open", "end of input, not read: /logs/c.log: does not exist; /logs/d.gz: cut short");
     }
 
     @Test

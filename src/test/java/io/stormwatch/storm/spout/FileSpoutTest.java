@@ -7,16 +7,24 @@ import io.stormwatch.core.io.BlockBounds;
 import io.stormwatch.core.io.FileIdentity;
 import io.stormwatch.core.window.BlockPosition;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.storm.spout.RecordingSpoutOutputCollector.EmittedLine;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.apache.storm.topology.OutputFieldsGetter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +72,7 @@ class FileSpoutTest {
             h.ack(0);
             h.next(10);
             assertThat(h.collector.endOfInput()).singleElement()
-                    .satisfies(e -> assertThat(e.values()).containsExactly(file.toString()));
+                    .satisfies(e -> assertThat(e.values()).containsExactly(file.toString(), ""));
             assertThat(h.collector.blocks()).hasSize(2);
             assertThat(h.collector.retired()).as("a file read again keeps its source: never retired").isEmpty();
             assertThat(h.gauge("blocks-emitted")).isEqualTo(2L);
@@ -163,8 +171,65 @@ class FileSpoutTest {
             assertThat(h.collector.blocks()).extracting(e -> e.texts()).containsExactly(List.of("a"), List.of("b"));
             assertThat(h.gauge("files-failed")).isEqualTo(1L);
             assertThat(h.gauge("files-completed")).isEqualTo(2L);
-            assertThat(h.collector.endOfInput()).hasSize(1);
+            assertThat(h.collector.endOfInput()).singleElement().satisfies(e -> assertThat(e.values()).last()
+                    .as("end of input names what was not read").isEqualTo(missing + ": does not exist"));
             assertThat(h.collector.retired()).isEmpty();
+        }
+    }
+
+    @Test
+    void deactivatedWhenDeactivationEndsTheInputItReadsNoMoreAndEndsOnceItsBlocksInFlightAreAcked() throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\nthree\nfour\n");
+        try (var h = SpoutHarness.open(spout(file, 1), Map.of(StormwatchConfig.DEACTIVATE_ENDS_INPUT, true))) {
+            h.next(2);
+            h.spout.deactivate();
+            h.next(5);
+            assertThat(h.collector.texts()).as("nothing read after deactivation").containsExactly("one", "two");
+            assertThat(h.collector.endOfInput()).isEmpty();
+
+            h.ack(0);
+            assertThat(h.collector.endOfInput()).as("a block still in flight").isEmpty();
+            h.ack(1);
+
+            assertThat(h.collector.endOfInput()).singleElement().satisfies(e -> assertThat(e.values()).last()
+                    .isEqualTo(file.toAbsolutePath() + ": stopped before the end of its input, after 2 lines"));
+        }
+    }
+
+    @Test
+    void withoutThatSettingDeactivationOnlyPauses() throws IOException {
+        Path file = Files.writeString(dir.resolve("access.log"), "one\ntwo\n");
+        try (var h = SpoutHarness.open(spout(file, 1))) {
+            h.next(1);
+            h.spout.deactivate();
+            h.ackAll();
+            assertThat(h.collector.endOfInput()).isEmpty();
+            h.spout.activate();
+            assertThat(h.drainAcking(10)).isTrue();
+            assertThat(h.collector.texts()).containsExactly("one", "two");
+            assertThat(h.collector.endOfInput()).singleElement().satisfies(e -> assertThat(e.values()).last().isEqualTo(""));
+        }
+    }
+
+    @Test
+    void aGzipFileCutShortIsNamedInTheEndOfInputAfterItsReadableLines() throws IOException {
+        ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
+        try (Writer out = new OutputStreamWriter(new GZIPOutputStream(gzipped), StandardCharsets.UTF_8)) {
+            for (int i = 0; i < 20_000; i++) {
+                out.write("line " + i + " of a log long enough to span several deflate blocks " + (i * 7919L) + "\n");
+            }
+        }
+        byte[] whole = gzipped.toByteArray();
+        Path cut = Files.write(dir.resolve("cut.log.gz"), Arrays.copyOf(whole, whole.length / 2));
+        Path good = Files.writeString(dir.resolve("good.log"), "good\n");
+        try (var h = SpoutHarness.open(new FileSpout(List.of(good.toString(), cut.toString())))) {
+            h.next(100);
+            h.ackAll();
+            h.next(10);
+            assertThat(h.collector.texts()).first().isEqualTo("good");
+            assertThat(h.collector.texts()).as("the readable part of the cut file is emitted").hasSizeGreaterThan(1);
+            assertThat(h.collector.endOfInput()).singleElement().satisfies(e -> assertThat(e.values()).last()
+                    .asString().startsWith(cut + ": cannot be read").doesNotContain("\n"));
         }
     }
 

@@ -465,7 +465,7 @@ class SpoolDirectorySpoutTest {
             h.ackAll();
             h.next(10);
             assertThat(h.collector.endOfInput()).singleElement().satisfies(e -> {
-                assertThat(e.values()).containsExactly(dir.toString());
+                assertThat(e.values()).containsExactly(dir.toString(), "");
                 assertThat(e.messageId()).isNull();
             });
             assertThat(h.collector.emits).extracting(e -> e.stream()).containsExactly(

@@ -31,7 +31,7 @@ final class SpoutHarness<S extends IRichSpout> implements AutoCloseable {
     final TopologyContext context;
 
     @SuppressWarnings("unchecked")
-    private SpoutHarness(S configured, int taskIndex, int taskCount) {
+    private SpoutHarness(S configured, int taskIndex, int taskCount, Map<String, Object> topologyConf) {
         TopologyBuilder builder = new TopologyBuilder();
         builder.setSpout(COMPONENT, configured, taskCount);
         StormTopology topology = builder.createTopology();
@@ -49,7 +49,7 @@ final class SpoutHarness<S extends IRichSpout> implements AutoCloseable {
             taskToComponent.put(task, COMPONENT);
             tasks.add(task);
         }
-        Map<String, Object> conf = new HashMap<>();
+        Map<String, Object> conf = new HashMap<>(topologyConf);
         this.spout = spout;
         this.context = new TopologyContext(topology, conf, taskToComponent, Map.of(COMPONENT, tasks),
                 Map.of(COMPONENT, streams), new HashMap<>(), "test-topology", null, null, taskIndex + 1, 6700,
@@ -59,11 +59,16 @@ final class SpoutHarness<S extends IRichSpout> implements AutoCloseable {
     }
 
     static <S extends IRichSpout> SpoutHarness<S> open(S spout) {
-        return new SpoutHarness<>(spout, 0, 1);
+        return new SpoutHarness<>(spout, 0, 1, Map.of());
+    }
+
+    /** Task 0 of 1, opened with {@code topologyConf}. */
+    static <S extends IRichSpout> SpoutHarness<S> open(S spout, Map<String, Object> topologyConf) {
+        return new SpoutHarness<>(spout, 0, 1, topologyConf);
     }
 
     static <S extends IRichSpout> SpoutHarness<S> open(S spout, int taskIndex, int taskCount) {
-        return new SpoutHarness<>(spout, taskIndex, taskCount);
+        return new SpoutHarness<>(spout, taskIndex, taskCount, Map.of());
     }
 
     /** Calls nextTuple {@code times} times. */

@@ -10,7 +10,6 @@ import io.stormwatch.testing.TestTopology;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.logging.log4j.Level;
@@ -39,32 +38,23 @@ class RedisStateProviderTest {
     private static final String PASSWORD = "provider-secret";
     private static final String WRONG_PASSWORD = "not-the-provider-secret";
     private static final String NAMESPACE = "totals-1";
-    private static final List<String> TRUST_PROPERTIES = List.of(
-            "javax.net.ssl.trustStore", "javax.net.ssl.trustStorePassword", "javax.net.ssl.trustStoreType");
 
     private static RedisServer plain;
     private static RedisServer tls;
-    private static final Map<String, String> savedProperties = new HashMap<>();
+    private static RedisServer.SystemTrust trust;
 
     @BeforeAll
     static void startRedis() throws IOException {
         plain = RedisServer.start(PASSWORD);
         tls = RedisServer.startTls(PASSWORD);
-        TRUST_PROPERTIES.forEach(name -> savedProperties.put(name, System.getProperty(name)));
-        System.setProperty("javax.net.ssl.trustStore", tls.trustStore().toString());
-        System.setProperty("javax.net.ssl.trustStorePassword", RedisServer.TRUST_STORE_PASSWORD);
-        System.setProperty("javax.net.ssl.trustStoreType", "PKCS12");
+        trust = tls.trustInThisJvm();
     }
 
     @AfterAll
     static void stopRedis() {
-        savedProperties.forEach((name, value) -> {
-            if (value == null) {
-                System.clearProperty(name);
-            } else {
-                System.setProperty(name, value);
-            }
-        });
+        if (trust != null) {
+            trust.close();
+        }
         if (tls != null) {
             tls.close();
         }
