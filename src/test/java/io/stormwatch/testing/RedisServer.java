@@ -211,6 +211,25 @@ public final class RedisServer implements AutoCloseable {
         return new Jedis(new HostAndPort(host(), port), config.build());
     }
 
+    /**
+     * Freezes the server (SIGSTOP), as a stalled or partitioned Redis looks to clients: connections stay open and
+     * nothing answers, so they time out. {@link #resume()} lets it go on.
+     */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " exited with " + exit);
+        }
+    }
+
     /** Stops the server (by its process handle) and deletes its directory. */
     @Override
     public void close() {

@@ -3,6 +3,7 @@ package io.stormwatch.storm.sink;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stormwatch.core.job.DeadLetter;
 import io.stormwatch.storm.state.RedisEndpoint;
+import io.stormwatch.storm.state.RedisRetry;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +86,12 @@ import redis.clients.jedis.exceptions.JedisException;
  * job drops a nested object (their objects keep their fields; only entries of maps and arrays come and go,
  * and those go with their key). Dead letters are pushed one at a time (push and trim in one round trip).
  *
+ * <p>While Redis cannot be reached a write waits and retries ({@link RedisRetry}: logged once, reminded, and
+ * once more when Redis is back), holding the sink bolt and, through backpressure, the topology: no window is
+ * dropped. A transaction rewrites its keys whole, so a retry after a reply was lost writes the same; a push of
+ * dead letters retried that way may list them twice (the list is a capped "newest first" view, not a count).
+ * Any other failure (a key of the wrong type, a refused command) is an {@link IOException} at once.
+ *
  * <p>The endpoint's password comes from configuration or the environment and is never logged. For TLS
  * ({@code rediss://}) the JVM must trust the server's certificate: see {@link RedisEndpoint#newPool}.
  */
@@ -103,6 +110,7 @@ public final class RedisSink implements ResultSink {
     private final Duration windowTtl;
     private transient JedisPool pool;
     private transient Set<String> totalsKeys;
+    private transient RedisRetry retry;
 
     /**
      * @param endpoint  the server
@@ -125,6 +133,7 @@ public final class RedisSink implements ResultSink {
     public void open(Map<String, Object> topoConf, TopologyContext context) {
         pool = endpoint.newPool("stormwatch-sink");
         totalsKeys = Set.of();
+        retry = new RedisRetry(RedisSink.class, "Redis sink " + endpoint + " (prefix '" + prefix + "')");
         LOG.info("Writing results to {} under prefix '{}'", endpoint, prefix);
     }
 
@@ -200,9 +209,13 @@ public final class RedisSink implements ResultSink {
 
     private void transaction(String what, Consumer<Transaction> commands) throws IOException {
         List<Object> replies;
-        try (Jedis jedis = pool.getResource(); Transaction tx = jedis.multi()) {
-            commands.accept(tx);
-            replies = tx.exec();
+        try {
+            replies = retry.call(() -> {
+                try (Jedis jedis = pool.getResource(); Transaction tx = jedis.multi()) {
+                    commands.accept(tx);
+                    return tx.exec();
+                }
+            }, () -> {});
         } catch (JedisException e) {
             throw new IOException("cannot write " + what + " to " + this + ": " + e.getMessage(), e);
         }
@@ -229,11 +242,15 @@ public final class RedisSink implements ResultSink {
             return;
         }
         String[] values = deadLetters.stream().map(d -> SinkJson.write(SinkJson.deadLetter(d))).toArray(String[]::new);
-        try (Jedis jedis = pool.getResource(); Pipeline pipeline = jedis.pipelined()) {
-            Response<Long> pushed = pipeline.lpush(rejectedKey(), values);
-            pipeline.ltrim(rejectedKey(), 0, DEAD_LETTERS_KEPT - 1);
-            pipeline.sync();
-            pushed.get(); // throws when the push failed, e.g. the key holds something else than a list
+        try {
+            retry.call(() -> {
+                try (Jedis jedis = pool.getResource(); Pipeline pipeline = jedis.pipelined()) {
+                    Response<Long> pushed = pipeline.lpush(rejectedKey(), values);
+                    pipeline.ltrim(rejectedKey(), 0, DEAD_LETTERS_KEPT - 1);
+                    pipeline.sync();
+                    return pushed.get(); // throws when the push failed, e.g. the key holds something else than a list
+                }
+            }, () -> {});
         } catch (JedisException e) {
             throw new IOException("cannot write a dead letter to " + this + ": " + e.getMessage(), e);
         }
@@ -249,12 +266,13 @@ public final class RedisSink implements ResultSink {
 
     @Override
     public void endOfInput(String unread) throws IOException {
-        try (Jedis jedis = pool.getResource()) {
-            if (unread.isEmpty()) {
-                jedis.set(endOfInputKey(), Instant.now().toString());
-            } else {
-                jedis.set(incompleteKey(), unread);
-            }
+        try {
+            retry.call(() -> {
+                try (Jedis jedis = pool.getResource()) {
+                    return unread.isEmpty() ? jedis.set(endOfInputKey(), Instant.now().toString())
+                            : jedis.set(incompleteKey(), unread);
+                }
+            }, () -> {});
         } catch (JedisException e) {
             throw new IOException("cannot mark the end of input in " + this + ": " + e.getMessage(), e);
         }

@@ -45,7 +45,8 @@ import redis.clients.jedis.JedisPool;
  * <p>When the state cannot be created (bad configuration, Redis unreachable, authentication refused, TLS
  * handshake failed) it logs one error naming the namespace, the endpoint (password masked) and the cause,
  * and throws {@link IllegalStateException} with the same message: never the password, never the topology
- * configuration. The worker then fails to start, as with storm-redis.
+ * configuration. The worker then fails to start, as with storm-redis. Once created, the state waits out an
+ * outage of Redis instead of failing ({@link OutageTolerantState}).
  */
 public final class RedisStateProvider implements StateProvider {
 
@@ -79,8 +80,9 @@ public final class RedisStateProvider implements StateProvider {
         JedisPool pool = endpoint.newPool("stormwatch-state");
         try {
             // Reads the transaction ids at once, so an unreachable server or a refused password fails here.
-            return new RedisKeyValueState<>(namespace, new RedisContainer(pool),
-                    new DefaultStateSerializer<>(topoConf, context), new DefaultStateSerializer<>(topoConf, context));
+            return new OutageTolerantState<>(new RedisKeyValueState<>(namespace, new RedisContainer(pool),
+                    new DefaultStateSerializer<>(topoConf, context), new DefaultStateSerializer<>(topoConf, context)),
+                    "'" + namespace + "' at " + endpoint);
         } catch (RuntimeException e) {
             pool.close();
             throw failure("Cannot create the Redis state '" + namespace + "' at " + endpoint + ": " + causes(e), e);

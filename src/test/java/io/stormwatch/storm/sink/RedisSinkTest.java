@@ -17,11 +17,12 @@ import io.stormwatch.testing.CapturedLog;
 import io.stormwatch.testing.RedisServer;
 import io.stormwatch.testing.Records;
 import java.io.IOException;
-import java.net.ServerSocket;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -273,22 +274,34 @@ class RedisSinkTest {
     }
 
     @Test
-    void anUnreachableServerIsAnIOException() throws IOException {
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            closedPort = socket.getLocalPort();
-        }
-        RedisSink unreachable = new RedisSink(new RedisEndpoint("127.0.0.1", closedPort, null, 0, false, 500),
+    void aWriteWhileRedisIsFrozenWaitsSaysSoOnceAndLandsWhenRedisIsBack() throws Exception {
+        RedisSink patient = new RedisSink(new RedisEndpoint(redis.host(), redis.port(), PASSWORD, DB, false, 300),
                 PREFIX, Duration.ofMinutes(1));
-        unreachable.open(Map.of(), null);
-        try {
-            assertThatThrownBy(() -> unreachable.totals(Results.totals(false, Results.example())))
-                    .isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> unreachable.rejected(new DeadLetter("a", 0, "empty", "", "")))
-                    .isInstanceOf(IOException.class);
+        patient.open(Map.of(), null);
+        long end = T0 + 30_000;
+        try (CapturedLog log = CapturedLog.attach(Level.WARN, RedisSink.class.getName())) {
+            redis.pause();
+            CompletableFuture<Void> write = CompletableFuture.runAsync(() -> {
+                try {
+                    patient.window(Results.window(T0, end, 0, Results.example()));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> log.lines().size() == 1);
+                assertThat(write).as("waiting, not failed").isNotDone();
+                assertThat(log.lines()).singleElement().asString().startsWith("Redis sink ").contains("is unreachable");
+            } finally {
+                redis.resume();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(write::isDone);
+            write.join();
+            assertThat(log.lines()).hasSize(2).last().asString().contains("is reachable again");
         } finally {
-            unreachable.close();
+            patient.close();
         }
+        assertThat(jedis.exists(PREFIX + ":window:" + end)).as("the window was written, not dropped").isTrue();
     }
 
     @Test
