@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -84,23 +85,18 @@ final class LocalCommand implements Callable<Integer> {
             err.println("stormwatch local: unknown job '" + topology + "'; known: " + String.join(", ", Jobs.NAMES));
             return 2;
         }
-        Map<String, Object> flags = new HashMap<>();
-        for (String override : overrides) {
-            Map.Entry<String, Object> entry = StormwatchConfig.parseOverride(override);
-            flags.put(entry.getKey(), entry.getValue());
+        Map<String, Object> conf;
+        try {
+            conf = configuration();
+        } catch (IllegalArgumentException e) {
+            err.println("stormwatch local: " + e.getMessage());
+            return 2;
         }
-        putIfSet(flags, StormwatchConfig.SOURCE, source);
-        putIfSet(flags, StormwatchConfig.WINDOW_LENGTH, window);
-        putIfSet(flags, StormwatchConfig.WINDOW_SLIDE, slide);
-        putIfSet(flags, StormwatchConfig.WINDOW_LAG, lag);
-        putIfSet(flags, StormwatchConfig.TIME, time);
-        putIfSet(flags, StormwatchConfig.STATE, state);
-        putIfSet(flags, StormwatchConfig.FORMAT, format);
-        Map<String, Object> conf = StormwatchConfig.merge(confFiles, flags);
-
+        // Flags win over config files and -c, as for every other key; "log" always, as the CLI's own output.
+        List<String> chosen = chosenOutputs(outputs, conf);
         List<String> outputList = new ArrayList<>(List.of("log"));
-        outputList.addAll(outputs);
-        Path doneDir = outputs.stream().filter(o -> o.startsWith("jsonl:"))
+        outputList.addAll(chosen);
+        Path doneDir = chosen.stream().filter(o -> o.startsWith("jsonl:"))
                 .map(o -> Path.of(o.substring("jsonl:".length()))).findFirst().orElse(null);
         Path scratch = null;
         if (doneDir == null) {
@@ -110,9 +106,9 @@ final class LocalCommand implements Callable<Integer> {
             doneDir = scratch;
             outputList.add("jsonl:" + scratch);
         }
-        conf.putIfAbsent(StormwatchConfig.OUTPUTS, String.join(",", outputList));
+        conf.put(StormwatchConfig.OUTPUTS, String.join(",", outputList));
         try {
-            if (!preflight(conf, outputList, err)) {
+            if (!preflight(conf, err)) {
                 return 2;
             }
             JobTopology job = JobTopology.fromConfig(topology, topology, conf, true, System.getenv());
@@ -152,7 +148,7 @@ final class LocalCommand implements Callable<Integer> {
      * Checks the source, state and outputs before anything starts ({@link Preflight#local}); on a failure
      * prints one line naming what the user typed (and with {@code --verbose} the exception) and returns false.
      */
-    private boolean preflight(Map<String, Object> conf, List<String> outputList, PrintWriter err) {
+    private boolean preflight(Map<String, Object> conf, PrintWriter err) {
         Map<String, String> flags = new HashMap<>();
         if (source != null) {
             flags.put(StormwatchConfig.SOURCE, "--source");
@@ -160,7 +156,7 @@ final class LocalCommand implements Callable<Integer> {
         if (state != null) {
             flags.put(StormwatchConfig.STATE, "--state");
         }
-        if (!outputs.isEmpty() && String.join(",", outputList).equals(conf.get(StormwatchConfig.OUTPUTS))) {
+        if (!outputs.isEmpty()) {
             flags.put(StormwatchConfig.OUTPUTS, "--output");
         }
         try {
@@ -173,6 +169,35 @@ final class LocalCommand implements Callable<Integer> {
             }
             return false;
         }
+    }
+
+    /**
+     * The outputs besides the log: the {@code --output} flags when there are any (flags win, as for every key),
+     * else those of {@code stormwatch.outputs} from the config files or {@code -c}.
+     */
+    static List<String> chosenOutputs(List<String> flags, Map<String, Object> conf) {
+        if (!flags.isEmpty()) {
+            return flags;
+        }
+        return Arrays.stream(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, "").split(","))
+                .map(String::trim).filter(o -> !o.isEmpty() && !o.equals("log")).toList();
+    }
+
+    /** Config files, then {@code -c}, then the flags: a bad one is an {@link IllegalArgumentException}. */
+    private Map<String, Object> configuration() {
+        Map<String, Object> flags = new HashMap<>();
+        for (String override : overrides) {
+            Map.Entry<String, Object> entry = StormwatchConfig.parseOverride(override);
+            flags.put(entry.getKey(), entry.getValue());
+        }
+        putIfSet(flags, StormwatchConfig.SOURCE, source);
+        putIfSet(flags, StormwatchConfig.WINDOW_LENGTH, window);
+        putIfSet(flags, StormwatchConfig.WINDOW_SLIDE, slide);
+        putIfSet(flags, StormwatchConfig.WINDOW_LAG, lag);
+        putIfSet(flags, StormwatchConfig.TIME, time);
+        putIfSet(flags, StormwatchConfig.STATE, state);
+        putIfSet(flags, StormwatchConfig.FORMAT, format);
+        return StormwatchConfig.merge(confFiles, flags);
     }
 
     private static void putIfSet(Map<String, Object> conf, String key, String value) {

@@ -3,6 +3,7 @@ package io.stormwatch.storm.topology;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stormwatch.core.job.Settings;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +57,20 @@ public final class StormwatchConfig {
      */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> readFile(Path file) {
-        Map<String, Object> yaml = Utils.findAndReadConfigFile(file.toAbsolutePath().toString(), true);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("config file " + file + ": " + (Files.exists(file) ? "not a regular file" : "no such file"));
+        }
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException("config file " + file + ": not readable (permission denied)");
+        }
+        Map<String, Object> yaml;
+        try {
+            yaml = Utils.findAndReadConfigFile(file.toAbsolutePath().toString(), true);
+        } catch (RuntimeException e) {
+            // Storm wraps SnakeYAML's message ("while parsing a block mapping ... line 3, column 1").
+            throw new IllegalArgumentException("config file " + file + ": not valid YAML ("
+                    + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()).replace('\n', ' ') + ")", e);
+        }
         Object config = yaml.get("config");
         return config instanceof Map<?, ?> map ? new HashMap<>((Map<String, Object>) map) : new HashMap<>(yaml);
     }
