@@ -34,6 +34,8 @@ import java.util.Locale;
 public final class BackfillBenchmark {
 
     private static final double TARGET_RATIO = 2.0;
+    /** A JIT that compiles with C1 only: far less compiling, slower code once warm. */
+    private static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
     private BackfillBenchmark() {}
 
@@ -68,6 +70,12 @@ public final class BackfillBenchmark {
         StormwatchProcess.Run local = StormwatchProcess.checked(StormwatchProcess.run("backfill-local",
                 List.of("local", "log-analytics", "--source", "file:" + log, "--output", "jsonl:" + out),
                 List.of(), false, Duration.ofMinutes(10)));
+        // What-if: the in-process cluster is much code for the JIT (about 12 s of CPU per 1 M-line backfill).
+        Path outC1 = Bench.WORK.resolve("out-backfill-c1").toAbsolutePath();
+        Bench.deleteTree(outC1);
+        StormwatchProcess.Run localC1 = StormwatchProcess.checked(StormwatchProcess.run("backfill-local-c1",
+                List.of("local", "log-analytics", "--source", "file:" + log, "--output", "jsonl:" + outC1),
+                List.of(C1_ONLY), false, Duration.ofMinutes(10)));
 
         long batchWindows = countLines(windows.stdout());
         String windowCheck = compareLines(out.resolve(JsonLinesSink.WINDOWS), windows.stdout());
@@ -83,6 +91,8 @@ public final class BackfillBenchmark {
         row(table, "bin/stormwatch batch --json F", totals, lines, "totals");
         row(table, "bin/stormwatch local log-analytics --source file:F --output jsonl:D", local, lines,
                 String.format(Locale.ROOT, "%,d windows", countLines(out.resolve(JsonLinesSink.WINDOWS))));
+        row(table, "  what if: the same with STORMWATCH_JAVA_OPTS=" + C1_ONLY, localC1, lines,
+                "windows " + compareLines(outC1.resolve(JsonLinesSink.WINDOWS), windows.stdout()));
         long reading = local.logMark("from offset 0");
         long complete = local.logMark("results complete");
         long submitted = local.logMark("submitted to an in-process cluster");
@@ -100,6 +110,7 @@ public final class BackfillBenchmark {
         System.out.println("  batch --window: " + windows.cpuSummary());
         System.out.println("  batch --json:   " + totals.cpuSummary());
         System.out.println("  local:          " + local.cpuSummary());
+        System.out.println("  local, C1 only: " + localC1.cpuSummary());
         System.out.println("windows.jsonl vs batch --window ... --json: " + windowCheck);
         System.out.println("totals.json vs batch --json: " + totalsCheck);
         double ratio = local.seconds() / windows.seconds();
@@ -107,6 +118,8 @@ public final class BackfillBenchmark {
         System.out.printf(Locale.ROOT, "local / batch --window: %.2f×; local / batch --json: %.2f×%n", ratio, ratioTotals);
         System.out.printf(Locale.ROOT, "target local ≤ %.0f × batch (--window): %s%n", TARGET_RATIO,
                 Bench.verdict(ratio <= TARGET_RATIO));
+        System.out.printf(Locale.ROOT, "what if C1 only: local / batch --window %.2f× (C1 code runs about half as fast"
+                + " once warm: for long runs the default JIT is better)%n", localC1.seconds() / windows.seconds());
     }
 
     private static void row(Bench.Table table, String label, StormwatchProcess.Run run, long lines, String output)
