@@ -1,7 +1,5 @@
 package io.stormwatch.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import java.io.EOFException;
 import java.io.IOException;
@@ -38,8 +36,8 @@ final class Cli {
      */
     static String counted(Path dir) {
         try {
-            JsonNode totals = new ObjectMapper().readTree(dir.resolve(JsonLinesSink.TOTALS).toFile());
-            return String.format("%,d lines counted", totals.path("records").asLong() + totals.path("rejected").asLong());
+            long counted = JsonLinesSink.linesCounted(dir);
+            return counted < 0 ? "no totals written" : String.format("%,d lines counted", counted);
         } catch (IOException e) {
             return "no totals written (" + describe(e) + ")";
         }

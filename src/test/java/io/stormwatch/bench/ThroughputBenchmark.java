@@ -1,5 +1,7 @@
 package io.stormwatch.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.job.Batch;
@@ -26,6 +28,7 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Lines per second through the whole log-analytics topology on an in-process LocalCluster, against
@@ -344,17 +347,19 @@ public final class ThroughputBenchmark {
      * Waits (at most 15 s) until the JIT compiled for less than 20 ms in the last 500 ms: a row should not pay for
      * compiling what the rows before it made hot.
      */
-    private static void awaitQuietJit() throws InterruptedException {
+    private static void awaitQuietJit() {
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        long before = jit.getTotalCompilationTime();
-        while (System.nanoTime() < deadline) {
-            Thread.sleep(500);
-            long now = jit.getTotalCompilationTime();
-            if (now - before < 20) {
-                return;
-            }
-            before = now;
+        long[] before = {jit.getTotalCompilationTime()};
+        try {
+            await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        long now = jit.getTotalCompilationTime();
+                        boolean quiet = now - before[0] < 20;
+                        before[0] = now;
+                        return quiet;
+                    });
+        } catch (ConditionTimeoutException stillCompiling) {
+            // Measured all the same; the row's JIT column shows it.
         }
     }
 

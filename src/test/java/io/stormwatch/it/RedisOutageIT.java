@@ -3,14 +3,12 @@ package io.stormwatch.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.io.LineServer;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.CliProcess;
 import io.stormwatch.testing.Oracle;
 import io.stormwatch.testing.RedisServer;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,7 +53,7 @@ class RedisOutageIT {
             builder.environment().remove(StormwatchConfig.REDIS_PASSWORD_ENV);
             Process local = builder.start();
             try {
-                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> counted(out) >= 2_000);
+                await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100)).until(() -> JsonLinesSink.linesCounted(out) >= 2_000);
                 redis.pause();
                 try {
                     await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
@@ -64,7 +62,7 @@ class RedisOutageIT {
                     redis.resume();
                 }
                 assertThat(server.awaitDone(2, TimeUnit.MINUTES)).as("every line sent").isTrue();
-                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> counted(out) == LINES);
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> JsonLinesSink.linesCounted(out) == LINES);
 
                 local.destroy(); // SIGTERM: a graceful stop
                 assertThat(local.waitFor(2, TimeUnit.MINUTES)).isTrue();
@@ -81,14 +79,5 @@ class RedisOutageIT {
                 .hasSizeBetween(1, 2);
         assertThat(lines).filteredOn(l -> l.contains("is reachable again")).isNotEmpty();
         assertThat(lines).filteredOn(l -> l.startsWith("\tat ")).as("no stack trace").isEmpty();
-    }
-
-    private static long counted(Path out) throws IOException {
-        Path totals = out.resolve(JsonLinesSink.TOTALS);
-        if (!Files.exists(totals)) {
-            return -1;
-        }
-        JsonNode node = Oracle.readJson(totals);
-        return node.path("records").asLong() + node.path("rejected").asLong();
     }
 }

@@ -63,7 +63,7 @@ class StopBySignalIT {
                 assertThat(sent.await(3, TimeUnit.MINUTES)).as("the run connected and took the lines").isTrue();
                 // Running totals are rendered every second: once they count every line, all were received.
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> counted(out) == LINES);
+                        .until(() -> JsonLinesSink.linesCounted(out) == LINES);
 
                 new ProcessBuilder("kill", "-" + signal, Long.toString(local.pid())).start().waitFor();
 
@@ -99,14 +99,6 @@ class StopBySignalIT {
         }
     }
 
-    private static long counted(Path out) throws IOException {
-        Path totals = out.resolve(JsonLinesSink.TOTALS);
-        if (!Files.exists(totals)) {
-            return -1;
-        }
-        JsonNode node = Oracle.readJson(totals);
-        return node.path("records").asLong() + node.path("rejected").asLong();
-    }
 
     private static boolean sigintIgnored() throws IOException {
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -1,5 +1,6 @@
 package io.stormwatch.storm.sink;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.job.DeadLetter;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -138,6 +139,19 @@ public final class JsonLinesSink implements ResultSink {
             LOG.info("End of input: results in {} are partial, {} says what was not read", dir.toAbsolutePath(),
                     INCOMPLETE);
         }
+    }
+
+    /**
+     * How many lines the totals in {@code dir} count, records and rejected lines together (every job's totals
+     * have both), or -1 when no totals are written there yet.
+     */
+    public static long linesCounted(Path dir) throws IOException {
+        Path totals = dir.resolve(TOTALS);
+        if (!Files.exists(totals)) {
+            return -1;
+        }
+        JsonNode node = SinkJson.MAPPER.readTree(totals.toFile());
+        return node.path("records").asLong() + node.path("rejected").asLong();
     }
 
     @Override

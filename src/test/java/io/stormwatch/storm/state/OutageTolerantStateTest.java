@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.testing.CapturedLog;
 import io.stormwatch.testing.RedisServer;
-import io.stormwatch.testing.TestTopology;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.logging.log4j.Level;
 import org.apache.storm.state.KeyValueState;
-import org.apache.storm.state.StateFactory;
-import org.apache.storm.task.TopologyContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,11 +74,7 @@ class OutageTolerantStateTest {
         assertThat(restarted.get("gone")).as("deleted in the same transaction").isNull();
     }
 
-    @SuppressWarnings("unchecked")
     private static KeyValueState<String, Object> state(Map<String, Object> backend) {
-        TestTopology topology = new TestTopology().component("totals", 1, Map.of());
-        backend.forEach(topology::conf);
-        TopologyContext context = topology.context("totals", 0);
-        return (KeyValueState<String, Object>) StateFactory.getState(NAMESPACE, topology.conf(), context);
+        return TaskStates.totalsState(NAMESPACE, backend);
     }
 }

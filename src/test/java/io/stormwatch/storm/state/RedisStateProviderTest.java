@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.stormwatch.testing.CapturedLog;
 import io.stormwatch.testing.RedisServer;
-import io.stormwatch.testing.TestTopology;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -18,7 +17,6 @@ import org.apache.storm.Config;
 import org.apache.storm.redis.state.RedisKeyValueStateProvider;
 import org.apache.storm.state.KeyValueState;
 import org.apache.storm.state.StateFactory;
-import org.apache.storm.task.TopologyContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -195,13 +193,8 @@ class RedisStateProviderTest {
                 "Cannot create the Redis state '" + NAMESPACE + "': bad " + Config.TOPOLOGY_STATE_PROVIDER_CONFIG + ": missing");
     }
 
-    /** The state a worker gets for task 1, component "totals", as Storm's executor asks for it. */
-    @SuppressWarnings("unchecked")
     private static KeyValueState<String, Object> state(Map<String, Object> backend) {
-        TestTopology topology = new TestTopology().component("totals", 1, Map.of());
-        backend.forEach(topology::conf);
-        TopologyContext context = topology.context("totals", 0);
-        return (KeyValueState<String, Object>) StateFactory.getState(NAMESPACE, topology.conf(), context);
+        return TaskStates.totalsState(NAMESPACE, backend);
     }
 
     private static void flush(RedisServer redis, int database) {
