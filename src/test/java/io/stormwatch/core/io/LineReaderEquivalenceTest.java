@@ -55,7 +55,7 @@ class LineReaderEquivalenceTest {
 
         // Resumed at one of the positions read at rest.
         List<Long> positions = new ArrayList<>(List.of(0L));
-        ByteAtATimeLineReader atRest = new ByteAtATimeLineReader(new LineReaderTest.ChunkedStream(content, 64), maxLineLength);
+        ByteAtATimeLineReader atRest = new ByteAtATimeLineReader(ChunkedInput.file(content, 64), maxLineLength);
         while (atRest.next() != null) {
             positions.add(atRest.position());
         }
@@ -94,7 +94,7 @@ class LineReaderEquivalenceTest {
             drain(reader, calls);
             return calls;
         }
-        drain(opener.open(new Chunked(content, chunkSizes, mode == Mode.AT_REST)), calls);
+        drain(opener.open(new ChunkedInput(content, chunkSizes, mode == Mode.AT_REST)), calls);
         return calls;
     }
 
@@ -146,46 +146,6 @@ class LineReaderEquivalenceTest {
                 reader.following(following);
             }
         };
-    }
-
-    /**
-     * Gives the bytes in chunks of the given sizes, in turn; reports what is left as available at rest, nothing
-     * from a socket.
-     */
-    private static final class Chunked extends InputStream {
-        private final byte[] data;
-        private final List<Integer> chunks;
-        private final boolean atRest;
-        private int position;
-        private int reads;
-
-        Chunked(byte[] data, List<Integer> chunks, boolean atRest) {
-            this.data = data;
-            this.chunks = chunks;
-            this.atRest = atRest;
-        }
-
-        @Override
-        public int read() {
-            return position < data.length ? data[position++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (position == data.length) {
-                return -1;
-            }
-            int chunk = chunks.get(reads++ % chunks.size());
-            int n = Math.min(Math.min(length, chunk == 0 ? Integer.MAX_VALUE : chunk), data.length - position);
-            System.arraycopy(data, position, buffer, offset, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int available() {
-            return atRest ? data.length - position : 0;
-        }
     }
 
     /** A stream that reports its end until more bytes are appended, like a file being written. */

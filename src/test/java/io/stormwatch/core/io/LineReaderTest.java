@@ -56,7 +56,7 @@ class LineReaderTest {
     void readsLinesWithTheirOffsetsAndEnds(String input, int max, String expected) throws IOException {
         byte[] bytes = unescape(input);
         for (int chunk : CHUNKS) {
-            assertThat(String.join(" ", read(new ChunkedStream(bytes, chunk), max)))
+            assertThat(String.join(" ", read(ChunkedInput.file(bytes, chunk), max)))
                     .as("read %s bytes at a time", chunk == Integer.MAX_VALUE ? "all" : chunk)
                     .isEqualTo(expected);
         }
@@ -75,7 +75,7 @@ class LineReaderTest {
             int size = text.getBytes(StandardCharsets.UTF_8).length;
             String kept = text.length() > max ? character.repeat(max + 1) : text;
             for (int chunk : new int[] {Integer.MAX_VALUE, 4093}) {
-                assertThat(read(new ChunkedStream(bytes, chunk), max))
+                assertThat(read(ChunkedInput.file(bytes, chunk), max))
                         .as("%s, %d bytes at a time", character, chunk)
                         .containsExactly(kept + "@0-" + (size + 2), "end@" + (size + 2) + "-" + (size + 5));
             }
@@ -144,38 +144,5 @@ class LineReaderTest {
             }
         }
         return out.toByteArray();
-    }
-
-    /** Gives at most {@code chunk} bytes per read and reports what is left as available, like a file. */
-    static final class ChunkedStream extends InputStream {
-        private final byte[] data;
-        private final int chunk;
-        private int position;
-
-        ChunkedStream(byte[] data, int chunk) {
-            this.data = data;
-            this.chunk = chunk;
-        }
-
-        @Override
-        public int read() {
-            return position < data.length ? data[position++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (position == data.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(length, chunk), data.length - position);
-            System.arraycopy(data, position, buffer, offset, n);
-            position += n;
-            return n;
-        }
-
-        @Override
-        public int available() {
-            return data.length - position;
-        }
     }
 }
