@@ -78,7 +78,7 @@ class LineReaderEquivalenceTest {
             throws IOException {
         List<String> calls = new ArrayList<>();
         if (mode == Mode.FOLLOWING) {
-            Growing stream = new Growing();
+            GrowingInput stream = new GrowingInput();
             stream.append(Arrays.copyOf(content, (int) offset));
             Reader reader = opener.open(stream);
             reader.following(true);
@@ -146,33 +146,5 @@ class LineReaderEquivalenceTest {
                 reader.following(following);
             }
         };
-    }
-
-    /** A stream that reports its end until more bytes are appended, like a file being written. */
-    private static final class Growing extends InputStream {
-        private byte[] data = new byte[0];
-        private int position;
-
-        void append(byte[] more) {
-            byte[] grown = Arrays.copyOf(data, data.length + more.length);
-            System.arraycopy(more, 0, grown, data.length, more.length);
-            data = grown;
-        }
-
-        @Override
-        public int read() {
-            return position < data.length ? data[position++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (position == data.length) {
-                return -1;
-            }
-            int n = Math.min(length, data.length - position);
-            System.arraycopy(data, position, buffer, offset, n);
-            position += n;
-            return n;
-        }
     }
 }

@@ -78,7 +78,7 @@ class LineReaderResumeAndFollowTest {
 
     @Test
     void aFollowingReaderHoldsAnUnterminatedLineUntilItEnds() throws IOException {
-        GrowingStream stream = new GrowingStream();
+        GrowingInput stream = new GrowingInput();
         LineReader reader = new LineReader(stream, 100).following(true);
         stream.append("first\nsec");
         assertThat(reader.next()).isEqualTo(new LineReader.Line("first", 0, 6));
@@ -99,7 +99,7 @@ class LineReaderResumeAndFollowTest {
 
     @Test
     void aFollowedLineEndingInABareCrEndsThereOnceTheNextByteIsNoLf() throws IOException {
-        GrowingStream stream = new GrowingStream();
+        GrowingInput stream = new GrowingInput();
         LineReader reader = new LineReader(stream, 100).following(true);
         stream.append("a\r");
         assertThat(reader.next()).isNull();
@@ -113,7 +113,7 @@ class LineReaderResumeAndFollowTest {
 
     @Test
     void aFollowedOverlongLineIsStillCut() throws IOException {
-        GrowingStream stream = new GrowingStream();
+        GrowingInput stream = new GrowingInput();
         LineReader reader = new LineReader(stream, 3).following(true);
         stream.append("abcdef");
         assertThat(reader.next()).isNull();
@@ -179,7 +179,7 @@ class LineReaderResumeAndFollowTest {
      */
     @Test
     void aCrAtTheEndOfWhatASocketSentEndsTheLineAtOnce() throws IOException {
-        GrowingStream stream = new GrowingStream();
+        GrowingInput stream = new GrowingInput();
         LineReader reader = new LineReader(stream, 100);
         stream.append("a\r");
         assertThat(reader.next()).isEqualTo(new LineReader.Line("a", 0, 2));
@@ -209,7 +209,7 @@ class LineReaderResumeAndFollowTest {
             atRest.add(line);
         }
 
-        GrowingStream stream = new GrowingStream();
+        GrowingInput stream = new GrowingInput();
         LineReader following = new LineReader(stream, 100).following(true);
         List<LineReader.Line> followed = new ArrayList<>();
         int appended = 0;
@@ -231,37 +231,5 @@ class LineReaderResumeAndFollowTest {
             assertThat(atRest.get(i).offset()).isEqualTo(atRest.get(i - 1).end());
         }
         assertThat(atRest.isEmpty() ? 0 : atRest.get(atRest.size() - 1).end()).isEqualTo(content.length);
-    }
-
-    /** A stream that reports its end until more bytes are appended, like a file being written. */
-    private static final class GrowingStream extends InputStream {
-        private byte[] data = new byte[0];
-        private int position;
-
-        void append(String text) {
-            append(text.getBytes(StandardCharsets.UTF_8));
-        }
-
-        void append(byte[] more) {
-            byte[] grown = Arrays.copyOf(data, data.length + more.length);
-            System.arraycopy(more, 0, grown, data.length, more.length);
-            data = grown;
-        }
-
-        @Override
-        public int read() {
-            return position < data.length ? data[position++] & 0xFF : -1;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) {
-            if (position == data.length) {
-                return -1;
-            }
-            int n = Math.min(length, data.length - position);
-            System.arraycopy(data, position, buffer, offset, n);
-            position += n;
-            return n;
-        }
     }
 }
