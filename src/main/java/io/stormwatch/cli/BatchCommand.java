@@ -18,6 +18,8 @@ import io.stormwatch.core.log.AccessLogJob;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.WindowAssembler;
 import io.stormwatch.core.window.WindowSpec;
+import io.stormwatch.storm.topology.JobOptions;
+import io.stormwatch.storm.topology.StormwatchConfig;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -92,10 +94,10 @@ final class BatchCommand implements Callable<Integer> {
             description = "Event-time windows of this length instead of totals, as `local` computes them.")
     String window;
 
-    @Option(names = "--slide", defaultValue = "10s", paramLabel = "DURATION", description = "Window slide (default ${DEFAULT-VALUE}).")
+    @Option(names = "--slide", paramLabel = "DURATION", description = "Window slide (default: the job's, 10s for most).")
     String slide;
 
-    @Option(names = "--lag", defaultValue = "5s", paramLabel = "DURATION", description = "Allowed lateness (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lag", paramLabel = "DURATION", description = "Allowed lateness (default: the job's, 5s for most).")
     String lag;
 
     @Option(names = "--rejects", paramLabel = "FILE",
@@ -135,7 +137,7 @@ final class BatchCommand implements Callable<Integer> {
             conf.put(LogAnalytics.CLIENTS_OVER, clientsOver);
             conf.put(LogAnalytics.TOP_ENDPOINTS, top);
             configured = Jobs.fromConfig(job, conf);
-            windowSpec = window == null ? null : WindowSpec.parse(window, slide, lag);
+            windowSpec = window == null ? null : eventTimeWindow(configured);
         } catch (IllegalArgumentException e) {
             err.println("stormwatch batch: " + e.getMessage());
             return 2;
@@ -179,6 +181,20 @@ final class BatchCommand implements Callable<Integer> {
                     + " (the results count what was read before)");
         }
         return outcome.failures().isEmpty() ? 0 : 1;
+    }
+
+    /** The window of {@code --window}, {@code --slide} and {@code --lag}, the job's defaults for those unset. */
+    private WindowSpec eventTimeWindow(Job<?> configured) {
+        Map<String, Object> conf = new HashMap<>();
+        conf.put(StormwatchConfig.WINDOW_LENGTH, window);
+        if (slide != null) {
+            conf.put(StormwatchConfig.WINDOW_SLIDE, slide);
+        }
+        if (lag != null) {
+            conf.put(StormwatchConfig.WINDOW_LAG, lag);
+        }
+        conf.put(StormwatchConfig.TIME, "event");
+        return JobOptions.fromConfig(configured, conf).window();
     }
 
     /** Totals only, or windows printed as they close: a JSON object each, or the log's window line. */

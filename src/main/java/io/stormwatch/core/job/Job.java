@@ -1,6 +1,7 @@
 package io.stormwatch.core.job;
 
 import java.io.Serializable;
+import java.util.Map;
 
 /**
  * A stormwatch job: what to make of a line ({@link Extractor}), how to count records ({@link Aggregate}),
@@ -30,6 +31,25 @@ public interface Job<R> extends Serializable {
      */
     default String timestampField() {
         return "time";
+    }
+
+    /**
+     * False when the job's lines carry no time of their own (word count over plain text): it then runs in
+     * processing time only, and asking for event time is a configuration error, not empty windows.
+     */
+    default boolean hasEventTime() {
+        return true;
+    }
+
+    /**
+     * The engine settings this job runs with unless the user sets them, by their {@code stormwatch.*} keys:
+     * window length, slide and lag, and time ({@code stormwatch.window.length} ... {@code stormwatch.time}).
+     * E.g. hashtags' {@code 5m} window sliding by {@code 1s}, as Spark's
+     * {@code reduceByKeyAndWindow(Seconds(300), Seconds(1))}. Empty: the engine's defaults (30 s / 10 s,
+     * lag 5 s, event time).
+     */
+    default Map<String, String> engineDefaults() {
+        return Map.of();
     }
 
     Aggregate<R> aggregate();

@@ -1,11 +1,13 @@
 package io.stormwatch.storm.topology;
 
 import io.stormwatch.core.io.BlockBounds;
+import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowSpec;
 import java.io.Serializable;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -41,7 +43,24 @@ public record JobOptions(WindowSpec window, TimeMode time, int parseParallelism,
         return fromConfig(Map.of());
     }
 
-    /** Reads the {@code stormwatch.*} keys of a topology config; absent keys take their defaults. */
+    /**
+     * The options {@code job} runs with: the {@code stormwatch.*} keys of {@code conf}, then the job's own
+     * {@link Job#engineDefaults()}, then the engine's.
+     *
+     * @throws IllegalArgumentException for a bad setting, or event time for a job whose lines carry no time
+     */
+    public static JobOptions fromConfig(Job<?> job, Map<String, Object> conf) {
+        Map<String, Object> withDefaults = new HashMap<>(job.engineDefaults());
+        withDefaults.putAll(conf);
+        JobOptions options = fromConfig(withDefaults);
+        if (options.time() == TimeMode.EVENT && !job.hasEventTime()) {
+            throw new IllegalArgumentException(job.name() + "'s lines carry no time of their own: it runs in processing time ("
+                    + StormwatchConfig.TIME + "=processing, --time processing)");
+        }
+        return options;
+    }
+
+    /** Reads the {@code stormwatch.*} keys of a topology config; absent keys take the engine's defaults. */
     public static JobOptions fromConfig(Map<String, Object> conf) {
         WindowSpec window = WindowSpec.parse(
                 Settings.string(conf, StormwatchConfig.WINDOW_LENGTH, DEFAULT_WINDOW),

@@ -36,7 +36,7 @@ public record JobTopology(String name, Job<?> job, Config config, StormTopology 
                     + " (file:PATH, spool:DIR, tail:PATH or socket:HOST:PORT)");
         }
         Job<?> job = Jobs.fromConfig(jobName, conf);
-        JobOptions options = JobOptions.fromConfig(conf);
+        JobOptions options = JobOptions.fromConfig(job, conf);
         IRichSpout spout = Sources.spout(source, inProcess, options.maxLineLength(), options.blocks());
         Map<String, ResultSink> sinks = Outputs.sinks(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, "log"),
                 job, options.window(), environment);

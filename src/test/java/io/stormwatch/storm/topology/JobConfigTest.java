@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.stormwatch.core.io.BlockBounds;
+import io.stormwatch.core.job.Aggregate;
+import io.stormwatch.core.job.Extractor;
+import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Jobs;
+import io.stormwatch.core.job.Views;
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.statuscodes.StatusCodes;
 import io.stormwatch.core.window.TimeMode;
+import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.sink.LogSink;
 import io.stormwatch.storm.sink.RedisSink;
@@ -17,6 +22,7 @@ import io.stormwatch.storm.spout.SpoolDirectorySpout;
 import io.stormwatch.storm.spout.TailFileSpout;
 import io.stormwatch.storm.state.MemoryKeyValueStateProvider;
 import io.stormwatch.storm.state.RedisStateProvider;
+import io.stormwatch.testing.EventJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,6 +40,56 @@ class JobConfigTest {
 
     @TempDir
     Path tmp;
+
+    /** {@link EventJob} with its own engine defaults, and lines that may carry no time. */
+    private record DefaultingJob(Map<String, String> engineDefaults, boolean hasEventTime) implements Job<EventJob.Event> {
+        private static final EventJob EVENTS = new EventJob();
+
+        @Override
+        public String name() {
+            return "defaulting";
+        }
+
+        @Override
+        public Extractor<EventJob.Event> newExtractor() {
+            return EVENTS.newExtractor();
+        }
+
+        @Override
+        public long eventTimeMillis(EventJob.Event record) {
+            return record.time();
+        }
+
+        @Override
+        public Aggregate<EventJob.Event> aggregate() {
+            return EVENTS.aggregate();
+        }
+
+        @Override
+        public Views views() {
+            return EVENTS.views();
+        }
+    }
+
+    @Test
+    void aJobsEngineDefaultsApplyUnderTheUsersSettings() {
+        Job<?> job = new DefaultingJob(Map.of(StormwatchConfig.WINDOW_LENGTH, "5m", StormwatchConfig.WINDOW_SLIDE, "1s"), true);
+
+        assertThat(JobOptions.fromConfig(job, Map.of()).window()).isEqualTo(WindowSpec.parse("5m", "1s", "5s"));
+        assertThat(JobOptions.fromConfig(job, Map.of(StormwatchConfig.WINDOW_SLIDE, "10s")).window())
+                .isEqualTo(WindowSpec.parse("5m", "10s", "5s"));
+        assertThat(JobOptions.fromConfig(new DefaultingJob(Map.of(), true), Map.of())).isEqualTo(JobOptions.defaults());
+    }
+
+    @Test
+    void aJobWhoseLinesCarryNoTimeRunsInProcessingTimeAndRefusesEventTime() {
+        Job<?> timeless = new DefaultingJob(Map.of(StormwatchConfig.TIME, "processing"), false);
+
+        assertThat(JobOptions.fromConfig(timeless, Map.of()).time()).isEqualTo(TimeMode.PROCESSING);
+        assertThatThrownBy(() -> JobOptions.fromConfig(timeless, Map.of(StormwatchConfig.TIME, "event")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("carry no time").hasMessageContaining("--time processing");
+    }
 
     @ParameterizedTest
     @CsvSource({
