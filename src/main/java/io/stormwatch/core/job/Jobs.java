@@ -2,6 +2,7 @@ package io.stormwatch.core.job;
 
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.statuscodes.StatusCodes;
+import io.stormwatch.core.job.topurls.TopUrls;
 import java.util.List;
 import java.util.Map;
 
@@ -9,9 +10,14 @@ import java.util.Map;
 public final class Jobs {
 
     /** Every job's name. */
-    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME);
+    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME, TopUrls.NAME);
 
     private Jobs() {}
+
+    /** {@link #NAMES} as a stream, for parameterized tests over every job. */
+    static java.util.stream.Stream<String> names() {
+        return NAMES.stream();
+    }
 
     /**
      * The job called {@code name}, configured from the {@code stormwatch.*} keys of {@code conf}.
@@ -22,6 +28,7 @@ public final class Jobs {
         return switch (name) {
             case LogAnalytics.NAME -> LogAnalytics.fromConfig(conf);
             case StatusCodes.NAME -> StatusCodes.fromConfig(conf);
+            case TopUrls.NAME -> TopUrls.fromConfig(conf);
             default -> throw new IllegalArgumentException("unknown job '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }

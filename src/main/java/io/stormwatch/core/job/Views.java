@@ -3,9 +3,14 @@ package io.stormwatch.core.job;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stormwatch.core.agg.Counts;
 import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.agg.TallySchema;
 import java.io.IOException;
 import java.io.Serializable;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a job shows of a tally: the result of its aggregate, as all-time totals ({@code totals.json}, the batch
@@ -58,5 +63,34 @@ public interface Views extends Serializable {
         IsoTime.writeField(json, "windowStart", start);
         IsoTime.writeField(json, "windowEnd", end);
         json.writeNumberField("late", late);
+    }
+
+    /**
+     * Writes {@code records}, {@code rejected} and {@code rejectReasons} (by reason key): the fields every job's
+     * object starts with.
+     */
+    static void writeCountedFields(Tally tally, JsonGenerator json) throws IOException {
+        json.writeNumberField("records", tally.records());
+        json.writeNumberField("rejected", tally.rejected());
+        json.writeObjectFieldStart("rejectReasons");
+        for (Map.Entry<String, Long> e : new TreeMap<>(tally.<String>dim(TallySchema.REJECT_REASONS).toMap()).entrySet()) {
+            json.writeNumberField(e.getKey(), e.getValue());
+        }
+        json.writeEndObject();
+    }
+
+    /**
+     * Writes {@code field} as the {@code k} most counted keys of {@code counts}, most first and ties by key:
+     * {@code "field":[{"<keyName>":"a","count":9},…]}. O(n log k), so a top 10 of a million keys stays cheap.
+     */
+    static void writeTop(JsonGenerator json, String field, String keyName, Counts<String> counts, int k) throws IOException {
+        json.writeArrayFieldStart(field);
+        for (Map.Entry<String, Long> e : counts.top(k, Comparator.naturalOrder())) {
+            json.writeStartObject();
+            json.writeStringField(keyName, e.getKey());
+            json.writeNumberField("count", e.getValue());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 }

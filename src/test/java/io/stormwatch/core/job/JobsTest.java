@@ -8,7 +8,7 @@ import io.stormwatch.core.job.statuscodes.StatusCodes;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Pins down {@link Jobs}: the names it knows, that each name gives the job of that name configured from the
@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JobsTest {
 
     @Test
-    void knowsLogAnalyticsAndStatusCodes() {
-        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes");
+    void knowsEveryJob() {
+        assertThat(Jobs.NAMES).contains("log-analytics", "status-codes", "top-urls");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"log-analytics", "status-codes"})
+    @MethodSource("io.stormwatch.core.job.Jobs#names")
     void eachNameGivesTheJobOfThatName(String name) {
         assertThat(Jobs.fromConfig(name, Map.of()).name()).isEqualTo(name);
     }
@@ -38,9 +38,9 @@ class JobsTest {
 
     @Test
     void anUnknownNameIsRefusedWithTheKnownOnes() {
-        assertThatThrownBy(() -> Jobs.fromConfig("word-count", Map.of()))
+        assertThatThrownBy(() -> Jobs.fromConfig("no-such-job", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown job 'word-count'; known: log-analytics, status-codes");
+                .hasMessage("unknown job 'no-such-job'; known: " + String.join(", ", Jobs.NAMES));
     }
 
     @Test

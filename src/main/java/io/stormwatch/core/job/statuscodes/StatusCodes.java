@@ -2,7 +2,6 @@ package io.stormwatch.core.job.statuscodes;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stormwatch.core.agg.Counts;
 import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.agg.TallySchema;
 import io.stormwatch.core.job.Aggregate;
@@ -72,15 +71,9 @@ public record StatusCodes(String format, int maxLineLength) implements AccessLog
 
         @Override
         public void writeFields(Tally tally, JsonGenerator json) throws IOException {
-            json.writeNumberField("records", tally.records());
-            json.writeNumberField("rejected", tally.rejected());
-            json.writeObjectFieldStart("rejectReasons");
-            for (Map.Entry<String, Long> e : sorted(tally.<String>dim(TallySchema.REJECT_REASONS)).entrySet()) {
-                json.writeNumberField(e.getKey(), e.getValue());
-            }
-            json.writeEndObject();
+            Views.writeCountedFields(tally, json);
             json.writeObjectFieldStart("responseCodes");
-            for (Map.Entry<Integer, Long> e : sorted(tally.<Integer>dim(CODES)).entrySet()) {
+            for (Map.Entry<Integer, Long> e : new TreeMap<>(tally.<Integer>dim(CODES).toMap()).entrySet()) {
                 json.writeNumberField(e.getKey().toString(), e.getValue());
             }
             json.writeEndObject();
@@ -91,10 +84,6 @@ public record StatusCodes(String format, int maxLineLength) implements AccessLog
             return "records=" + json.path("records").asLong() + " rejected=" + json.path("rejected").asLong()
                     + " codes=" + json.path("responseCodes").properties().stream()
                             .map(e -> e.getKey() + "=" + e.getValue().asLong()).collect(Collectors.joining(", ", "{", "}"));
-        }
-
-        private static <K extends Comparable<K>> Map<K, Long> sorted(Counts<K> counts) {
-            return new TreeMap<>(counts.toMap());
         }
     }
 }
