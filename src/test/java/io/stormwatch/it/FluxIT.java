@@ -34,7 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -65,7 +65,7 @@ class FluxIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"log-analytics", "status-codes"})
+    @MethodSource("io.stormwatch.core.job.Jobs#names")
     void theYamlWiresTheSameComponentsStreamsAndGroupingsAsTheFactory(String jobName) throws Exception {
         Path spool = Files.createDirectories(tmp.resolve("spool"));
         Path out = tmp.resolve("out");
@@ -84,7 +84,7 @@ class FluxIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"log-analytics", "status-codes"})
+    @MethodSource("io.stormwatch.core.job.Jobs#names")
     void theYamlRunsASpoolToTheBatchTotals(String jobName) throws Exception {
         Path spool = Files.createDirectories(tmp.resolve("spool"));
         Path out = tmp.resolve("out");

@@ -15,7 +15,7 @@ public final class Jobs {
     private Jobs() {}
 
     /** {@link #NAMES} as a stream, for parameterized tests over every job. */
-    static java.util.stream.Stream<String> names() {
+    public static java.util.stream.Stream<String> names() {
         return NAMES.stream();
     }
 
