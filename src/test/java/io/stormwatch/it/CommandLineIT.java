@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The commands a user types, as processes: {@code bin/stormwatch} on the packaged jar, and the submitter
@@ -51,20 +53,27 @@ class CommandLineIT {
         assertThat(local.stderr()).contains("final totals").contains("window (");
     }
 
-    @Test
-    void anotherJobRunsOnTheSamePipeline() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"status-codes, 30s", "top-urls, 5m"})
+    void otherAccessLogJobsRunOnTheSamePipelineWithTheirOwnWindows(String job, String window) throws Exception {
         Path log = Oracle.generate(tmp.resolve("access.log"), 3_000, 43, 0.03);
         Path out = tmp.resolve("out");
 
-        CliProcess batch = run(List.of(LAUNCHER.toString(), "batch", "--job", "status-codes", "--json", log.toString()),
+        CliProcess batch = run(List.of(LAUNCHER.toString(), "batch", "--job", job, "--json", log.toString()),
                 Duration.ofMinutes(2));
-        CliProcess local = run(List.of(LAUNCHER.toString(), "local", "status-codes", "--source", "file:" + log,
+        // --slide and --lag unset: the job's own, as `local` takes them.
+        CliProcess batchWindows = run(List.of(LAUNCHER.toString(), "batch", "--job", job, "--window", window, "--json",
+                log.toString()), Duration.ofMinutes(2));
+        CliProcess local = run(List.of(LAUNCHER.toString(), "local", job, "--source", "file:" + log,
                 "--output", "jsonl:" + out), Duration.ofMinutes(3));
 
         assertThat(local.exitCode()).as(local.stderr()).isZero();
+        assertThat(batchWindows.exitCode()).as(batchWindows.stderr()).isZero();
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.asRead(
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(batch.stdout())));
-        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS)).get("responseCodes").get("200").asLong()).isPositive();
+        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS)).get("records").asLong()).isPositive();
+        assertThat(Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS))).isNotEmpty()
+                .containsExactlyElementsOf(batchWindows.stdout().lines().toList());
     }
 
     @Test
