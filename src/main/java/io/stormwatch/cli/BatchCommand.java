@@ -79,8 +79,8 @@ final class BatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--job", defaultValue = LogAnalytics.NAME, paramLabel = "JOB",
-            description = "Which job: log-analytics (default), status-codes.")
+    @Option(names = "--job", defaultValue = LogAnalytics.NAME, paramLabel = "JOB", completionCandidates = JobNames.class,
+            description = "Which job: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String job;
 
     @Option(names = "--format", defaultValue = "auto", paramLabel = "F",

@@ -38,23 +38,24 @@ final class LocalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "Which job: log-analytics, status-codes.")
+    @Parameters(index = "0", paramLabel = "JOB", completionCandidates = JobNames.class,
+            description = "Which job: ${COMPLETION-CANDIDATES}.")
     String topology;
 
     @Option(names = "--source", paramLabel = "SPEC",
             description = "file:PATH, spool:DIR (drained, then stop), tail:PATH or socket:HOST:PORT.")
     String source;
 
-    @Option(names = "--window", paramLabel = "DURATION", description = "Window length (default 30s).")
+    @Option(names = "--window", paramLabel = "DURATION", description = "Window length (default: the job's, 30s for log-analytics).")
     String window;
 
-    @Option(names = "--slide", paramLabel = "DURATION", description = "Window slide (default 10s).")
+    @Option(names = "--slide", paramLabel = "DURATION", description = "Window slide (default: the job's, 10s for log-analytics).")
     String slide;
 
     @Option(names = "--lag", paramLabel = "DURATION", description = "Allowed lateness in event time (default 5s).")
     String lag;
 
-    @Option(names = "--time", paramLabel = "event|processing", description = "Which clock places lines in windows (default event).")
+    @Option(names = "--time", paramLabel = "event|processing", description = "Which clock places lines in windows (default: the job's, event for access logs).")
     String time;
 
     @Option(names = "--state", paramLabel = "memory|redis://HOST:PORT[/DB]",
