@@ -35,4 +35,24 @@ public interface Aggregate<R> extends Serializable {
     default Tally merge(Tally accumulator, Tally other) {
         return accumulator.merge(other);
     }
+
+    /** How one record is counted: a job's {@link #add}, as a lambda or method reference Storm can ship. */
+    @FunctionalInterface
+    interface Adder<R> extends Serializable {
+        void add(R record, Tally accumulator);
+    }
+
+    /**
+     * The aggregate of {@code schema} counting with {@code adder}: what most jobs need, without a class of
+     * their own, e.g. {@code Aggregate.of(SCHEMA, (record, tally) -> { tally.countRecord(); tally.count(URLS, record.endpoint()); })}.
+     */
+    static <R> Aggregate<R> of(TallySchema schema, Adder<R> adder) {
+        record Of<R>(TallySchema schema, Adder<R> adder) implements Aggregate<R> {
+            @Override
+            public void add(R record, Tally accumulator) {
+                adder.add(record, accumulator);
+            }
+        }
+        return new Of<>(schema, adder);
+    }
 }

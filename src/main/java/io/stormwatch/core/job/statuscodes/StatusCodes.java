@@ -26,7 +26,11 @@ public record StatusCodes(String format, int maxLineLength) implements AccessLog
     public static final String NAME = "status-codes";
 
     private static final int CODES = 1;
-    private static final TallySchema SCHEMA = TallySchema.builder().intKeys().build();
+    private static final Aggregate<LogRecord> COUNTING = Aggregate.of(TallySchema.builder().intKeys().build(),
+            (record, tally) -> {
+                tally.countRecord();
+                tally.count(CODES, record.status());
+            });
 
     public StatusCodes {
         AccessLogJob.checkFormat(format, maxLineLength);
@@ -43,27 +47,12 @@ public record StatusCodes(String format, int maxLineLength) implements AccessLog
 
     @Override
     public Aggregate<LogRecord> aggregate() {
-        return Counting.INSTANCE;
+        return COUNTING;
     }
 
     @Override
     public Views views() {
         return CodeViews.INSTANCE;
-    }
-
-    private enum Counting implements Aggregate<LogRecord> {
-        INSTANCE;
-
-        @Override
-        public TallySchema schema() {
-            return SCHEMA;
-        }
-
-        @Override
-        public void add(LogRecord record, Tally accumulator) {
-            accumulator.countRecord();
-            accumulator.count(CODES, record.status());
-        }
     }
 
     private enum CodeViews implements Views {

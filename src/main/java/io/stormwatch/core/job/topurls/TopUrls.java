@@ -39,7 +39,11 @@ public record TopUrls(String format, int maxLineLength, int top) implements Acce
     public static final int DEFAULT_TOP = 10;
 
     private static final int URLS = 1;
-    private static final TallySchema SCHEMA = TallySchema.builder().stringKeys().build();
+    private static final Aggregate<LogRecord> COUNTING = Aggregate.of(TallySchema.builder().stringKeys().build(),
+            (record, tally) -> {
+                tally.countRecord();
+                tally.count(URLS, record.endpoint());
+            });
 
     public TopUrls {
         AccessLogJob.checkFormat(format, maxLineLength);
@@ -66,27 +70,12 @@ public record TopUrls(String format, int maxLineLength, int top) implements Acce
 
     @Override
     public Aggregate<LogRecord> aggregate() {
-        return Counting.INSTANCE;
+        return COUNTING;
     }
 
     @Override
     public Views views() {
         return new UrlViews(top);
-    }
-
-    private enum Counting implements Aggregate<LogRecord> {
-        INSTANCE;
-
-        @Override
-        public TallySchema schema() {
-            return SCHEMA;
-        }
-
-        @Override
-        public void add(LogRecord record, Tally accumulator) {
-            accumulator.countRecord();
-            accumulator.count(URLS, record.endpoint());
-        }
     }
 
     private record UrlViews(int top) implements Views {
