@@ -17,12 +17,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class JobsTest {
 
     @Test
-    void knowsLogAnalyticsAndStatusCodes() {
-        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes");
+    void knowsLogAnalyticsStatusCodesAndWordCount() {
+        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes", "word-count");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"log-analytics", "status-codes"})
+    @ValueSource(strings = {"log-analytics", "status-codes", "word-count"})
     void eachNameGivesTheJobOfThatName(String name) {
         assertThat(Jobs.fromConfig(name, Map.of()).name()).isEqualTo(name);
     }
@@ -38,9 +38,9 @@ class JobsTest {
 
     @Test
     void anUnknownNameIsRefusedWithTheKnownOnes() {
-        assertThatThrownBy(() -> Jobs.fromConfig("word-count", Map.of()))
+        assertThatThrownBy(() -> Jobs.fromConfig("no-such-job", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown job 'word-count'; known: log-analytics, status-codes");
+                .hasMessage("unknown job 'no-such-job'; known: log-analytics, status-codes, word-count");
     }
 
     @Test

@@ -163,10 +163,10 @@ class JobConfigTest {
 
     @Test
     void jobsAreFoundByNameAndConfiguredFromTheirKeys() {
-        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes");
+        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes", "word-count");
         assertThat(Jobs.fromConfig("status-codes", Map.of(StormwatchConfig.FORMAT, "nginx")))
                 .isEqualTo(new StatusCodes("nginx", 65_536));
-        assertThatThrownBy(() -> Jobs.fromConfig("word-count", Map.of())).hasMessageContaining("log-analytics, status-codes");
+        assertThatThrownBy(() -> Jobs.fromConfig("no-such-job", Map.of())).hasMessageContaining("log-analytics, status-codes");
         assertThatThrownBy(() -> Jobs.fromConfig("log-analytics", Map.of(StormwatchConfig.FORMAT, "%Z")))
                 .isInstanceOf(IllegalArgumentException.class);
     }
