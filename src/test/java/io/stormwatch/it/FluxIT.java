@@ -65,7 +65,7 @@ class FluxIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"log-analytics", "status-codes"})
+    @ValueSource(strings = {"log-analytics", "status-codes", "word-count"})
     void theYamlWiresTheSameComponentsStreamsAndGroupingsAsTheFactory(String jobName) throws Exception {
         Path spool = Files.createDirectories(tmp.resolve("spool"));
         Path out = tmp.resolve("out");
@@ -84,7 +84,7 @@ class FluxIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"log-analytics", "status-codes"})
+    @ValueSource(strings = {"log-analytics", "status-codes", "word-count"})
     void theYamlRunsASpoolToTheBatchTotals(String jobName) throws Exception {
         Path spool = Files.createDirectories(tmp.resolve("spool"));
         Path out = tmp.resolve("out");
