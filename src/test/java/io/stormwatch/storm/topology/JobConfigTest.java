@@ -214,6 +214,10 @@ class JobConfigTest {
             Map<String, Object> conf = StormwatchConfig.readFile(Path.of(file));
             assertThat(conf).as(file).containsKeys(StormwatchConfig.SOURCE, StormwatchConfig.OUTPUTS);
             JobOptions.fromConfig(conf);
+            for (String job : Jobs.NAMES) {
+                // Each job, with its own window and time under the file's: none may be refused (event time for word-count).
+                JobOptions.fromConfig(Jobs.fromConfig(job, conf), conf);
+            }
             TopologyConfigs.stateBackend((String) conf.get(StormwatchConfig.STATE), Map.of());
         }
     }
