@@ -14,6 +14,7 @@ import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.job.loganalytics.StatsJson;
 import io.stormwatch.core.job.loganalytics.StatsReport;
+import io.stormwatch.core.job.wordcount.WordCount;
 import io.stormwatch.core.log.AccessLogJob;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.WindowAssembler;
@@ -79,7 +80,7 @@ final class BatchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--job", defaultValue = LogAnalytics.NAME, paramLabel = "JOB", completionCandidates = JobNames.class,
+    @Option(names = "--job", defaultValue = LogAnalytics.NAME, paramLabel = "JOB", completionCandidates = Jobs.Names.class,
             description = "Which job: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
     String job;
 
@@ -109,7 +110,8 @@ final class BatchCommand implements Callable<Integer> {
     long clientsOver;
 
     @Option(names = "--top", defaultValue = "" + LogStats.DEFAULT_TOP_ENDPOINTS, paramLabel = "K",
-            description = "log-analytics: report the K most requested endpoints (default: ${DEFAULT-VALUE}).")
+            description = "log-analytics: report the K most requested endpoints; word-count: the K most frequent words"
+                    + " (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Option(names = "--max-line-length", defaultValue = "" + AccessLogParser.DEFAULT_MAX_LINE_LENGTH, paramLabel = "N",
@@ -136,7 +138,12 @@ final class BatchCommand implements Callable<Integer> {
             conf.put(Settings.MAX_LINE_LENGTH, maxLineLength);
             conf.put(LogAnalytics.CLIENTS_OVER, clientsOver);
             conf.put(LogAnalytics.TOP_ENDPOINTS, top);
+            conf.put(WordCount.TOP, top);
             configured = Jobs.fromConfig(job, conf);
+            if (window != null && !configured.hasEventTime()) {
+                throw new IllegalArgumentException("--window: " + job + "'s lines carry no time of their own, so its windows"
+                        + " are processing time (what arrived when) and a batch has none; use `local " + job + "` for windows");
+            }
             windowSpec = window == null ? null : eventTimeWindow(configured);
         } catch (IllegalArgumentException e) {
             err.println("stormwatch batch: " + e.getMessage());

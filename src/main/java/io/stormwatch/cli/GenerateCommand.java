@@ -1,6 +1,7 @@
 package io.stormwatch.cli;
 
 import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.gen.TextGenerator;
 import io.stormwatch.core.window.WindowSpec;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -20,20 +21,31 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code stormwatch generate}: writes a {@link LogGenerator} log to a file or to stdout. Same options, same
+ * {@code stormwatch generate}: writes a {@link LogGenerator} log ({@code --lines}) or {@link TextGenerator} text
+ * ({@code --text}) to a file or to stdout. Same options, same
  * bytes; without {@code --span}, {@code --clients} and {@code --endpoints} the same bytes as before they
  * existed. Exit code 0; 1 when the output cannot be written (one line on stderr); 141, quietly, when stdout
  * is a pipe whose reader has gone.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a realistic, deterministic access log.")
+        description = "Write a realistic, deterministic access log (--lines) or text for word-count (--text).")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lines", required = true, paramLabel = "N", description = "Number of lines to write.")
-    long lines;
+    @Option(names = "--lines", paramLabel = "N", description = "Number of access-log lines to write.")
+    Long lines;
+
+    @Option(names = "--text", paramLabel = "N",
+            description = {"Write N lines of text for word-count instead of a log: words of a Zipf-distributed vocabulary"
+                    + " (non-ASCII ones among them), punctuation, capitals, a few emoji and empty lines."})
+    Long text;
+
+    @Option(names = "--vocabulary", paramLabel = "N",
+            description = {"With --text: number of distinct words (default: the built-in ~200). Beyond, synthesized"
+                    + " words, walked in turn as --endpoints does: --text 1000000 --vocabulary 1000000 for cardinality."})
+    Integer vocabulary;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
             description = "Random seed; the same seed gives the same bytes (default: ${DEFAULT-VALUE}).")
@@ -73,6 +85,21 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((lines == null) == (text == null)) {
+            throw new ParameterException(spec.commandLine(), "give exactly one of --lines N (an access log) and --text N (text)");
+        }
+        if (text != null) {
+            TextGenerator.Options textOptions;
+            try {
+                textOptions = new TextGenerator.Options(text, seed, vocabulary == null ? TextGenerator.poolSize() : vocabulary);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+            return write(new TextGenerator(textOptions)::writeTo);
+        }
+        if (vocabulary != null) {
+            throw new ParameterException(spec.commandLine(), "--vocabulary goes with --text");
+        }
         LogGenerator.Options options;
         try {
             options = new LogGenerator.Options(lines, seed, format(), malformedRatio, start, span(), clients, endpoints);
@@ -80,6 +107,16 @@ final class GenerateCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         LogGenerator generator = new LogGenerator(options);
+        return write(generator::writeTo);
+    }
+
+    /** What a generator writes into a stream. */
+    @FunctionalInterface
+    private interface Body {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private int write(Body generator) {
         try {
             if (output == null) {
                 // Bytes, not a Writer: malformed lines hold invalid UTF-8 on purpose.

@@ -38,7 +38,7 @@ final class LocalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOB", completionCandidates = JobNames.class,
+    @Parameters(index = "0", paramLabel = "JOB", completionCandidates = Jobs.Names.class,
             description = "Which job: ${COMPLETION-CANDIDATES}.")
     String topology;
 

@@ -88,6 +88,28 @@ final class Bench {
                 new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, 0.0, LogGenerator.DEFAULT_START));
     }
 
+    /**
+     * {@code lines} lines of generated text over a vocabulary of {@code vocabulary} words (word-count's input),
+     * made once and kept as {@code target/bench/text-...}.
+     */
+    static Path text(long lines, long seed, int vocabulary) throws IOException {
+        Path file = WORK.resolve("text-" + lines + "-" + seed + "-" + vocabulary + ".txt").toAbsolutePath();
+        if (Files.exists(file)) {
+            return file;
+        }
+        Files.createDirectories(file.getParent());
+        long start = System.nanoTime();
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
+            new io.stormwatch.core.gen.TextGenerator(new io.stormwatch.core.gen.TextGenerator.Options(lines, seed, vocabulary))
+                    .writeTo(out);
+        }
+        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
+        System.out.printf(Locale.ROOT, "generated %s (%,d lines, %,d MB) in %.1f s%n", file, lines,
+                Files.size(file) >> 20, (System.nanoTime() - start) / 1e9);
+        return file;
+    }
+
     /** Polls {@code done} every 5 ms; false if {@code limit} passed first. */
     static boolean await(BooleanSupplier done, Duration limit) {
         try {

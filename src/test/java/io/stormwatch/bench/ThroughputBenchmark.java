@@ -4,8 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stormwatch.core.io.LineBlock;
+import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.gen.TextGenerator;
 import io.stormwatch.core.job.Batch;
+import io.stormwatch.core.job.Job;
+import io.stormwatch.core.job.Jobs;
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.job.wordcount.WordCount;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.spout.BlockMessageId;
@@ -31,11 +36,12 @@ import org.apache.storm.LocalCluster;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Lines per second through the whole log-analytics topology on an in-process LocalCluster, against
- * {@code stormwatch batch --json} on the same file in the same run.
+ * Lines per second through the whole topology of a job (log-analytics unless {@code --job} names another) on an
+ * in-process LocalCluster, against {@code stormwatch batch --job JOB --json} on the same file in the same run.
  *
  * <p>Input: a generated Combined log of {@code --lines} lines (default 1,000,000), read by the real
- * {@code FileSpout}. Topology: exactly what {@code bin/stormwatch local log-analytics --source file:F --output
+ * {@code FileSpout}; for word-count generated text ({@code generate --text}) over a vocabulary of
+ * {@code --vocabulary} words (default: the built-in ~200; a million for a real-size vocabulary). Topology: exactly what {@code bin/stormwatch local log-analytics --source file:F --output
  * jsonl:D} builds ({@link JobTopology#fromConfig}: default event-time 30 s / 10 s windows with 5 s lag, running
  * totals exactly once with acking on and in-memory state, the JSON-lines sink), each row changing one setting.
  * The {@code log} sink that {@code local} always adds is left out (it shows a few lines a second).
@@ -52,8 +58,8 @@ import org.awaitility.core.ConditionTimeoutException;
  * ({@link Batch}) warm in this JVM.
  *
  * <pre>
- * bin/bench-topology throughput [--lines N] [--only LABEL,...] [--variant KEY=VALUE,... ...] [--no-processes]
- *                                [--no-warmup] [--jfr FILE]   (--jfr: a JFR profile of the rows after the warm-up)
+ * bin/bench-topology throughput [--job JOB] [--vocabulary N] [--lines N] [--only LABEL,...] [--variant KEY=VALUE,... ...]
+ *                                [--no-processes] [--no-warmup] [--jfr FILE]   (--jfr: a JFR profile of the rows after the warm-up)
  * </pre>
  */
 public final class ThroughputBenchmark {
@@ -96,6 +102,8 @@ public final class ThroughputBenchmark {
 
     private static void benchmark(String[] args) throws Exception {
         long lines = 1_000_000;
+        String jobName = LogAnalytics.NAME;
+        int vocabulary = TextGenerator.poolSize();
         boolean processes = true;
         boolean warmup = true;
         Path jfr = null;
@@ -104,13 +112,16 @@ public final class ThroughputBenchmark {
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--lines" -> lines = Long.parseLong(args[++i].replace("_", ""));
+                case "--job" -> jobName = args[++i];
+                case "--vocabulary" -> vocabulary = Integer.parseInt(args[++i].replace("_", ""));
                 case "--only" -> only = List.of(args[++i].split(","));
                 case "--variant" -> variants.add(variant(args[++i]));
                 case "--no-processes" -> processes = false;
                 case "--no-warmup" -> warmup = false;
                 case "--jfr" -> jfr = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--lines N]"
-                        + " [--only LABEL,...] [--variant KEY=VALUE,... ...] [--no-processes] [--no-warmup] [--jfr FILE]");
+                        + " [--job JOB] [--vocabulary N] [--only LABEL,...] [--variant KEY=VALUE,... ...] [--no-processes]"
+                        + " [--no-warmup] [--jfr FILE]");
             }
         }
         if (variants.isEmpty()) {
@@ -120,13 +131,16 @@ public final class ThroughputBenchmark {
                 }
             }
         }
-        System.out.printf(Locale.ROOT, "== throughput: log-analytics on a LocalCluster vs batch, %,d generated Combined lines%n", lines);
+        Job<?> job = Jobs.fromConfig(jobName, Map.of());
+        boolean text = jobName.equals(WordCount.NAME);
+        System.out.printf(Locale.ROOT, "== throughput: %s on a LocalCluster vs batch, %,d generated %s%n", jobName, lines,
+                text ? String.format(Locale.ROOT, "lines of text over a vocabulary of %,d words", vocabulary) : "Combined lines");
         System.out.println(Bench.machine());
-        Path log = Bench.combinedLog(lines, 42);
+        Path log = text ? Bench.text(lines, 42, vocabulary) : Bench.combinedLog(lines, 42);
         System.out.printf(Locale.ROOT, "input: %s, %,d MB%n", log, Files.size(log) >> 20);
 
         // --- batch and local as whole processes, before the in-process cluster exists
-        JsonNode batchTotals = Oracle.asRead(Oracle.totals(log));
+        JsonNode batchTotals = Oracle.asRead(job.views().json(batchEngine(job, log)));
         Bench.Table processTable = new Bench.Table("process (whole, JVM start included)", "wall", "lines/s", "peak RSS",
                 "peak heap used", "totals");
         double batchSeconds = Double.NaN;
@@ -136,10 +150,10 @@ public final class ThroughputBenchmark {
             double[] batch = new double[3];
             for (int i = 0; i < batch.length; i++) {
                 StormwatchProcess.Run run = StormwatchProcess.checked(StormwatchProcess.run("throughput-batch-" + i,
-                        List.of("batch", "--json", log.toString())));
+                        List.of("batch", "--job", jobName, "--json", log.toString())));
                 batch[i] = run.seconds();
                 boolean same = Oracle.asRead(Oracle.readJson(run.stdout())).equals(batchTotals);
-                processTable.row("bin/stormwatch batch --json F (run " + (i + 1) + ")", Bench.seconds(run.wallNanos()),
+                processTable.row("bin/stormwatch batch --job " + jobName + " --json F (run " + (i + 1) + ")", Bench.seconds(run.wallNanos()),
                         Bench.count(lines / run.seconds()), Bench.mb(run.peakRssBytes()), Bench.mb(run.heap().peakUsedBytes()),
                         same ? "= batch" : "DIFFERENT");
             }
@@ -147,14 +161,14 @@ public final class ThroughputBenchmark {
             Path out = Bench.WORK.resolve("out-throughput-local").toAbsolutePath();
             Bench.deleteTree(out);
             StormwatchProcess.Run local = StormwatchProcess.checked(StormwatchProcess.run("throughput-local",
-                    List.of("local", "log-analytics", "--source", "file:" + log, "--output", "jsonl:" + out)));
+                    List.of("local", jobName, "--source", "file:" + log, "--output", "jsonl:" + out)));
             localSeconds = local.seconds();
             localCpu = local.cpuSummary();
             boolean same = Oracle.asRead(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).equals(batchTotals);
             long submitted = local.logMark("submitted to an in-process cluster");
             long reading = local.logMark("from offset 0");
             long complete = local.logMark("results complete");
-            processTable.row("bin/stormwatch local log-analytics --source file:F --output jsonl:D", Bench.seconds(local.wallNanos()),
+            processTable.row("bin/stormwatch local " + jobName + " --source file:F --output jsonl:D", Bench.seconds(local.wallNanos()),
                     Bench.count(lines / local.seconds()), Bench.mb(local.peakRssBytes()), Bench.mb(local.heap().peakUsedBytes()),
                     same ? "= batch" : "DIFFERENT");
             if (reading > 0 && complete > 0) {
@@ -169,8 +183,7 @@ public final class ThroughputBenchmark {
         double warmBatch = Double.MAX_VALUE;
         for (int i = 0; i < 3; i++) {
             long start = System.nanoTime();
-            new Batch<>(LogAnalytics.defaults(), AccessLogParser.DEFAULT_MAX_LINE_LENGTH)
-                    .run(List.of(log), Batch.DeadLetterSink.DISCARD, bytes -> {});
+            batchEngine(job, log);
             warmBatch = Math.min(warmBatch, (System.nanoTime() - start) / 1e9);
         }
         processTable.row("Batch engine in this JVM, warm (best of 3; not a process)", String.format(Locale.ROOT, "%.2f s", warmBatch),
@@ -189,7 +202,7 @@ public final class ThroughputBenchmark {
         try (LocalCluster cluster = new LocalCluster()) {
             if (warmup) {
                 for (int i = 1; i <= WARMUP_RUNS; i++) {
-                    Result warm = run(cluster, new Variant("warmup", "", Map.of()), log, lines, batchTotals);
+                    Result warm = run(cluster, jobName, new Variant("warmup", "", Map.of()), log, lines, batchTotals);
                     System.out.println("warm-up run " + i + " (defaults, not reported): " + Bench.count(warm.rate()) + " lines/s");
                 }
             }
@@ -201,7 +214,7 @@ public final class ThroughputBenchmark {
                 recording.start();
             }
             for (Variant variant : variants) {
-                Result r = run(cluster, variant, log, lines, batchTotals);
+                Result r = run(cluster, jobName, variant, log, lines, batchTotals);
                 double vsBatch = r.rate() / (lines / batchSeconds);
                 rates.row(variant.label(), Bench.count(r.rate()), Double.isNaN(vsBatch) ? "-" : Bench.ratio(vsBatch),
                         r.ninetyPercent() - r.tenPercent() < 10_000_000L ? "- (acks in bursts)" : Bench.count(r.steadyRate()),
@@ -251,7 +264,7 @@ public final class ThroughputBenchmark {
             double batchRate = lines / batchSeconds;
             System.out.printf(Locale.ROOT, "batch --json: %.2f s = %s lines/s (median of 3, whole process); local whole process: %.2f s%n",
                     batchSeconds, Bench.count(batchRate), localSeconds);
-            if (!Double.isNaN(defaultsRate)) {
+            if (!Double.isNaN(defaultsRate) && jobName.equals(LogAnalytics.NAME)) { // the targets are log-analytics'
                 System.out.printf(Locale.ROOT, "target stream ≥ %.1f × batch: defaults (better of its two rows) %.2f × → %s%n", TARGET_RATIO,
                         defaultsRate / batchRate, Bench.verdict(defaultsRate >= TARGET_RATIO * batchRate));
                 System.out.printf(Locale.ROOT, "target stream ≥ %s lines/s: defaults %s lines/s → %s%n", Bench.count(TARGET_RATE),
@@ -306,7 +319,12 @@ public final class ThroughputBenchmark {
         }
     }
 
-    private static Result run(LocalCluster cluster, Variant variant, Path log, long lines, JsonNode batchTotals)
+    /** The totals of {@code job} over {@code log} by the batch engine in this JVM. */
+    private static <R> Tally batchEngine(Job<R> job, Path log) throws java.io.IOException {
+        return new Batch<>(job, AccessLogParser.DEFAULT_MAX_LINE_LENGTH).run(List.of(log), Batch.DeadLetterSink.DISCARD, bytes -> {});
+    }
+
+    private static Result run(LocalCluster cluster, String jobName, Variant variant, Path log, long lines, JsonNode batchTotals)
             throws Exception {
         String name = "tp-" + variant.label().replaceAll("[^A-Za-z0-9]+", "-");
         Path out = Bench.WORK.resolve("out-" + name).toAbsolutePath();
@@ -316,7 +334,7 @@ public final class ThroughputBenchmark {
         conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out);
         conf.putAll(variant.overrides());
         BenchProbe.install(conf);
-        JobTopology job = JobTopology.fromConfig(LogAnalytics.NAME, name, conf, true, System.getenv());
+        JobTopology job = JobTopology.fromConfig(jobName, name, conf, true, System.getenv());
 
         if (!variant.label().equals("warmup")) {
             awaitQuietJit();

@@ -204,6 +204,24 @@ class BatchCommandTest {
         assertThat(CliRun.of("batch").exit()).isEqualTo(2);
     }
 
+    @Test
+    void wordCountGivesItsTotalsAndTopKAndRefusesWindows() throws IOException {
+        Path text = write("words.txt", "Hello, hello WORLD!\n\nΟΔΟΣ οδος\n");
+
+        CliRun run = CliRun.of("batch", "--job", "word-count", "--json", "--top", "2", text.toString());
+        CliRun windows = CliRun.of("batch", "--job", "word-count", "--window", "1s", text.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("{\"records\":3,\"rejected\":0,\"rejectReasons\":{},\"words\":5,\"distinctWords\":3,"
+                + "\"topWords\":[{\"word\":\"hello\",\"count\":2},{\"word\":\"οδος\",\"count\":2}]}" + System.lineSeparator());
+        assertThat(CliRun.of("batch", "--job", "word-count", text.toString()).out())
+                .startsWith("records=3 rejected=0 words=5 distinct=3 (hello,2) (οδος,2) (world,1)");
+        assertThat(windows.exit()).isEqualTo(2);
+        assertThat(windows.out()).isEmpty();
+        assertThat(windows.err()).startsWith("stormwatch batch: --window: word-count's lines carry no time of their own")
+                .doesNotContain("Exception");
+    }
+
     /** Parses {@code out} and checks it holds one JSON value, an object, and nothing after it. */
     private static JsonNode onlyJsonObject(String out) throws IOException {
         ObjectMapper mapper = new ObjectMapper();

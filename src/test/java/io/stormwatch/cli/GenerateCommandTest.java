@@ -3,12 +3,15 @@ package io.stormwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.gen.TextGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -78,6 +81,30 @@ class GenerateCommandTest {
     @Test
     void linesAreRequired() {
         assertThat(CliRun.of("generate").exit()).isEqualTo(2);
+    }
+
+    @Test
+    void textWritesTheTextGeneratorsBytes() throws IOException {
+        Path out = dir.resolve("words.txt");
+
+        CliRun run = CliRun.of("generate", "--text", "300", "--seed", "3", "--vocabulary", "5000", "-o", out.toString());
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        new TextGenerator(new TextGenerator.Options(300, 3, 5_000)).writeTo(expected);
+        assertThat(Files.readAllBytes(out)).isEqualTo(expected.toByteArray());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"--lines=10 --text=10", "--text=-1", "--text=10 --vocabulary=0", "--lines=10 --vocabulary=5"})
+    void textAndLinesGoAlone(String options) {
+        List<String> args = new ArrayList<>(List.of("generate"));
+        args.addAll(List.of(options.split(" ")));
+
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.stormwatch.core.job;
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.statuscodes.StatusCodes;
 import io.stormwatch.core.job.topurls.TopUrls;
+import io.stormwatch.core.job.wordcount.WordCount;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,15 @@ import java.util.Map;
 public final class Jobs {
 
     /** Every job's name. */
-    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME, TopUrls.NAME);
+    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME, TopUrls.NAME, WordCount.NAME);
+
+    /** {@link #NAMES} as an iterable class: what a command-line parser lists as a job parameter's choices. */
+    public static final class Names implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return NAMES.iterator();
+        }
+    }
 
     private Jobs() {}
 
@@ -29,6 +38,7 @@ public final class Jobs {
             case LogAnalytics.NAME -> LogAnalytics.fromConfig(conf);
             case StatusCodes.NAME -> StatusCodes.fromConfig(conf);
             case TopUrls.NAME -> TopUrls.fromConfig(conf);
+            case WordCount.NAME -> WordCount.fromConfig(conf);
             default -> throw new IllegalArgumentException("unknown job '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }

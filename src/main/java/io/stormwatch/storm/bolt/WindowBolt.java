@@ -127,9 +127,12 @@ public final class WindowBolt extends BaseRichBolt {
      * Event time, from the job's record field of this name ({@link Job#timestampField()}); without this call
      * the window runs in processing time.
      *
-     * @throws IllegalArgumentException when the job's records have no such time field
+     * @throws IllegalArgumentException when the job's records have no such time field, or no time at all
      */
     public WindowBolt withTimestampField(String fieldName) {
+        if (!job.hasEventTime()) {
+            throw new IllegalArgumentException(job.name() + "'s lines carry no time of their own: it runs in processing time");
+        }
         if (!job.timestampField().equals(fieldName)) {
             throw new IllegalArgumentException(job.name() + " records keep their event time in '"
                     + job.timestampField() + "', not '" + fieldName + "'");
@@ -144,7 +147,7 @@ public final class WindowBolt extends BaseRichBolt {
      */
     public WindowBolt withTime(String mode) {
         switch (mode.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "event" -> timestampField = job.timestampField();
+            case "event" -> withTimestampField(job.timestampField());
             case "processing" -> timestampField = null;
             default -> throw new IllegalArgumentException("time must be 'event' or 'processing', got '" + mode + "'");
         }

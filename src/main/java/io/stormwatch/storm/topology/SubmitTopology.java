@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
         description = "Submit a stormwatch topology to the cluster (storm jar) or to storm local.")
 public final class SubmitTopology implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "Which job: log-analytics, status-codes.")
+    @Parameters(index = "0", paramLabel = "JOB", completionCandidates = Jobs.Names.class,
+            description = "Which job: ${COMPLETION-CANDIDATES}.")
     String topology;
 
     @Parameters(index = "1..*", paramLabel = "CONF", description = "Config YAML files (as -conf).")

@@ -178,4 +178,13 @@ class WindowBoltTest {
         assertThat(declared.getFieldsDeclaration().get("too-late").get_output_fields())
                 .isEqualTo(new Fields(Schema.LATE).toList());
     }
+
+    @Test
+    void aJobWhoseLinesCarryNoTimeRefusesEventTime() {
+        WindowBolt bolt = new WindowBolt(io.stormwatch.core.job.wordcount.WordCount.defaults());
+
+        assertThat(bolt.withTime("processing").eventTime()).isFalse();
+        assertThatThrownBy(() -> bolt.withTime("event")).hasMessageContaining("carry no time");
+        assertThatThrownBy(() -> bolt.withTimestampField("time")).hasMessageContaining("carry no time");
+    }
 }
