@@ -80,7 +80,7 @@ final class BatchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--job", defaultValue = LogAnalytics.NAME, paramLabel = "JOB",
-            description = "Which job: log-analytics (default), status-codes.")
+            description = "Which job: log-analytics (default), status-codes, hashtags.")
     String job;
 
     @Option(names = "--format", defaultValue = "auto", paramLabel = "F",

@@ -38,7 +38,7 @@ final class LocalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "Which job: log-analytics, status-codes.")
+    @Parameters(index = "0", paramLabel = "JOB", description = "Which job: log-analytics, status-codes, hashtags.")
     String topology;
 
     @Option(names = "--source", paramLabel = "SPEC",

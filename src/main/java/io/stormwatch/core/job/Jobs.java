@@ -1,5 +1,6 @@
 package io.stormwatch.core.job;
 
+import io.stormwatch.core.job.hashtags.Hashtags;
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.statuscodes.StatusCodes;
 import java.util.List;
@@ -9,7 +10,7 @@ import java.util.Map;
 public final class Jobs {
 
     /** Every job's name. */
-    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME);
+    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME, Hashtags.NAME);
 
     private Jobs() {}
 
@@ -22,6 +23,7 @@ public final class Jobs {
         return switch (name) {
             case LogAnalytics.NAME -> LogAnalytics.fromConfig(conf);
             case StatusCodes.NAME -> StatusCodes.fromConfig(conf);
+            case Hashtags.NAME -> Hashtags.fromConfig(conf);
             default -> throw new IllegalArgumentException("unknown job '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }

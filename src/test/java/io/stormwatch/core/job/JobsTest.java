@@ -18,11 +18,11 @@ class JobsTest {
 
     @Test
     void knowsLogAnalyticsAndStatusCodes() {
-        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes");
+        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes", "hashtags");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"log-analytics", "status-codes"})
+    @ValueSource(strings = {"log-analytics", "status-codes", "hashtags"})
     void eachNameGivesTheJobOfThatName(String name) {
         assertThat(Jobs.fromConfig(name, Map.of()).name()).isEqualTo(name);
     }
@@ -40,7 +40,7 @@ class JobsTest {
     void anUnknownNameIsRefusedWithTheKnownOnes() {
         assertThatThrownBy(() -> Jobs.fromConfig("word-count", Map.of()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("unknown job 'word-count'; known: log-analytics, status-codes");
+                .hasMessage("unknown job 'word-count'; known: log-analytics, status-codes, hashtags");
     }
 
     @Test

@@ -163,7 +163,7 @@ class JobConfigTest {
 
     @Test
     void jobsAreFoundByNameAndConfiguredFromTheirKeys() {
-        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes");
+        assertThat(Jobs.NAMES).containsExactly("log-analytics", "status-codes", "hashtags");
         assertThat(Jobs.fromConfig("status-codes", Map.of(StormwatchConfig.FORMAT, "nginx")))
                 .isEqualTo(new StatusCodes("nginx", 65_536));
         assertThatThrownBy(() -> Jobs.fromConfig("word-count", Map.of())).hasMessageContaining("log-analytics, status-codes");
