@@ -1,6 +1,7 @@
 package io.stormwatch.cli;
 
 import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.gen.TweetGenerator;
 import io.stormwatch.core.window.WindowSpec;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -26,14 +27,21 @@ import picocli.CommandLine.Spec;
  * is a pipe whose reader has gone.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a realistic, deterministic access log.")
+        description = "Write a realistic, deterministic access log (--lines), or Twitter v1.1 status JSON (--tweets).")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--lines", required = true, paramLabel = "N", description = "Number of lines to write.")
-    long lines;
+    @Option(names = "--lines", paramLabel = "N", description = "Number of access-log lines to write.")
+    Long lines;
+
+    @Option(names = "--tweets", paramLabel = "N",
+            description = {"Instead of a log: N lines of a Twitter API v1.1 stream, one JSON message a line (tweets,"
+                    + " retweets, extended tweets, tweets without entities, notices, a few broken lines; hashtags"
+                    + " Zipf-skewed, non-ASCII, in mixed case); --span, --start and --seed apply, the other options"
+                    + " are the log's."})
+    Long tweets;
 
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
             description = "Random seed; the same seed gives the same bytes (default: ${DEFAULT-VALUE}).")
@@ -43,9 +51,9 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Apache log format (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--malformed-ratio", defaultValue = "0", paramLabel = "R",
-            description = "Share of malformed lines, 0 to 1, of every reject reason (default: ${DEFAULT-VALUE}).")
-    double malformedRatio;
+    @Option(names = "--malformed-ratio", paramLabel = "R",
+            description = "Share of malformed lines, 0 to 1, of every reject reason (default: 0; with --tweets 0.005).")
+    Double malformedRatio;
 
     @Option(names = "--start", defaultValue = "2024-03-31T00:00:00Z", paramLabel = "ISO",
             description = "Time of the first line, an ISO-8601 instant (default: ${DEFAULT-VALUE}).")
@@ -71,15 +79,30 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of stdout.")
     Path output;
 
+    /** Writes the chosen input to a stream. */
+    @FunctionalInterface
+    private interface Writer {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
     @Override
     public Integer call() {
-        LogGenerator.Options options;
+        if ((lines == null) == (tweets == null)) {
+            throw new ParameterException(spec.commandLine(), "give one of --lines N (an access log) and --tweets N");
+        }
+        Writer generator;
         try {
-            options = new LogGenerator.Options(lines, seed, format(), malformedRatio, start, span(), clients, endpoints);
+            if (tweets != null) {
+                generator = new TweetGenerator(new TweetGenerator.Options(tweets, seed, start, span(),
+                        malformedRatio == null ? TweetGenerator.DEFAULT_BROKEN_RATIO : malformedRatio))::writeTo;
+            } else {
+                LogGenerator log = new LogGenerator(new LogGenerator.Options(lines, seed, format(),
+                        malformedRatio == null ? 0 : malformedRatio, start, span(), clients, endpoints));
+                generator = log::writeTo;
+            }
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        LogGenerator generator = new LogGenerator(options);
         try {
             if (output == null) {
                 // Bytes, not a Writer: malformed lines hold invalid UTF-8 on purpose.
