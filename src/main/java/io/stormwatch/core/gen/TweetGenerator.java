@@ -40,7 +40,7 @@ import java.util.Random;
  *   <li>A share {@code brokenRatio} of broken lines: cut JSON, a JSON array, a bare string, two objects on one
  *       line, and invalid UTF-8 inside a text.</li>
  *   <li>Time: {@code created_at} advances by {@code span / tweets} on average (exponential gaps; default 20 ms,
- *       a sample stream's 50 tweets a second) from {@code start}; about 1 % of statuses are 1 to 3 seconds out
+ *       a sample stream's 50 tweets a second) from {@code start}; about 1 % of statuses are 1 to 10 seconds out
  *       of order.</li>
  * </ul>
  * Statuses are about 1 KB, smaller than Twitter's (3–6 KB: fuller user objects); the job skips those
@@ -140,7 +140,7 @@ public final class TweetGenerator {
             return notice(millis);
         }
         if (random.nextDouble() < OUT_OF_ORDER_RATIO) {
-            millis -= 1_000 + random.nextInt(2_000);
+            millis -= 1_000 + random.nextInt(9_000);
         }
         return utf8(status(millis));
     }
