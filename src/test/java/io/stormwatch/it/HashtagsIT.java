@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stormwatch.core.agg.Tally;
-import io.stormwatch.core.gen.TweetGenerator;
 import io.stormwatch.core.job.Batch;
 import io.stormwatch.core.job.hashtags.Hashtags;
 import io.stormwatch.core.window.WindowAssembler;
@@ -16,12 +15,9 @@ import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.CliProcess;
 import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.testing.Oracle;
-import java.io.BufferedOutputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,12 +41,7 @@ class HashtagsIT {
     Path tmp;
 
     private Path tweets(long count, long seed) throws Exception {
-        Path file = tmp.resolve("tweets.jsonl");
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            new TweetGenerator(new TweetGenerator.Options(count, seed, Instant.parse("2024-03-31T00:00:00Z"),
-                    Duration.ofMinutes(2), 0.02)).writeTo(out);
-        }
-        return file;
+        return Oracle.tweets(tmp.resolve("tweets.jsonl"), count, seed);
     }
 
     @Test
