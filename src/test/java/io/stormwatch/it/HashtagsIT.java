@@ -21,6 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
 import org.junit.jupiter.api.Test;
@@ -49,12 +52,14 @@ class HashtagsIT {
         Path file = tweets(4_000, 8);
         Path out = tmp.resolve("out");
 
-        CliProcess totals = CliProcess.stormwatch(tmp, Duration.ofMinutes(2), "batch", "--job", "hashtags", "--json",
-                file.toString());
-        CliProcess windows = CliProcess.stormwatch(tmp, Duration.ofMinutes(2), "batch", "--job", "hashtags", "--window",
-                "5m", "--slide", "1s", "--json", file.toString());
+        // The two batch runs go beside the local one: three JVMs one after the other would take most of a minute.
+        CompletableFuture<CliProcess> batchTotals = inBackground("batch", "--job", "hashtags", "--json", file.toString());
+        CompletableFuture<CliProcess> batchWindows = inBackground("batch", "--job", "hashtags", "--window", "5m",
+                "--slide", "1s", "--json", file.toString());
         CliProcess local = CliProcess.stormwatch(tmp, Duration.ofMinutes(3), "local", "hashtags", "--source", "file:" + file,
                 "--output", "jsonl:" + out);
+        CliProcess totals = batchTotals.get(2, TimeUnit.MINUTES);
+        CliProcess windows = batchWindows.get(2, TimeUnit.MINUTES);
 
         assertThat(totals.exitCode()).as(totals.stderr()).isZero();
         assertThat(windows.exitCode()).as(windows.stderr()).isZero();
@@ -106,6 +111,16 @@ class HashtagsIT {
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.asRead(hashtags.views().json(totals)));
         assertThat(Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS))).isNotEmpty().containsExactlyElementsOf(expected);
         assertThat(Oracle.readJsonLines(out.resolve(JsonLinesSink.REJECTED))).hasSize((int) totals.rejected());
+    }
+
+    private CompletableFuture<CliProcess> inBackground(String... args) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return CliProcess.stormwatch(tmp, Duration.ofMinutes(2), args);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
     }
 
     private static JsonNode json(String line) {
