@@ -10,6 +10,7 @@ import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Jobs;
 import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.job.Views;
+import io.stormwatch.core.job.hashtags.Hashtags;
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.loganalytics.LogStats;
 import io.stormwatch.core.job.loganalytics.StatsJson;
@@ -110,8 +111,8 @@ final class BatchCommand implements Callable<Integer> {
     long clientsOver;
 
     @Option(names = "--top", defaultValue = "" + LogStats.DEFAULT_TOP_ENDPOINTS, paramLabel = "K",
-            description = "log-analytics: report the K most requested endpoints; word-count: the K most frequent words"
-                    + " (default: ${DEFAULT-VALUE}).")
+            description = "log-analytics: report the K most requested endpoints; word-count: the K most frequent words;"
+                    + " hashtags: the K top tags (default: ${DEFAULT-VALUE}).")
     int top;
 
     @Option(names = "--max-line-length", defaultValue = "" + AccessLogParser.DEFAULT_MAX_LINE_LENGTH, paramLabel = "N",
@@ -139,6 +140,7 @@ final class BatchCommand implements Callable<Integer> {
             conf.put(LogAnalytics.CLIENTS_OVER, clientsOver);
             conf.put(LogAnalytics.TOP_ENDPOINTS, top);
             conf.put(WordCount.TOP, top);
+            conf.put(Hashtags.TOP, top);
             configured = Jobs.fromConfig(job, conf);
             if (window != null && !configured.hasEventTime()) {
                 throw new IllegalArgumentException("--window: " + job + "'s lines carry no time of their own, so its windows"

@@ -2,6 +2,7 @@ package io.stormwatch.cli;
 
 import io.stormwatch.core.gen.LogGenerator;
 import io.stormwatch.core.gen.TextGenerator;
+import io.stormwatch.core.gen.TweetGenerator;
 import io.stormwatch.core.window.WindowSpec;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
  * is a pipe whose reader has gone.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a realistic, deterministic access log (--lines) or text for word-count (--text).")
+        description = "Write a realistic, deterministic access log (--lines), text for word-count (--text) or Twitter"
+                + " v1.1 status JSON for hashtags (--tweets).")
 final class GenerateCommand implements Callable<Integer> {
 
     @Spec
@@ -47,6 +49,13 @@ final class GenerateCommand implements Callable<Integer> {
                     + " words, walked in turn as --endpoints does: --text 1000000 --vocabulary 1000000 for cardinality."})
     Integer vocabulary;
 
+    @Option(names = "--tweets", paramLabel = "N",
+            description = {"Instead of a log: N lines of a Twitter API v1.1 stream, one JSON message a line (tweets,"
+                    + " retweets, extended tweets, tweets without entities, notices, a few broken lines; hashtags"
+                    + " Zipf-skewed, non-ASCII, in mixed case); --span, --start and --seed apply, the other options"
+                    + " are the log's."})
+    Long tweets;
+
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
             description = "Random seed; the same seed gives the same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -55,9 +64,9 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Apache log format (default: ${DEFAULT-VALUE}).")
     String format;
 
-    @Option(names = "--malformed-ratio", defaultValue = "0", paramLabel = "R",
-            description = "Share of malformed lines, 0 to 1, of every reject reason (default: ${DEFAULT-VALUE}).")
-    double malformedRatio;
+    @Option(names = "--malformed-ratio", paramLabel = "R",
+            description = "Share of malformed lines, 0 to 1, of every reject reason (default: 0; with --tweets 0.005).")
+    Double malformedRatio;
 
     @Option(names = "--start", defaultValue = "2024-03-31T00:00:00Z", paramLabel = "ISO",
             description = "Time of the first line, an ISO-8601 instant (default: ${DEFAULT-VALUE}).")
@@ -83,40 +92,37 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write here instead of stdout.")
     Path output;
 
-    @Override
-    public Integer call() {
-        if ((lines == null) == (text == null)) {
-            throw new ParameterException(spec.commandLine(), "give exactly one of --lines N (an access log) and --text N (text)");
-        }
-        if (text != null) {
-            TextGenerator.Options textOptions;
-            try {
-                textOptions = new TextGenerator.Options(text, seed, vocabulary == null ? TextGenerator.poolSize() : vocabulary);
-            } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
-            return write(new TextGenerator(textOptions)::writeTo);
-        }
-        if (vocabulary != null) {
-            throw new ParameterException(spec.commandLine(), "--vocabulary goes with --text");
-        }
-        LogGenerator.Options options;
-        try {
-            options = new LogGenerator.Options(lines, seed, format(), malformedRatio, start, span(), clients, endpoints);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        LogGenerator generator = new LogGenerator(options);
-        return write(generator::writeTo);
-    }
-
-    /** What a generator writes into a stream. */
+    /** Writes the chosen input to a stream. */
     @FunctionalInterface
-    private interface Body {
+    private interface Writer {
         void writeTo(OutputStream out) throws IOException;
     }
 
-    private int write(Body generator) {
+    @Override
+    public Integer call() {
+        if ((lines != null ? 1 : 0) + (text != null ? 1 : 0) + (tweets != null ? 1 : 0) != 1) {
+            throw new ParameterException(spec.commandLine(),
+                    "give exactly one of --lines N (an access log), --text N (text) and --tweets N (tweets)");
+        }
+        if (vocabulary != null && text == null) {
+            throw new ParameterException(spec.commandLine(), "--vocabulary goes with --text");
+        }
+        Writer generator;
+        try {
+            if (text != null) {
+                generator = new TextGenerator(new TextGenerator.Options(text, seed,
+                        vocabulary == null ? TextGenerator.poolSize() : vocabulary))::writeTo;
+            } else if (tweets != null) {
+                generator = new TweetGenerator(new TweetGenerator.Options(tweets, seed, start, span(),
+                        malformedRatio == null ? TweetGenerator.DEFAULT_BROKEN_RATIO : malformedRatio))::writeTo;
+            } else {
+                LogGenerator log = new LogGenerator(new LogGenerator.Options(lines, seed, format(),
+                        malformedRatio == null ? 0 : malformedRatio, start, span(), clients, endpoints));
+                generator = log::writeTo;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         try {
             if (output == null) {
                 // Bytes, not a Writer: malformed lines hold invalid UTF-8 on purpose.

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             LocalCommand.class,
             FluxCommand.class,
+            PrintTweetsCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StormwatchCli implements Runnable {

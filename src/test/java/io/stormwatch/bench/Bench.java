@@ -2,6 +2,7 @@ package io.stormwatch.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.gen.TweetGenerator;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.Oracle;
 import java.io.IOException;
@@ -78,6 +79,24 @@ final class Bench {
         Path part = Oracle.generate(file.resolveSibling(file.getFileName() + ".part"), options);
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
         System.out.printf(Locale.ROOT, "generated %s (%,d lines, %,d MB) in %.1f s%n", file, options.lines(),
+                Files.size(file) >> 20, (System.nanoTime() - start) / 1e9);
+        return file;
+    }
+
+    /** A generated Twitter stream ({@link TweetGenerator}), kept in {@link #WORK} like {@link #log}. */
+    static Path tweets(String name, TweetGenerator.Options options) throws IOException {
+        Path file = WORK.resolve(name).toAbsolutePath();
+        if (Files.exists(file)) {
+            return file;
+        }
+        Files.createDirectories(file.getParent());
+        long start = System.nanoTime();
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
+            new TweetGenerator(options).writeTo(out);
+        }
+        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
+        System.out.printf(Locale.ROOT, "generated %s (%,d lines, %,d MB) in %.1f s%n", file, options.tweets(),
                 Files.size(file) >> 20, (System.nanoTime() - start) / 1e9);
         return file;
     }

@@ -88,7 +88,8 @@ class FluxIT {
     void theYamlRunsASpoolToTheBatchTotals(String jobName) throws Exception {
         Path spool = Files.createDirectories(tmp.resolve("spool"));
         Path out = tmp.resolve("out");
-        Path log = Oracle.generate(tmp.resolve("in/access.log"), 3_000, 31, 0.03);
+        Path log = jobName.equals("hashtags") ? Oracle.tweets(tmp.resolve("in/tweets.jsonl"), 3_000, 31)
+                : Oracle.generate(tmp.resolve("in/access.log"), 3_000, 31, 0.03);
         Files.copy(log, tmp.resolve("staged"));
         Files.move(tmp.resolve("staged"), spool.resolve("access.log"), StandardCopyOption.ATOMIC_MOVE);
 

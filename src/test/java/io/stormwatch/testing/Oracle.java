@@ -3,6 +3,7 @@ package io.stormwatch.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.gen.TweetGenerator;
 import io.stormwatch.core.io.Inputs;
 import io.stormwatch.core.io.LineReader;
 import io.stormwatch.core.log.AccessLogFormats;
@@ -37,6 +38,19 @@ public final class Oracle {
     public static Path generate(Path file, long lines, long seed, double malformedRatio) throws IOException {
         return generate(file, new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, malformedRatio,
                 LogGenerator.DEFAULT_START));
+    }
+
+    /**
+     * Writes {@code count} lines of a generated Twitter stream to {@code file}: two minutes of statuses from
+     * 2024-03-31T00:00:00Z, some out of order beyond the 5 s lag, notices, and 2 % broken lines.
+     */
+    public static Path tweets(Path file, long count, long seed) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            new TweetGenerator(new TweetGenerator.Options(count, seed, LogGenerator.DEFAULT_START,
+                    java.time.Duration.ofMinutes(2), 0.02)).writeTo(out);
+        }
+        return file;
     }
 
     /** Writes the logs of {@code parts} one after another to {@code file}, as one log. */

@@ -87,7 +87,8 @@ public final class BlockCounter<R> {
             rejects.reject(MALFORMED, "extractor gave neither a record nor a reason");
             return;
         }
-        Tally tally = splitter.tallyFor(offset, job.eventTimeMillis(record));
+        long time = job.eventTimeMillis(record);
+        Tally tally = time == Job.NO_EVENT_TIME ? splitter.untimed() : splitter.tallyFor(offset, time);
         aggregate.add(record, tally);
     }
 

@@ -22,7 +22,18 @@ public interface Job<R> extends Serializable {
     /** A fresh extractor for one thread. */
     Extractor<R> newExtractor();
 
-    /** The record's event time in epoch milliseconds: what places it in event-time windows. */
+    /**
+     * What {@link #eventTimeMillis} returns for a record that has no time of its own (e.g. a stream's
+     * {@code disconnect} notice among tweets): such a record is counted in the totals and in processing-time
+     * windows, and in no event-time window — where rejected lines go, for the same reason — and it moves no
+     * watermark.
+     */
+    long NO_EVENT_TIME = Long.MIN_VALUE;
+
+    /**
+     * The record's event time in epoch milliseconds: what places it in event-time windows; or
+     * {@link #NO_EVENT_TIME} when it has none.
+     */
     long eventTimeMillis(R record);
 
     /**

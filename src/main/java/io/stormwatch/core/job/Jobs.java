@@ -1,5 +1,6 @@
 package io.stormwatch.core.job;
 
+import io.stormwatch.core.job.hashtags.Hashtags;
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.statuscodes.StatusCodes;
 import io.stormwatch.core.job.topurls.TopUrls;
@@ -11,7 +12,7 @@ import java.util.Map;
 public final class Jobs {
 
     /** Every job's name. */
-    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME, TopUrls.NAME, WordCount.NAME);
+    public static final List<String> NAMES = List.of(LogAnalytics.NAME, StatusCodes.NAME, TopUrls.NAME, WordCount.NAME, Hashtags.NAME);
 
     /** {@link #NAMES} as an iterable class: what a command-line parser lists as a job parameter's choices. */
     public static final class Names implements Iterable<String> {
@@ -39,6 +40,7 @@ public final class Jobs {
             case StatusCodes.NAME -> StatusCodes.fromConfig(conf);
             case TopUrls.NAME -> TopUrls.fromConfig(conf);
             case WordCount.NAME -> WordCount.fromConfig(conf);
+            case Hashtags.NAME -> Hashtags.fromConfig(conf);
             default -> throw new IllegalArgumentException("unknown job '" + name + "'; known: " + String.join(", ", NAMES));
         };
     }

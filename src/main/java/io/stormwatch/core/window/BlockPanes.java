@@ -11,8 +11,8 @@ import java.util.Arrays;
  *
  * <ul>
  *   <li>{@code panes}: per pane, the tally of the block's lines in it that are not late within the block;</li>
- *   <li>{@code rest}: what the totals count but no window does — rejected lines (in event time they have
- *       no time) and the lines of {@code late};</li>
+ *   <li>{@code rest}: what the totals count but no window does — rejected lines and records without an event
+ *       time (in event time they have no time) and the lines of {@code late};</li>
  *   <li>{@code late}: lines already late within the block ({@link LateLines});</li>
  *   <li>{@code maxTime}: the largest event time of the block's records, {@code Long.MIN_VALUE} if none.</li>
  * </ul>

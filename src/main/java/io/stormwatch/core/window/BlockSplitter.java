@@ -28,7 +28,8 @@ import java.util.TreeMap;
  * 28 → pane 30 &gt; 26: in the partial of pane 30. The window bolt then adds partials 20, 30, 40 unless the
  * channel's watermark had already passed them.
  *
- * <p>Rejected lines have no time: they go to {@code rest}. Reusable: {@link #finish} hands out the block and
+ * <p>Rejected lines, and records without an event time ({@link #untimed()}), have no time: they go to
+ * {@code rest}. Reusable: {@link #finish} hands out the block and
  * starts the next. Not thread-safe.
  */
 public final class BlockSplitter {
@@ -73,6 +74,14 @@ public final class BlockSplitter {
         pane.offsets.add(offset);
         pane.times.add(eventTime);
         return pane.tally;
+    }
+
+    /**
+     * The tally to count a record without an event time into ({@code Job.NO_EVENT_TIME}): {@code rest}, with
+     * the rejected lines — in the totals, in no event-time pane, and no watermark moved.
+     */
+    public Tally untimed() {
+        return rest;
     }
 
     /** Counts a rejected line. */

@@ -18,7 +18,7 @@ class JobsTest {
 
     @Test
     void knowsEveryJob() {
-        assertThat(Jobs.NAMES).contains("log-analytics", "status-codes", "top-urls", "word-count");
+        assertThat(Jobs.NAMES).contains("log-analytics", "status-codes", "top-urls", "word-count", "hashtags");
     }
 
     @ParameterizedTest
