@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             LocalCommand.class,
             FluxCommand.class,
+            KafkaCommand.class,
+            ProduceCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StormwatchCli implements Runnable {

@@ -2,6 +2,7 @@ package io.stormwatch.storm.spout;
 
 import io.stormwatch.core.io.BlockBounds;
 import io.stormwatch.core.io.LineBlock;
+import io.stormwatch.core.io.LineReader;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.BlockPosition;
 import io.stormwatch.storm.Schema;
@@ -13,7 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.storm.kafka.spout.KafkaSpout;
 import org.apache.storm.kafka.spout.KafkaSpoutConfig;
 import org.apache.storm.kafka.spout.KafkaSpoutMessageId;
@@ -94,7 +95,7 @@ public class KafkaBlockSpout extends BaseRichSpout {
     }
 
     /** Makes the wrapped spout; tests give one that emits records of their choosing. */
-    interface Inner extends java.io.Serializable, Function<KafkaSpoutConfig<String, String>, IRichSpout> {}
+    interface Inner extends java.io.Serializable, Function<KafkaSpoutConfig<byte[], byte[]>, IRichSpout> {}
 
     private final String bootstrap;
     private final String topic;
@@ -183,10 +184,12 @@ public class KafkaBlockSpout extends BaseRichSpout {
         this.epoch = System.currentTimeMillis() * 1_000 + Math.floorMod(context.getThisTaskId(), 1_000);
         this.partitioner = new ObservingPartitioner();
         // Topic and partitioner go together in the builder; this partitioner reports what it sees.
-        KafkaSpoutConfig<String, String> config =
-                new KafkaSpoutConfig.Builder<String, String>(bootstrap, new NamedTopicFilter(topic), partitioner)
-                .setProp("key.deserializer", StringDeserializer.class)
-                .setProp("value.deserializer", StringDeserializer.class)
+        // Values are decoded here, as files are: invalid UTF-8 reaches the parser marked, to be rejected, not
+        // replaced silently as Kafka's StringDeserializer would.
+        KafkaSpoutConfig<byte[], byte[]> config =
+                new KafkaSpoutConfig.Builder<byte[], byte[]>(bootstrap, new NamedTopicFilter(topic), partitioner)
+                .setProp("key.deserializer", ByteArrayDeserializer.class)
+                .setProp("value.deserializer", ByteArrayDeserializer.class)
                 .setProcessingGuarantee(KafkaSpoutConfig.ProcessingGuarantee.AT_LEAST_ONCE)
                 .setGroupId(settings.group())
                 .setFirstPollOffsetStrategy(settings.firstPoll())
@@ -195,7 +198,8 @@ public class KafkaBlockSpout extends BaseRichSpout {
                 .setMaxUncommittedOffsets(settings.maxUncommitted())
                 .setPartitionRefreshPeriodMs(settings.refreshMs())
                 .setProp(settings.consumer())
-                .setRecordTranslator(r -> new Values(r.value()), new Fields(VALUE))
+                .setRecordTranslator(r -> new Values(r.value() == null ? "" : LineReader.decode(r.value(), 0, r.value().length)),
+                        new Fields(VALUE))
                 .build();
         LOG.info("{}: consuming as group '{}' ({})", name, settings.group(), settings);
         this.kafka = inner.apply(config);

@@ -41,8 +41,9 @@ import org.apache.storm.kafka.spout.FirstPollOffsetStrategy;
  * environment uses those. {@link #toString()} hides them.
  *
  * <p>Consumer defaults stormwatch sets unless given: {@code allow.auto.create.topics=false} (a typo in the topic
- * must not create one with default partitions) and {@code default.api.timeout.ms=5000} (a broker that is down
- * blocks the spout's thread this long per metadata look-up, not a minute). {@code enable.auto.commit} is refused:
+ * must not create one with default partitions) and {@code default.api.timeout.ms=5000},
+ * {@code request.timeout.ms=5000} (a broker that is down blocks the spout's thread this long per metadata look-up,
+ * not a minute). {@code enable.auto.commit} is refused:
  * offsets are committed once their lines are acked.
  *
  * @param group            consumer group id
@@ -101,6 +102,7 @@ public record KafkaSettings(String group, FirstPollOffsetStrategy firstPoll, lon
         Map<String, Object> consumer = new TreeMap<>();
         consumer.put("allow.auto.create.topics", "false");
         consumer.put("default.api.timeout.ms", "5000");
+        consumer.put("request.timeout.ms", "5000"); // no longer than the above, or Kafka's admin client refuses
         conf.forEach((key, value) -> {
             if (key.startsWith(CONSUMER_PREFIX) && value != null) {
                 String property = key.substring(CONSUMER_PREFIX.length());

@@ -33,7 +33,7 @@ class KafkaBlockSpoutTest {
     /** Emits the records it is given, one per call; a failed record is emitted again before the others. */
     static final class ScriptedKafka extends BaseRichSpout {
         private static final long serialVersionUID = 1L;
-        private final transient KafkaSpoutConfig<String, String> config;
+        private final transient KafkaSpoutConfig<byte[], byte[]> config;
         private transient TopologyContext context;
         private transient SpoutOutputCollector collector;
         final transient Deque<KafkaSpoutMessageId> waiting = new ArrayDeque<>();
@@ -42,7 +42,7 @@ class KafkaBlockSpoutTest {
         final transient List<Long> failed = new ArrayList<>();
         int partitions = 2;
 
-        ScriptedKafka(KafkaSpoutConfig<String, String> config) {
+        ScriptedKafka(KafkaSpoutConfig<byte[], byte[]> config) {
             this.config = config;
         }
 
