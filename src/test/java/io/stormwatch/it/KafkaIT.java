@@ -14,7 +14,15 @@ import io.stormwatch.testing.KafkaServer;
 import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.testing.Oracle;
 import io.stormwatch.testing.RedisServer;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.storm.Config;
+import org.apache.storm.flux.FluxBuilder;
+import org.apache.storm.flux.model.ExecutionContext;
+import org.apache.storm.flux.model.TopologyDef;
+import org.apache.storm.flux.parser.FluxParser;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -31,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * LocalCluster, with log-analytics lines fed in by {@code stormwatch produce}: totals stay exactly-once across a
  * kill and a resubmission (state in a real Redis), several partitions read by several spout tasks give the batch
  * totals, and a topic that does not exist yet or a broker that is down are one clear log line each, then
- * recovery — without a dead worker or a hot loop (the spout's own log says how often it asked).
+ * recovery — without a dead worker or a hot loop (the spout's own log says how often it asked); and the Flux
+ * file reads Kafka with {@code conf/kafka-local.properties} (here, not in {@code FluxIT}, to share the broker).
  */
 class KafkaIT {
 
@@ -176,6 +185,28 @@ class KafkaIT {
                 kafka.restart();
             }
         }
+        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(log));
+    }
+
+    /** The Flux variant: flux/log-analytics.yaml with conf/kafka-local.properties, pointed at this broker. */
+    @Test
+    void theFluxFileReadsKafkaWithTheKafkaPropertiesFilter() throws Exception {
+        Path log = Oracle.generate(tmp.resolve("flux.log"), 2_000, 36, 0.02);
+        kafka.produce("flux", 2, log);
+        Path out = tmp.resolve("out");
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("conf/kafka-local.properties"))) {
+            properties.load(in);
+        }
+        assertThat(properties.getProperty("stormwatch.source")).startsWith("kafka:");
+        properties.setProperty("stormwatch.source", "kafka:" + kafka.bootstrap() + "/flux");
+        properties.setProperty("stormwatch.output.dir", out.toString());
+        TopologyDef def = FluxParser.parseFile("flux/log-analytics.yaml", false, true, properties, false);
+        Config conf = FluxBuilder.buildConfig(def);
+        conf.putAll(LocalStorm.testConfig());
+        cluster.submitTopology(def.getName(), conf, FluxBuilder.buildTopology(new ExecutionContext(def, conf)));
+        awaitLines(out, 2_000);
+        LocalStorm.kill(cluster, def.getName());
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(log));
     }
 
