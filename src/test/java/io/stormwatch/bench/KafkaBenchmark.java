@@ -35,7 +35,7 @@ import org.apache.storm.LocalCluster;
  * (not reported) comes first. The rows: the file source; Kafka, 1 partition; Kafka, 3 partitions read by 2 spout
  * tasks; Kafka with one record per tuple ({@code stormwatch.block.lines=1}), the cost of not grouping records.
  *
- * <pre>bin/bench-topology kafka [--lines N]</pre>
+ * <pre>bin/bench-topology kafka [--lines N] [--only ROW-PREFIX] [--set KEY=VALUE]...</pre>
  */
 public final class KafkaBenchmark {
 
@@ -51,11 +51,22 @@ public final class KafkaBenchmark {
 
     private static void benchmark(String[] args) throws Exception {
         long lines = 500_000;
+        String only = null;
+        Map<String, Object> settings = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--lines" -> lines = Long.parseLong(args[++i].replace("_", ""));
-                default -> throw new IllegalArgumentException("unknown argument " + args[i] + "; usage: [--lines N]");
+                case "--only" -> only = args[++i];
+                case "--set" -> {
+                    Map.Entry<String, Object> entry = StormwatchConfig.parseOverride(args[++i]);
+                    settings.put(entry.getKey(), entry.getValue());
+                }
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]
+                        + "; usage: [--lines N] [--only ROW-PREFIX] [--set KEY=VALUE]...");
             }
+        }
+        if (!settings.isEmpty()) {
+            System.out.println("every row also with: " + settings);
         }
         System.out.printf(Locale.ROOT, "== kafka: log-analytics from a Kafka topic vs the file source vs batch,"
                 + " %,d generated Combined lines%n", lines);
@@ -105,6 +116,12 @@ public final class KafkaBenchmark {
                             Map.of(StormwatchConfig.BLOCK_LINES, 1))));
             for (int i = 0; i < rows.size(); i++) {
                 Row row = rows.get(i);
+                if (only != null && !row.label().startsWith(only)) {
+                    continue;
+                }
+                Map<String, Object> overrides = new HashMap<>(settings);
+                overrides.putAll(row.overrides());
+                row = new Row(row.label(), row.source(), overrides);
                 double[] times = run(cluster, row, i + 1, lines, batchTotals);
                 table.row(row.label(), secs(times[0]), Bench.count(lines / times[0]), secs(times[1]),
                         Bench.count(lines / times[1]), ratio(times[0] / batchSeconds), times[2] == 1 ? "= batch" : "DIFFERENT");
