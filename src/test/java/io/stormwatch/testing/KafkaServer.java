@@ -62,8 +62,14 @@ public final class KafkaServer implements AutoCloseable {
         assertThat(StormwatchCli.run(args.toArray(new String[0]))).as("stormwatch produce exit code").isZero();
     }
 
+    /** Stops the broker and deletes its directory (data and log). */
     @Override
     public void close() throws IOException, InterruptedException {
         stop();
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 }
