@@ -43,7 +43,8 @@ final class LocalCommand implements Callable<Integer> {
     String topology;
 
     @Option(names = "--source", paramLabel = "SPEC",
-            description = "file:PATH, spool:DIR (drained, then stop), tail:PATH or socket:HOST:PORT.")
+            description = "file:PATH, spool:DIR (drained, then stop), tail:PATH, socket:HOST:PORT or"
+                    + " kafka:BOOTSTRAP/TOPIC (e.g. kafka:127.0.0.1:9092/access; stormwatch.kafka.* settings).")
     String source;
 
     @Option(names = "--window", paramLabel = "DURATION", description = "Window length (default: the job's, 30s for log-analytics).")

@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
             LocalCommand.class,
             FluxCommand.class,
             PrintTweetsCommand.class,
+            KafkaCommand.class,
+            ProduceCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StormwatchCli implements Runnable {

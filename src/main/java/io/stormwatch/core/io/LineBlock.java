@@ -19,15 +19,34 @@ import java.io.Serializable;
  * @param lines      the lines' text, without terminators
  * @param offsets    where each line starts (byte offset, or line sequence number where there are no bytes)
  * @param nextOffset where the line after the block starts
- * @param position   the block's place in its spout task's order
+ * @param position   the block's place in its channel's order
+ * @param channel    the order the block belongs to, when it is not its spout task's: {@link #TASK_CHANNEL} (the
+ *                   spout task is the channel, as for files and sockets) or a negative id a spout chooses, e.g.
+ *                   one per Kafka partition, so that each partition's blocks are ordered and watermarked alone
  */
-public record LineBlock(String source, String[] lines, long[] offsets, long nextOffset, BlockPosition position)
-        implements Serializable {
+public record LineBlock(String source, String[] lines, long[] offsets, long nextOffset, BlockPosition position,
+        int channel) implements Serializable {
+
+    /** The block's channel is the spout task that emitted it. */
+    public static final int TASK_CHANNEL = Integer.MIN_VALUE;
+
+    /** A block whose channel is its spout task. */
+    public LineBlock(String source, String[] lines, long[] offsets, long nextOffset, BlockPosition position) {
+        this(source, lines, offsets, nextOffset, position, TASK_CHANNEL);
+    }
 
     public LineBlock {
+        if (channel != TASK_CHANNEL && channel >= 0) {
+            throw new IllegalArgumentException("a channel of a spout's own is negative (spout task ids are not), got " + channel);
+        }
         if (lines.length == 0 || lines.length != offsets.length || nextOffset <= offsets[lines.length - 1]) {
             throw new IllegalArgumentException("a block holds at least one line, each with an offset, before nextOffset");
         }
+    }
+
+    /** The channel of a block emitted by spout task {@code sourceTask}: its own, or else the task. */
+    public int channelOr(int sourceTask) {
+        return channel == TASK_CHANNEL ? sourceTask : channel;
     }
 
     /** Where the block starts in its source: its first line's offset. */

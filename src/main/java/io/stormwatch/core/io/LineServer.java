@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,12 +169,12 @@ public final class LineServer implements Closeable {
         AtomicLong sent = active.get(name);
         boolean complete = false;
         try (client; OutputStream out = new BufferedOutputStream(client.getOutputStream(), 64 * 1024)) {
-            long start = System.nanoTime();
+            Pacer pacer = new Pacer(linesPerSecond);
             do {
                 for (Path file : files) {
                     try (LineReader lines = new LineReader(Inputs.open(file), AccessLogParser.DEFAULT_MAX_LINE_LENGTH)) {
                         for (LineReader.Line line; (line = lines.next()) != null; ) {
-                            waitForTurn(start, sent.get(), out);
+                            waitForTurn(pacer, sent.get(), out);
                             out.write(LineReader.encode(line.text())); // bad bytes stay bad
                             out.write('\n');
                             sent.incrementAndGet();
@@ -197,20 +196,10 @@ public final class LineServer implements Closeable {
     }
 
     /** Blocks until line {@code index} is due, flushing what is buffered before waiting. */
-    private void waitForTurn(long startNanos, long index, OutputStream out) throws IOException, InterruptedException {
-        if (linesPerSecond == 0) {
-            return;
-        }
-        long due = startNanos + (long) (index * 1e9 / linesPerSecond);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
+    private void waitForTurn(Pacer pacer, long index, OutputStream out) throws IOException, InterruptedException {
+        if (pacer.nanosUntil(index) > 0) {
             out.flush();
-            while ((wait = due - System.nanoTime()) > 0) {
-                LockSupport.parkNanos(wait);
-                if (Thread.interrupted() || closed) {
-                    throw new InterruptedException();
-                }
-            }
+            pacer.await(index, () -> closed);
         }
     }
 

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * the block's source position unchanged), read by the window bolt (in the block's spout-task order) and the
  * totals bolt (exactly once per block range); and, when the block had rejected lines, one tuple with all of
  * them on {@link Schema#REJECTED_STREAM}. Then acks the block. Parsing has no state, so any number of parse
- * tasks give the same results: the channel (the block's spout task) and position travel on.
+ * tasks give the same results: the channel (the block's spout task, or the channel the spout gave it, e.g. a
+ * Kafka partition: {@link LineBlock#channelOr}) and position travel on.
  *
  * <p>The pane size (slide) and lag must be the window bolt's: lines are cut into panes here, and lines whose
  * pane had closed by the earlier lines of the block are found late here; the window bolt checks that the
@@ -75,7 +76,7 @@ public final class ParseBolt extends BaseRichBolt {
     public void execute(Tuple input) {
         try {
             LineBlock block = (LineBlock) input.getValueByField(Schema.BLOCK);
-            BlockCounter.Counted counted = counter.count(input.getSourceTask(), block.position(), block.source(),
+            BlockCounter.Counted counted = counter.count(block.channelOr(input.getSourceTask()), block.position(), block.source(),
                     block.lines(), block.offsets(), block.nextOffset());
             collector.emit(input, new Values(counted.panes(), block.source(), block.offset(), block.nextOffset()));
             if (!counted.deadLetters().isEmpty()) {

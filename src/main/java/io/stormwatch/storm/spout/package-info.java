@@ -53,6 +53,11 @@
  *       numbers; what the queue holds</td><td>lost, its lines counted in {@code lines-lost}
  *       (at-most-once)</td><td>reconnects; what was sent meanwhile is gone</td><td>a closed connection with
  *       nothing in flight</td><td>never</td></tr>
+ *   <tr><td>{@link io.stormwatch.storm.spout.KafkaBlockSpout}</td><td>{@code kafka:topic/partition} / Kafka
+ *       offsets (a record is {@code [o, o + 1)}); consecutive records of one partition; each partition its own
+ *       channel</td><td>each record failed in the wrapped {@code KafkaSpout}, which retries it; it comes back as
+ *       a single-record part</td><td>resumes at the committed offset of the consumer group (at-least-once)</td>
+ *       <td>never</td><td>never</td></tr>
  * </table>
  *
  * <p>At-least-once means a line may arrive twice, always with the same offsets in the same source (alone or

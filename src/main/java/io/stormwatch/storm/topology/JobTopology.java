@@ -33,7 +33,7 @@ public record JobTopology(String name, Job<?> job, Config config, StormTopology 
         String source = StormwatchConfig.string(conf, StormwatchConfig.SOURCE, null);
         if (source == null) {
             throw new IllegalArgumentException("no source: set " + StormwatchConfig.SOURCE
-                    + " (file:PATH, spool:DIR, tail:PATH or socket:HOST:PORT)");
+                    + " (" + Sources.FORMS + ")");
         }
         Job<?> job = Jobs.fromConfig(jobName, conf);
         JobOptions options = JobOptions.fromConfig(job, conf);

@@ -2,9 +2,13 @@ package io.stormwatch.storm.topology;
 
 import io.stormwatch.core.io.Checks;
 import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.storm.spout.KafkaSettings;
 import io.stormwatch.storm.state.RedisCheck;
 import io.stormwatch.storm.state.RedisEndpoint;
 import io.stormwatch.storm.state.RedisStateProvider;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +17,8 @@ import org.apache.storm.Config;
 import org.apache.storm.flux.model.BeanDef;
 import org.apache.storm.flux.model.SpoutDef;
 import org.apache.storm.flux.model.TopologyDef;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks a run's sources, outputs and state before its topology is built and started, so that a mistake is
@@ -24,6 +30,8 @@ import org.apache.storm.flux.model.TopologyDef;
  *   <li>{@code spool:DIR} — exists, a directory, readable and writable;</li>
  *   <li>{@code tail:PATH} — its directory exists and is readable and writable; the file may appear later;</li>
  *   <li>{@code socket:HOST:PORT} — the host resolves; nothing need listen yet (the spout reconnects);</li>
+ *   <li>{@code kafka:BOOTSTRAP/TOPIC} — each bootstrap host resolves; a broker that does not answer is a WARN
+ *       line, not a failure (the spout waits for it, as for a topic not created yet);</li>
  *   <li>{@code jsonl:DIR} — a writable directory, or one that can be created;</li>
  *   <li>Redis, as state or output — resolves, connects within the endpoint's timeout (2 s), TLS handshake,
  *       AUTH with the password, SELECT of the database, PING.</li>
@@ -60,6 +68,9 @@ public final class Preflight {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+    private static final int BROKER_CONNECT_TIMEOUT_MILLIS = 2_000;
+
     private Preflight() {}
 
     /**
@@ -77,6 +88,9 @@ public final class Preflight {
         String source = StormwatchConfig.string(conf, StormwatchConfig.SOURCE, null);
         if (source != null) {
             source(name(StormwatchConfig.SOURCE, flags) + " " + source, source);
+            if (Sources.Spec.parse(source).kind() == Sources.Kind.KAFKA) {
+                KafkaSettings.fromConfig(conf, environment); // a bad stormwatch.kafka.* value, named, before the run
+            }
         }
         String state = StormwatchConfig.string(conf, StormwatchConfig.STATE, null);
         if (state != null) {
@@ -111,8 +125,36 @@ public final class Preflight {
                 case SPOOL -> Checks.spoolDirectory(Path.of(source.path()));
                 case TAIL -> Checks.tailedFile(Path.of(source.path()));
                 case SOCKET -> Checks.resolvableHost(source.host());
+                case KAFKA -> {
+                    for (String server : source.bootstrapServers()) {
+                        Checks.resolvableHost(server.substring(0, server.lastIndexOf(':')));
+                    }
+                }
             }
         });
+        if (source.kind() == Sources.Kind.KAFKA) {
+            warnIfNoBrokerAnswers(subject, source);
+        }
+    }
+
+    /**
+     * A broker that is down is not a mistake in the command: the spout waits for it (and logs so). Said here once
+     * so that a user who forgot {@code stormwatch kafka up} knows at once.
+     */
+    private static void warnIfNoBrokerAnswers(String subject, Sources.Spec source) {
+        List<String> refused = new ArrayList<>();
+        for (String server : source.bootstrapServers()) {
+            int colon = server.lastIndexOf(':');
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(server.substring(0, colon),
+                        Integer.parseInt(server.substring(colon + 1))), BROKER_CONNECT_TIMEOUT_MILLIS);
+                return;
+            } catch (IOException e) {
+                refused.add(server + " (" + e.getMessage() + ")");
+            }
+        }
+        LOG.warn("{}: no Kafka broker answers at {}; starting anyway, the source waits for one", subject,
+                String.join(", ", refused));
     }
 
     /**

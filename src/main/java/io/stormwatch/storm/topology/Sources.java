@@ -2,10 +2,12 @@ package io.stormwatch.storm.topology;
 
 import io.stormwatch.core.io.BlockBounds;
 import io.stormwatch.storm.spout.FileSpout;
+import io.stormwatch.storm.spout.KafkaBlockSpout;
 import io.stormwatch.storm.spout.SocketLineSpout;
 import io.stormwatch.storm.spout.SpoolDirectorySpout;
 import io.stormwatch.storm.spout.TailFileSpout;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.storm.topology.IRichSpout;
 
 /**
@@ -15,11 +17,17 @@ import org.apache.storm.topology.IRichSpout;
  *   <li>{@code spool:DIR} — Flume-style spooling directory; finite only when {@code finite} (drained)</li>
  *   <li>{@code tail:PATH} — follows a live file like {@code tail -F}; never finite</li>
  *   <li>{@code socket:HOST:PORT} — a TCP client like Spark's {@code socketTextStream}; cannot replay</li>
+ *   <li>{@code kafka:BOOTSTRAP/TOPIC} — a Kafka topic through storm-kafka-client, e.g.
+ *       {@code kafka:127.0.0.1:9092/access} or {@code kafka:b1:9092,b2:9092/access}; never finite; consumer
+ *       settings from {@code stormwatch.kafka.*} ({@link io.stormwatch.storm.spout.KafkaSettings})</li>
  * </ul>
  * Relative paths are made absolute on the submitting machine, where the user typed them. Every spout emits
  * blocks of lines up to the given {@link BlockBounds}.
  */
 public final class Sources {
+
+    /** The forms of a source spec, for messages and help texts. */
+    public static final String FORMS = "file:PATH, spool:DIR, tail:PATH, socket:HOST:PORT or kafka:BOOTSTRAP/TOPIC";
 
     private Sources() {}
 
@@ -50,6 +58,9 @@ public final class Sources {
             case SOCKET -> new SocketLineSpout(source.host(), source.port())
                     .withMaxLineLength(maxLineLength)
                     .withBlockBounds(blockBounds);
+            case KAFKA -> new KafkaBlockSpout(source.bootstrap(), source.topic())
+                    .withMaxLineLength(maxLineLength)
+                    .withBlockBounds(blockBounds);
         };
     }
 
@@ -59,13 +70,29 @@ public final class Sources {
     }
 
     /** The kinds of source, by their spec prefix. */
-    public enum Kind { FILE, SPOOL, TAIL, SOCKET }
+    public enum Kind { FILE, SPOOL, TAIL, SOCKET, KAFKA }
 
     /**
      * A parsed source spec: its kind and either its path as given ({@code file}, {@code spool}, {@code tail};
-     * host null, port 0) or its host and port ({@code socket}; path null).
+     * host null, port 0), its host and port ({@code socket}; path null), or its bootstrap servers as host and its
+     * topic as path ({@code kafka}; port 0: read them as {@link #bootstrap()} and {@link #topic()}).
      */
     public record Spec(Kind kind, String path, String host, int port) {
+
+        /** The bootstrap servers of a {@code kafka} spec, e.g. {@code b1:9092,b2:9092}. */
+        public String bootstrap() {
+            return kind == Kind.KAFKA ? host : null;
+        }
+
+        /** The topic of a {@code kafka} spec. */
+        public String topic() {
+            return kind == Kind.KAFKA ? path : null;
+        }
+
+        /** The {@code HOST:PORT} items of a {@code kafka} spec's bootstrap servers. */
+        public List<String> bootstrapServers() {
+            return kind == Kind.KAFKA ? List.of(host.split(",")) : List.of();
+        }
 
         /** @throws IllegalArgumentException for a spec of no known form */
         public static Spec parse(String spec) {
@@ -79,8 +106,32 @@ public final class Sources {
                 case "spool" -> new Spec(Kind.SPOOL, target, null, 0);
                 case "tail" -> new Spec(Kind.TAIL, target, null, 0);
                 case "socket" -> socket(spec, target);
+                case "kafka" -> kafka(spec, target);
                 default -> throw new IllegalArgumentException(usage(spec));
             };
+        }
+
+        /** {@code BOOTSTRAP/TOPIC}: servers {@code HOST:PORT[,HOST:PORT...]}, then a topic Kafka would accept. */
+        private static Spec kafka(String spec, String target) {
+            int slash = target.lastIndexOf('/');
+            if (slash <= 0 || slash == target.length() - 1) {
+                throw new IllegalArgumentException(usage(spec));
+            }
+            String bootstrap = target.substring(0, slash);
+            String topic = target.substring(slash + 1);
+            if (!topic.matches("[a-zA-Z0-9._-]{1,249}") || topic.equals(".") || topic.equals("..")) {
+                throw new IllegalArgumentException("source '" + spec + "': '" + topic + "' is not a valid Kafka topic"
+                        + " name (letters, digits, '.', '_', '-') in kafka:BOOTSTRAP/TOPIC");
+            }
+            for (String server : bootstrap.split(",", -1)) {
+                int colon = server.lastIndexOf(':');
+                if (colon <= 0 || !server.substring(colon + 1).matches("[0-9]{1,5}")
+                        || Integer.parseInt(server.substring(colon + 1)) > 65_535) {
+                    throw new IllegalArgumentException("source '" + spec + "': bootstrap server '" + server
+                            + "' is not HOST:PORT in kafka:BOOTSTRAP/TOPIC");
+                }
+            }
+            return new Spec(Kind.KAFKA, topic, bootstrap, 0);
         }
 
         private static Spec socket(String spec, String hostPort) {
@@ -105,6 +156,6 @@ public final class Sources {
     }
 
     private static String usage(String spec) {
-        return "unknown source '" + spec + "': expected file:PATH, spool:DIR, tail:PATH or socket:HOST:PORT";
+        return "unknown source '" + spec + "': expected " + FORMS;
     }
 }

@@ -1,6 +1,7 @@
 package io.stormwatch.storm.topology;
 
 import io.stormwatch.storm.bolt.TupleTypes;
+import io.stormwatch.storm.spout.KafkaSettings;
 import io.stormwatch.storm.state.RedisEndpoint;
 import io.stormwatch.storm.state.StateBackends;
 import java.util.Map;
@@ -47,7 +48,8 @@ public final class TopologyConfigs {
      *       included);</li>
      *   <li>the state backend from {@link StormwatchConfig#STATE}: {@code memory} (default) or
      *       {@code redis://HOST:PORT[/DB]} ({@code rediss://} for TLS), with the password from
-     *       {@link StormwatchConfig#REDIS_PASSWORD_ENV}.</li>
+     *       {@link StormwatchConfig#REDIS_PASSWORD_ENV};</li>
+     *   <li>the Kafka source's secrets from the environment ({@link KafkaSettings#secrets}).</li>
      * </ul>
      *
      * @param environment where secrets come from ({@code System.getenv()} outside tests)
@@ -61,6 +63,7 @@ public final class TopologyConfigs {
         config.put(Config.TOPOLOGY_SPOUT_WAIT_STRATEGY, WAIT_STRATEGY);
         config.put(Config.TOPOLOGY_SPOUT_WAIT_PARK_MICROSEC, WAIT_PARK_MICROS);
         config.putAll(conf);
+        config.putAll(KafkaSettings.secrets(conf, environment));
         TupleTypes.register(config);
         config.putAll(stateBackend(StormwatchConfig.string(conf, StormwatchConfig.STATE, "memory"), environment));
         return config;

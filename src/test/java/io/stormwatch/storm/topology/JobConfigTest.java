@@ -17,6 +17,7 @@ import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.sink.LogSink;
 import io.stormwatch.storm.sink.RedisSink;
 import io.stormwatch.storm.spout.FileSpout;
+import io.stormwatch.storm.spout.KafkaBlockSpout;
 import io.stormwatch.storm.spout.SocketLineSpout;
 import io.stormwatch.storm.spout.SpoolDirectorySpout;
 import io.stormwatch.storm.spout.TailFileSpout;
@@ -107,7 +108,29 @@ class JobConfigTest {
     @ValueSource(strings = {"", "file:", "kafka:topic", "socket:nohost", "socket:host:port", "/var/log/a.log"})
     void badSourceSpecsAreRefusedWithTheForms(String spec) {
         assertThatThrownBy(() -> Sources.spout(spec, true, 1000))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spool:DIR");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spool:DIR")
+                .hasMessageContaining("kafka:BOOTSTRAP/TOPIC");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"kafka:h:9092/", "kafka:/t", "kafka:h/t", "kafka:h:x/t", "kafka:h:9092,/t",
+        "kafka:h:99999/t", "kafka:h:9092/bad topic", "kafka:h:9092/.."})
+    void badKafkaSpecsNameTheForm(String spec) {
+        assertThatThrownBy(() -> Sources.Spec.parse(spec))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kafka:BOOTSTRAP/TOPIC");
+    }
+
+    @Test
+    void kafkaSpecsGiveBootstrapServersAndTopic() {
+        Sources.Spec one = Sources.Spec.parse("kafka:127.0.0.1:9092/access");
+        assertThat(one.kind()).isEqualTo(Sources.Kind.KAFKA);
+        assertThat(one.bootstrap()).isEqualTo("127.0.0.1:9092");
+        assertThat(one.topic()).isEqualTo("access");
+        Sources.Spec two = Sources.Spec.parse("kafka:b1:9092,b2.example.com:19092/logs.web_v2");
+        assertThat(two.bootstrapServers()).containsExactly("b1:9092", "b2.example.com:19092");
+        assertThat(two.topic()).isEqualTo("logs.web_v2");
+        assertThat(Sources.isFinite("kafka:b1:9092/t")).isFalse();
+        assertThat(Sources.spout("kafka:b1:9092/t", true, 1000)).isInstanceOf(KafkaBlockSpout.class);
     }
 
     @Test
