@@ -30,6 +30,11 @@ import java.util.TreeMap;
  * its lines in closed panes are late — the only rule where timing matters). Channels expected but not yet
  * heard from hold it back for the first {@code idleTimeout}.
  *
+ * <p>A spout may name channels of its own instead of its task (negative ids: a Kafka spout's partitions).
+ * Such a spout never sends under its task id, so the first block on a spout-named channel releases the
+ * expected task channels not heard from yet, rather than letting them hold the windows for the idle timeout;
+ * the partitions of another spout task that starts later join as any channel does, at the global watermark.
+ *
  * <p>Worked example (one channel, slide 10 s, window 20 s, lag 5 s; times in seconds; W = watermark):
  * <pre>
  *  block         lines     W before   outcome                                   W after   windows out
@@ -102,6 +107,8 @@ public final class WindowAssembler {
     private final ArrayDeque<ClosedPane> closed = new ArrayDeque<>();
     private final SlidingTally sliding;
     private final Map<Integer, Channel> channels = new HashMap<>();
+    /** A block came on a channel its spout named (negative id): spout tasks are no channels to wait for. */
+    private boolean spoutNamedChannels;
     /** Every pane ending at or before this is closed: the global watermark; only grows. */
     private long closedThrough = Long.MIN_VALUE;
     private long emittedThrough = Long.MIN_VALUE;
@@ -132,6 +139,10 @@ public final class WindowAssembler {
 
     /** Adds an event-time block; blocks of one channel must come in the channel's order. */
     public void accept(BlockPanes block, long nowMillis) {
+        if (block.channel() < 0 && !spoutNamedChannels) {
+            spoutNamedChannels = true;
+            channels.entrySet().removeIf(e -> e.getKey() >= 0 && !e.getValue().seen);
+        }
         Channel channel = channels.computeIfAbsent(block.channel(), c -> new Channel());
         if (!channel.seen || channel.idle) {
             // A channel (re)joining cannot reopen panes others have closed.

@@ -260,4 +260,23 @@ class WindowAssemblerTest {
         assertThat(assembler.lateLines()).as("its pane had closed while it was quiet").isEqualTo(1);
         assertThat(out.lateReportedIn).containsExactly(Map.entry(50_000L, 1L));
     }
+
+    @Test
+    void channelsASpoutNamesReleaseTheSpoutTasksExpectedAtTheStart() {
+        WindowSpec spec = new WindowSpec(10_000, 10_000, 0);
+        Collected out = new Collected();
+        WindowAssembler assembler = new WindowAssembler(spec, EventJob.SCHEMA, out, 30_000, 0);
+        BlockCounter<EventJob.Event> counter = new BlockCounter<>(new EventJob(), spec, 1000);
+        assembler.expect(List.of(7, 8)); // two spout tasks, reading partitions -1 and -2
+        assembler.accept(counter.count(-1, BlockPosition.whole(1, 0), "kafka:t/0", new String[] {EventJob.line(5_000, "x")},
+                new long[] {0}, 1).panes(), 1_000);
+        assembler.accept(counter.count(-2, BlockPosition.whole(1, 0), "kafka:t/1", new String[] {EventJob.line(25_000, "y")},
+                new long[] {0}, 1).panes(), 1_000);
+        assembler.accept(counter.count(-1, BlockPosition.whole(1, 1), "kafka:t/0", new String[] {EventJob.line(35_000, "x")},
+                new long[] {1}, 2).panes(), 1_000);
+
+        assertThat(out.windows).as("the partitions' watermarks (35 s, 25 s) close windows at once, not after 30 s")
+                .extracting(WindowOracle.Window::end).containsExactly(10_000L);
+        assertThat(assembler.lateLines()).isZero();
+    }
 }
