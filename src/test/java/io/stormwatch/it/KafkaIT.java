@@ -3,7 +3,9 @@ package io.stormwatch.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.stormwatch.core.gen.LogGenerator;
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
+import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.spout.KafkaBlockSpout;
 import io.stormwatch.storm.spout.KafkaSettings;
@@ -17,18 +19,19 @@ import io.stormwatch.testing.RedisServer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.logging.log4j.Level;
 import org.apache.storm.Config;
+import org.apache.storm.LocalCluster;
 import org.apache.storm.flux.FluxBuilder;
 import org.apache.storm.flux.model.ExecutionContext;
 import org.apache.storm.flux.model.TopologyDef;
 import org.apache.storm.flux.parser.FluxParser;
-import java.time.Duration;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.apache.logging.log4j.Level;
-import org.apache.storm.LocalCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,7 +136,9 @@ class KafkaIT {
 
     @Test
     void aTopicCreatedLaterIsOneWarningThenRead() throws Exception {
-        Path log = Oracle.generate(tmp.resolve("later.log"), 1_000, 34, 0.02);
+        // Two minutes of log: one partition in file order, so its windows are batch's, as far as the watermark went.
+        Path log = Oracle.generate(tmp.resolve("later.log"), new LogGenerator.Options(1_000, 34,
+                LogGenerator.Format.COMBINED, 0.02, LogGenerator.DEFAULT_START).withSpan(Duration.ofMinutes(2)));
         Path out = tmp.resolve("out");
         JobTopology job = job("kafka-later", "later", out, Map.of());
         try (CapturedLog log4j = CapturedLog.attach(Level.INFO, KafkaBlockSpout.class.getName())) {
@@ -145,7 +150,13 @@ class KafkaIT {
             kafka.produce("later", 1, log);
             awaitLines(out, 1_000);
             long waitedSeconds = Duration.ofNanos(System.nanoTime() - waitingSince).toSeconds();
+            // The partition's watermark closes windows at once: the spout task, expected as a channel at the
+            // start, does not hold them back for the 30 s idle timeout.
+            await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(out.resolve(JsonLinesSink.WINDOWS))
+                    && Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS)).size() >= 5);
             LocalStorm.kill(cluster, job.name());
+            List<String> windows = Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS));
+            assertThat(Oracle.windows(WindowSpec.parse("30s", "10s", "5s"), log)).startsWith(windows.toArray(String[]::new));
 
             assertThat(log4j.lines()).filteredOn(l -> l.contains("does not exist")).hasSize(1);
             Matcher found = Pattern.compile("topic 'later' found after \\d+ s with 1 partition\\(s\\) \\((\\d+) look-ups\\)")

@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  * with its own block sequence, so the window bolt orders and watermarks each partition alone: records of a
  * partition are in order, those of different partitions are not. A partition that sends nothing for the window
  * bolt's idle timeout (30 s) stops holding the windows back. The spout task itself, expected by the window bolt
- * as a channel, sends no blocks under its own id, so it holds the windows back only for the first idle timeout.
+ * as a channel at the start, sends no blocks under its own id: the first partition block releases it
+ * ({@link io.stormwatch.core.window.WindowAssembler}), so it does not hold the first windows back.
  *
  * <p><b>Failed blocks come back as single records</b>, as parts of the block's position (as the file spouts'
  * do, see the package comment): record {@code i} of a failed block of {@code n} comes back, when the wrapped
