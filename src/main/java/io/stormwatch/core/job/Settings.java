@@ -19,17 +19,29 @@ public final class Settings {
         return value == null ? defaultValue : value.toString();
     }
 
-    /** The value of {@code key} as a whole number, or {@code defaultValue} when it is not set. */
+    /** The value of {@code key} as a whole number that fits an int, or {@code defaultValue} when it is not set. */
     public static int integer(Map<String, Object> conf, String key, int defaultValue) {
+        long value = wholeNumber(conf, key, defaultValue);
+        if (value != (int) value) {
+            throw new IllegalArgumentException(key + " must be a whole number up to " + Integer.MAX_VALUE + ", got " + value);
+        }
+        return (int) value;
+    }
+
+    /**
+     * The value of {@code key} as a whole number ({@code 100000} or {@code 100_000}), or {@code defaultValue} when
+     * it is not set.
+     */
+    public static long wholeNumber(Map<String, Object> conf, String key, long defaultValue) {
         Object value = conf.get(key);
         if (value == null) {
             return defaultValue;
         }
         if (value instanceof Number n) {
-            return n.intValue();
+            return n.longValue();
         }
         try {
-            return Integer.parseInt(value.toString().trim());
+            return Long.parseLong(value.toString().trim().replace("_", ""));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
         }

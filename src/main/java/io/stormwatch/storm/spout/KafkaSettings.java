@@ -124,10 +124,10 @@ public record KafkaSettings(String group, FirstPollOffsetStrategy firstPoll, lon
         return new KafkaSettings(
                 Settings.string(conf, GROUP, "stormwatch-" + topologyName),
                 firstPoll(Settings.string(conf, FIRST_POLL, FirstPollOffsetStrategy.UNCOMMITTED_EARLIEST.name())),
-                number(conf, POLL_TIMEOUT_MS, 50),
-                number(conf, COMMIT_PERIOD_MS, 1_000),
-                (int) number(conf, MAX_UNCOMMITTED, 100_000),
-                number(conf, REFRESH_MS, 2_000),
+                Settings.wholeNumber(conf, POLL_TIMEOUT_MS, 50),
+                Settings.wholeNumber(conf, COMMIT_PERIOD_MS, 1_000),
+                Settings.integer(conf, MAX_UNCOMMITTED, 100_000),
+                Settings.wholeNumber(conf, REFRESH_MS, 2_000),
                 consumer);
     }
 
@@ -155,21 +155,6 @@ public record KafkaSettings(String group, FirstPollOffsetStrategy firstPoll, lon
         }
         throw new IllegalArgumentException(FIRST_POLL + " must be EARLIEST, LATEST, UNCOMMITTED_EARLIEST or"
                 + " UNCOMMITTED_LATEST, got '" + text + "'");
-    }
-
-    private static long number(Map<String, Object> conf, String key, long defaultValue) {
-        Object value = conf.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (value instanceof Number n) {
-            return n.longValue();
-        }
-        try {
-            return Long.parseLong(value.toString().trim().replace("_", ""));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a whole number, got '" + value + "'");
-        }
     }
 
     private static void positive(String key, long value) {

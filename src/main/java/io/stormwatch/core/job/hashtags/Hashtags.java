@@ -60,6 +60,7 @@ public record Hashtags(int top) implements Job<Status> {
     static final int TAGS = 1;
     static final int NOTICES = 2;
     static final TallySchema SCHEMA = TallySchema.builder().sum().sum().sum().stringKeys().stringKeys().build();
+    private static final Aggregate<Status> COUNTING = Aggregate.of(SCHEMA, Hashtags::count);
 
     /** Tags the log line shows. */
     private static final int LOGGED_TAGS = 10;
@@ -98,7 +99,7 @@ public record Hashtags(int top) implements Job<Status> {
 
     @Override
     public Aggregate<Status> aggregate() {
-        return Counting.INSTANCE;
+        return COUNTING;
     }
 
     @Override
@@ -106,30 +107,20 @@ public record Hashtags(int top) implements Job<Status> {
         return new TagViews(top);
     }
 
-    private enum Counting implements Aggregate<Status> {
-        INSTANCE;
-
-        @Override
-        public TallySchema schema() {
-            return SCHEMA;
+    private static void count(Status record, Tally accumulator) {
+        accumulator.countRecord();
+        if (record.isNotice()) {
+            accumulator.count(NOTICES, record.notice());
+            return;
         }
-
-        @Override
-        public void add(Status record, Tally accumulator) {
-            accumulator.countRecord();
-            if (record.isNotice()) {
-                accumulator.count(NOTICES, record.notice());
-                return;
-            }
-            accumulator.sum(TWEETS, 1);
-            if (record.retweet()) {
-                accumulator.sum(RETWEETS, 1);
-            }
-            if (!record.tags().isEmpty()) {
-                accumulator.sum(TAGGED, 1);
-                for (String tag : record.tags()) {
-                    accumulator.count(TAGS, tag);
-                }
+        accumulator.sum(TWEETS, 1);
+        if (record.retweet()) {
+            accumulator.sum(RETWEETS, 1);
+        }
+        if (!record.tags().isEmpty()) {
+            accumulator.sum(TAGGED, 1);
+            for (String tag : record.tags()) {
+                accumulator.count(TAGS, tag);
             }
         }
     }

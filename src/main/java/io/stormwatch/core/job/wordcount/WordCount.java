@@ -77,6 +77,7 @@ public record WordCount(int top, boolean all) implements Job<String[]> {
     /** Dimension: count per word. */
     static final int COUNTS = 1;
     static final TallySchema SCHEMA = TallySchema.builder().sum().stringKeys().build();
+    private static final Aggregate<String[]> COUNTING = Aggregate.of(SCHEMA, WordCount::count);
 
     /** Engine defaults: 1 s tumbling processing-time windows, no lag (see the class comment). */
     private static final Map<String, String> ENGINE_DEFAULTS = Map.of(
@@ -145,7 +146,7 @@ public record WordCount(int top, boolean all) implements Job<String[]> {
 
     @Override
     public Aggregate<String[]> aggregate() {
-        return Counting.INSTANCE;
+        return COUNTING;
     }
 
     @Override
@@ -153,21 +154,11 @@ public record WordCount(int top, boolean all) implements Job<String[]> {
         return new WordViews(top, all);
     }
 
-    private enum Counting implements Aggregate<String[]> {
-        INSTANCE;
-
-        @Override
-        public TallySchema schema() {
-            return SCHEMA;
-        }
-
-        @Override
-        public void add(String[] words, Tally accumulator) {
-            accumulator.countRecord();
-            accumulator.sum(WORDS, words.length);
-            for (String word : words) {
-                accumulator.count(COUNTS, word);
-            }
+    private static void count(String[] words, Tally accumulator) {
+        accumulator.countRecord();
+        accumulator.sum(WORDS, words.length);
+        for (String word : words) {
+            accumulator.count(COUNTS, word);
         }
     }
 
