@@ -23,6 +23,11 @@ public interface Extractor<R> {
     /**
      * The record of {@code line} (without its terminator), or null after telling {@code rejects} exactly once
      * why there is none. Never throws for any input: bad input is a rejection, not an error.
+     *
+     * <p>The engine has already rejected lines longer than the job's bound. Bytes that were not UTF-8 reach the
+     * extractor as {@link io.stormwatch.core.io.LineReader#UNDECODABLE}, wherever they are in the line: an
+     * extractor rejects such a line as {@code invalid-utf8} (as the access-log parser, word-count and hashtags
+     * do), since a record built from it would hold text that is not in the input.
      */
     R extract(String line, Rejects rejects);
 }
