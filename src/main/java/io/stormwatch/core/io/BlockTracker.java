@@ -36,11 +36,19 @@ import java.util.TreeSet;
  */
 public final class BlockTracker {
 
+    /**
+     * The default bound on a reader's {@link #bytesInFlight()}: 64 MiB of input, ≤ 128 MiB of text in memory.
+     * 131,072 lines of a 200-byte access log are 26 MB, under it; 131,072 tweets of 2.5 KB, or lines cut at
+     * 64 KiB, would be 0.3 to 8 GB without it.
+     */
+    public static final long DEFAULT_MAX_BYTES_IN_FLIGHT = 64L << 20;
+
     /** Unacked whole blocks and parts by their first line's offset; they never overlap. */
     private final NavigableMap<Long, LineBlock> unacked = new TreeMap<>();
     private final NavigableSet<Long> toReplay = new TreeSet<>();
     private long readEnd;
     private int linesInFlight;
+    private long bytesInFlight;
 
     /** @param startOffset where reading starts: the resume point until a block is emitted */
     public BlockTracker(long startOffset) {
@@ -59,6 +67,7 @@ public final class BlockTracker {
         }
         unacked.put(block.offset(), block);
         linesInFlight += block.lineCount();
+        bytesInFlight += block.nextOffset() - block.offset();
         readEnd = block.nextOffset();
     }
 
@@ -73,6 +82,7 @@ public final class BlockTracker {
             return false;
         }
         linesInFlight -= block.lineCount();
+        bytesInFlight -= block.nextOffset() - block.offset();
         return true;
     }
 
@@ -117,6 +127,14 @@ public final class BlockTracker {
     /** Lines emitted and not yet acked, including those waiting for replay. */
     public int inFlight() {
         return linesInFlight;
+    }
+
+    /**
+     * Input bytes of the lines emitted and not yet acked (their offset ranges): what bounds the memory their
+     * text takes when lines are long, as a count of lines cannot.
+     */
+    public long bytesInFlight() {
+        return bytesInFlight;
     }
 
     /** Blocks and parts emitted and not yet acked. */

@@ -86,11 +86,23 @@ public final class FileTailer implements Closeable {
      * @param blocks                  how large a block may grow
      * @param pollIntervalMillis      how often the path is looked at once everything is read
      * @param checkpointIntervalMillis how often the resume point is written (0: on every call)
+     * @param maxBytesInFlight        no new block is read while the unacked lines span this many input bytes
+     *                                or more (long lines: the line bound alone would let memory grow)
      */
     public record Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long pollIntervalMillis,
-            long checkpointIntervalMillis) {
+            long checkpointIntervalMillis, long maxBytesInFlight) {
+
+        /** With the default bound on bytes in flight ({@link BlockTracker#DEFAULT_MAX_BYTES_IN_FLIGHT}). */
+        public Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long pollIntervalMillis,
+                long checkpointIntervalMillis) {
+            this(maxInFlight, maxLineLength, blocks, pollIntervalMillis, checkpointIntervalMillis,
+                    BlockTracker.DEFAULT_MAX_BYTES_IN_FLIGHT);
+        }
 
         public Settings {
+            if (maxBytesInFlight < 1) {
+                throw new IllegalArgumentException("maxBytesInFlight must be positive, got " + maxBytesInFlight);
+            }
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("maxInFlight must be positive, got " + maxInFlight);
             }
@@ -193,6 +205,7 @@ public final class FileTailer implements Closeable {
     private final Deque<String> retired = new ArrayDeque<>();
     /** Kept apart from the trackers so that a metrics thread can read it. */
     private volatile int linesInFlight;
+    private long bytesInFlight;
 
     private final AtomicLong linesEmitted = new AtomicLong();
     private final AtomicLong linesReplayed = new AtomicLong();
@@ -230,7 +243,8 @@ public final class FileTailer implements Closeable {
         if (replay == null) {
             replay = replay(current);
         }
-        if (replay != null || now < retryAtMillis || inFlight() >= settings.maxInFlight()) {
+        if (replay != null || now < retryAtMillis || inFlight() >= settings.maxInFlight()
+                || bytesInFlight >= settings.maxBytesInFlight()) {
             return replay;
         }
         try {
@@ -337,6 +351,8 @@ public final class FileTailer implements Closeable {
     private void updateInFlight() {
         linesInFlight = (previous == null ? 0 : previous.tracker.inFlight())
                 + (current == null ? 0 : current.tracker.inFlight());
+        bytesInFlight = (previous == null ? 0 : previous.tracker.bytesInFlight())
+                + (current == null ? 0 : current.tracker.bytesInFlight());
     }
 
     private LineBlock replay(Instance instance) {

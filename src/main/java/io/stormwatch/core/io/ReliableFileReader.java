@@ -75,10 +75,21 @@ public final class ReliableFileReader implements Closeable {
      * @param maxLineLength           longer lines are cut (see {@link LineReader})
      * @param blocks                  how large a block may grow
      * @param checkpointIntervalMillis how often resume points are handed to the catalog (0: on every call)
+     * @param maxBytesInFlight        no new block is read while the unacked lines span this many input bytes
+     *                                or more (long lines: the line bound alone would let memory grow)
      */
-    public record Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long checkpointIntervalMillis) {
+    public record Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long checkpointIntervalMillis,
+            long maxBytesInFlight) {
+
+        /** With the default bound on bytes in flight ({@link BlockTracker#DEFAULT_MAX_BYTES_IN_FLIGHT}). */
+        public Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long checkpointIntervalMillis) {
+            this(maxInFlight, maxLineLength, blocks, checkpointIntervalMillis, BlockTracker.DEFAULT_MAX_BYTES_IN_FLIGHT);
+        }
 
         public Settings {
+            if (maxBytesInFlight < 1) {
+                throw new IllegalArgumentException("maxBytesInFlight must be positive, got " + maxBytesInFlight);
+            }
             if (maxInFlight < 1) {
                 throw new IllegalArgumentException("maxInFlight must be positive, got " + maxInFlight);
             }
@@ -144,6 +155,7 @@ public final class ReliableFileReader implements Closeable {
     private long nextCheckpointAtMillis;
     /** Kept apart from the trackers so that a metrics thread can read it. */
     private volatile int linesInFlight;
+    private long bytesInFlight;
 
     private final AtomicLong linesEmitted = new AtomicLong();
     private final AtomicLong linesReplayed = new AtomicLong();
@@ -181,7 +193,7 @@ public final class ReliableFileReader implements Closeable {
         }
         try {
             finishDoneFiles();
-            if (inFlight() >= settings.maxInFlight()) {
+            if (inFlight() >= settings.maxInFlight() || bytesInFlight >= settings.maxBytesInFlight()) {
                 return null;
             }
             if (current == null && !startNextFile()) {
@@ -307,10 +319,13 @@ public final class ReliableFileReader implements Closeable {
 
     private void updateInFlight() {
         int total = 0;
+        long bytes = 0;
         for (TrackedFile file : open.values()) {
             total += file.inFlight();
+            bytes += file.bytesInFlight();
         }
         linesInFlight = total;
+        bytesInFlight = bytes;
     }
 
     private LineBlock nextReplay() {

@@ -104,6 +104,10 @@ final class TrackedFile implements Closeable {
         return tracker.inFlight();
     }
 
+    long bytesInFlight() {
+        return tracker.bytesInFlight();
+    }
+
     long resumeOffset() {
         return tracker.resumeOffset();
     }

@@ -125,4 +125,21 @@ class BlockTrackerTest {
             assertThat(part.position()).isEqualTo(new BlockPosition(EPOCH, 4, 1, 2));
         });
     }
+
+    @Test
+    void countsTheInputBytesOfWhatIsInFlightThroughFailedPartsAndAcks() {
+        BlockTracker tracker = new BlockTracker(0);
+        tracker.emitted(new LineBlock("a", new String[] {"GET /a", "GET /b"}, new long[] {0, 8}, 15,
+                BlockPosition.whole(EPOCH, 0)));
+        tracker.emitted(new LineBlock("a", new String[] {"GET /c"}, new long[] {15}, 100, BlockPosition.whole(EPOCH, 1)));
+        assertThat(tracker.bytesInFlight()).isEqualTo(100);
+
+        tracker.fail(0); // two parts, [0, 8) and [8, 15): the same bytes
+        assertThat(tracker.bytesInFlight()).isEqualTo(100);
+        tracker.ack(8);
+        assertThat(tracker.bytesInFlight()).isEqualTo(93);
+        tracker.ack(15);
+        tracker.ack(0);
+        assertThat(tracker.bytesInFlight()).isZero();
+    }
 }

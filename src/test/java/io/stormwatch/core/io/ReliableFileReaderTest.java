@@ -328,6 +328,23 @@ class ReliableFileReaderTest {
         }
     }
 
+    @Test
+    void longLinesStopTheReadingAtTheBoundOnBytesInFlightLongBeforeTheBoundOnLines() throws IOException {
+        String line = "x".repeat(999) + "\n"; // 1,000 bytes a line
+        Path file = write("long.log", line.repeat(50));
+        String source = FileIdentity.of(file).sourceOf(file);
+        ReliableFileReader.Settings settings = new ReliableFileReader.Settings(100_000, 2_000, new BlockBounds(4, 1 << 20),
+                0, 10_000);
+        try (ReliableFileReader reader = new ReliableFileReader(new FileList(List.of(file)), settings, EPOCH,
+                System::currentTimeMillis)) {
+            List<LineBlock> read = next(reader, 10);
+            assertThat(read).as("3 blocks of 4,000 bytes reach 10,000: no 4th until acks").hasSize(3);
+            assertThat(reader.inFlight()).isEqualTo(12);
+            reader.ack(source, 0);
+            assertThat(next(reader, 10)).hasSize(1);
+        }
+    }
+
     /** Growth is looked for about every 1,000 lines, at a block boundary, not only at the end. */
     @Test
     void aFileThatChangesWhileReadIsFailedWithinAboutAThousandLines() throws IOException {
