@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * already; the totals bolt fails such a block, and single lines are always fully counted or not at all.
  *
  * <p><b>In flight.</b> New blocks are read only while fewer than {@code maxInFlight} lines of this task are
- * unacked (default 131,072 lines, 128 full blocks; their text is kept for replay, a few tens of MB). That is a
- * bound in lines, while {@code topology.max.spout.pending} counts tuples (blocks and parts). It must not be too small: the
+ * unacked (default 131,072 lines, 128 full blocks; their text is kept for replay, a few tens of MB) and those
+ * lines span less than 64 MiB of input ({@link io.stormwatch.core.io.BlockTracker#DEFAULT_MAX_BYTES_IN_FLIGHT}:
+ * long lines, such as tweets or lines cut at the line bound, hold no more memory than short ones). These are
+ * bounds in lines and bytes, while {@code topology.max.spout.pending} counts tuples (blocks and parts). It must not be too small: the
  * totals bolt acks only once a state checkpoint (every 100 ms) covers a block, so at a rate of R lines/s at
  * least R × 0.15 s lines are in flight (150,000 at 1 M lines/s) or the spout waits for acks. No method
  * throws: problems are logged and retried, so the worker never dies of its input.

@@ -28,7 +28,7 @@
  * block, and single lines are always fully counted or not at all.
  *
  * <p><b>In flight.</b> The reliable spouts keep at most {@code maxInFlight} lines (default 131,072: 128 blocks of
- * 1,024) emitted and unacked, for replay; {@code topology.max.spout.pending} counts tuples (blocks and parts), not lines.
+ * 1,024), spanning at most 64 MiB of input, emitted and unacked, for replay; {@code topology.max.spout.pending} counts tuples (blocks and parts), not lines.
  * The totals bolt acks a block only once a state checkpoint (every 100 ms) covers it, so at R lines/s about
  * R × 0.15 s lines are in flight: below that the spout waits for acks.
  *
