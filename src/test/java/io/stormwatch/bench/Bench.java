@@ -2,10 +2,12 @@ package io.stormwatch.bench;
 
 import com.sun.management.OperatingSystemMXBean;
 import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.gen.TextGenerator;
 import io.stormwatch.core.gen.TweetGenerator;
 import io.stormwatch.storm.topology.StormwatchConfig;
-import io.stormwatch.testing.Oracle;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -65,26 +67,17 @@ final class Bench {
         return StormwatchConfig.readFile(LOCAL_CONF);
     }
 
-    /**
-     * A generated log for {@code options}, made once and kept as {@code target/bench/<name>} for later runs
-     * (the same options give the same bytes).
-     */
-    static Path log(String name, LogGenerator.Options options) throws IOException {
-        Path file = WORK.resolve(name).toAbsolutePath();
-        if (Files.exists(file)) {
-            return file;
-        }
-        Files.createDirectories(file.getParent());
-        long start = System.nanoTime();
-        Path part = Oracle.generate(file.resolveSibling(file.getFileName() + ".part"), options);
-        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
-        System.out.printf(Locale.ROOT, "generated %s (%,d lines, %,d MB) in %.1f s%n", file, options.lines(),
-                Files.size(file) >> 20, (System.nanoTime() - start) / 1e9);
-        return file;
+    /** Writes a generated input into a stream. */
+    @FunctionalInterface
+    interface Generator {
+        void writeTo(OutputStream out) throws IOException;
     }
 
-    /** A generated Twitter stream ({@link TweetGenerator}), kept in {@link #WORK} like {@link #log}. */
-    static Path tweets(String name, TweetGenerator.Options options) throws IOException {
+    /**
+     * The input {@code generator} writes, made once and kept as {@code target/bench/<name>} for later runs (the
+     * same options give the same bytes): written to a {@code .part} file, then moved into place.
+     */
+    static Path kept(String name, long lines, Generator generator) throws IOException {
         Path file = WORK.resolve(name).toAbsolutePath();
         if (Files.exists(file)) {
             return file;
@@ -92,13 +85,23 @@ final class Bench {
         Files.createDirectories(file.getParent());
         long start = System.nanoTime();
         Path part = file.resolveSibling(file.getFileName() + ".part");
-        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
-            new TweetGenerator(options).writeTo(out);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
+            generator.writeTo(out);
         }
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
-        System.out.printf(Locale.ROOT, "generated %s (%,d lines, %,d MB) in %.1f s%n", file, options.tweets(),
+        System.out.printf(Locale.ROOT, "generated %s (%,d lines, %,d MB) in %.1f s%n", file, lines,
                 Files.size(file) >> 20, (System.nanoTime() - start) / 1e9);
         return file;
+    }
+
+    /** A generated log for {@code options}, kept as {@code target/bench/<name>} ({@link #kept}). */
+    static Path log(String name, LogGenerator.Options options) throws IOException {
+        return kept(name, options.lines(), new LogGenerator(options)::writeTo);
+    }
+
+    /** A generated Twitter stream ({@link TweetGenerator}), kept like {@link #log}. */
+    static Path tweets(String name, TweetGenerator.Options options) throws IOException {
+        return kept(name, options.tweets(), new TweetGenerator(options)::writeTo);
     }
 
     /** A Combined log of {@code lines} generated lines, no malformed ones, the generator's default pace. */
@@ -109,24 +112,11 @@ final class Bench {
 
     /**
      * {@code lines} lines of generated text over a vocabulary of {@code vocabulary} words (word-count's input),
-     * made once and kept as {@code target/bench/text-...}.
+     * kept as {@code target/bench/text-...}.
      */
     static Path text(long lines, long seed, int vocabulary) throws IOException {
-        Path file = WORK.resolve("text-" + lines + "-" + seed + "-" + vocabulary + ".txt").toAbsolutePath();
-        if (Files.exists(file)) {
-            return file;
-        }
-        Files.createDirectories(file.getParent());
-        long start = System.nanoTime();
-        Path part = file.resolveSibling(file.getFileName() + ".part");
-        try (java.io.OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(part), 1 << 16)) {
-            new io.stormwatch.core.gen.TextGenerator(new io.stormwatch.core.gen.TextGenerator.Options(lines, seed, vocabulary))
-                    .writeTo(out);
-        }
-        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE);
-        System.out.printf(Locale.ROOT, "generated %s (%,d lines, %,d MB) in %.1f s%n", file, lines,
-                Files.size(file) >> 20, (System.nanoTime() - start) / 1e9);
-        return file;
+        return kept("text-" + lines + "-" + seed + "-" + vocabulary + ".txt", lines,
+                new TextGenerator(new TextGenerator.Options(lines, seed, vocabulary))::writeTo);
     }
 
     /** Polls {@code done} every 5 ms; false if {@code limit} passed first. */
