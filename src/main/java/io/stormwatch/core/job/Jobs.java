@@ -5,8 +5,10 @@ import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.job.statuscodes.StatusCodes;
 import io.stormwatch.core.job.topurls.TopUrls;
 import io.stormwatch.core.job.wordcount.WordCount;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The jobs stormwatch knows, by name: what {@code stormwatch local JOB}, {@code batch --job} and the submitter take. */
 public final class Jobs {
@@ -17,7 +19,7 @@ public final class Jobs {
     /** {@link #NAMES} as an iterable class: what a command-line parser lists as a job parameter's choices. */
     public static final class Names implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return NAMES.iterator();
         }
     }
@@ -25,7 +27,7 @@ public final class Jobs {
     private Jobs() {}
 
     /** {@link #NAMES} as a stream, for parameterized tests over every job. */
-    public static java.util.stream.Stream<String> names() {
+    public static Stream<String> names() {
         return NAMES.stream();
     }
 
