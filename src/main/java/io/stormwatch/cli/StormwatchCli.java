@@ -28,6 +28,9 @@ public final class StormwatchCli implements Runnable {
     public static void main(String[] args) {
         RunDirectory.cleanEarlierRuns();
         int code = run(args);
+        if (code == 0) {
+            ClassDataArchive.writeIfAsked();
+        }
         if (RunDirectory.own() != null) {
             RunDirectory.deleteQuietly(RunDirectory.own());
         }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,12 +26,15 @@ import java.util.Map;
  *       spout, results complete ({@code _SUCCESS} written), stopping the topology.</li>
  * </ul>
  * Then {@code --what-if-runs} (default 3) more runs with Storm's {@code supervisor.worker.shutdown.sleep.secs} at 1
- * instead of 3 (set through {@code -Dstorm.options}, which LocalCluster reads: no code change), for comparison.
+ * instead of 3 (set through {@code -Dstorm.options}, which LocalCluster reads: no code change), and
+ * {@code --no-cds-runs} (default 3) without the launcher's class-data archive ({@code STORMWATCH_CDS=off}), for
+ * comparison. The runs start from the archive ({@code bin/bench-topology} has it written first if this jar has none), as
+ * a user's runs do.
  * Logging class loads adds a little to each run (the log has ~8,000 lines); every run has it, so the runs
  * compare.
  *
  * <pre>
- * bin/bench-topology fixed [--runs N] [--what-if-runs N] [--lines N]
+ * bin/bench-topology fixed [--runs N] [--what-if-runs N] [--no-cds-runs N] [--lines N]
  * </pre>
  */
 public final class FixedCostBenchmark {
@@ -64,8 +68,8 @@ public final class FixedCostBenchmark {
 
     private FixedCostBenchmark() {}
 
-    /** The marks and wall times of some runs. */
-    private record Runs(List<Map<String, Long>> marks, double[] walls) {
+    /** The marks, wall times and CPU seconds of some runs. */
+    private record Runs(List<Map<String, Long>> marks, double[] walls, double[] cpus) {
         double[] part(Part part) {
             double[] values = new double[marks.size()];
             for (int i = 0; i < values.length; i++) {
@@ -77,15 +81,17 @@ public final class FixedCostBenchmark {
         }
     }
 
-    private static Runs runs(String name, int runs, Path log, List<String> javaOpts) throws Exception {
+    private static Runs runs(String name, int runs, Path log, List<String> javaOpts, Map<String, String> environment)
+            throws Exception {
         List<Map<String, Long>> marks = new ArrayList<>();
         double[] walls = new double[runs];
+        double[] cpus = new double[runs];
         for (int i = 0; i < runs; i++) {
             Path out = Bench.WORK.resolve("out-fixed").toAbsolutePath();
             Bench.deleteTree(out);
             StormwatchProcess.Run run = StormwatchProcess.checked(StormwatchProcess.run(name + "-" + i,
                     List.of("local", "log-analytics", "--source", "file:" + log, "--output", "jsonl:" + out),
-                    javaOpts, true, Duration.ofMinutes(2)));
+                    javaOpts, environment, true, Duration.ofMinutes(2), StormwatchProcess.Probe.NONE));
             if (!Files.exists(out.resolve(JsonLinesSink.SUCCESS))) {
                 throw new IllegalStateException(name + " run " + i + " exited without " + JsonLinesSink.SUCCESS);
             }
@@ -104,9 +110,11 @@ public final class FixedCostBenchmark {
             m.put("exit", run.endEpochMillis());
             marks.add(m);
             walls[i] = run.seconds();
-            System.out.printf(Locale.ROOT, "%s run %d: %.2f s (load %s)%n", name, i + 1, run.seconds(), Bench.loadAverages());
+            cpus[i] = run.threadCpu().values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf(Locale.ROOT, "%s run %d: %.2f s, %.1f s CPU (load %s)%n", name, i + 1, run.seconds(), cpus[i],
+                    Bench.loadAverages());
         }
-        return new Runs(marks, walls);
+        return new Runs(marks, walls, cpus);
     }
 
     public static void main(String[] args) {
@@ -116,14 +124,16 @@ public final class FixedCostBenchmark {
     private static void benchmark(String[] args) throws Exception {
         int runs = 5;
         int whatIfRuns = 3;
+        int noCdsRuns = 3;
         int lines = 100;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--runs" -> runs = Integer.parseInt(args[++i]);
                 case "--lines" -> lines = Integer.parseInt(args[++i]);
                 case "--what-if-runs" -> whatIfRuns = Integer.parseInt(args[++i]);
+                case "--no-cds-runs" -> noCdsRuns = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]
-                        + "; usage: [--runs N] [--what-if-runs N] [--lines N]");
+                        + "; usage: [--runs N] [--what-if-runs N] [--no-cds-runs N] [--lines N]");
             }
         }
         System.out.printf(Locale.ROOT, "== fixed cost: bin/stormwatch local log-analytics on a %d-line file, start to exit, %d runs%n",
@@ -132,8 +142,10 @@ public final class FixedCostBenchmark {
         Path log = Bench.log("combined-" + lines + "-42.log",
                 new LogGenerator.Options(lines, 42, LogGenerator.Format.COMBINED, 0.0, LogGenerator.DEFAULT_START));
 
-        Runs plain = runs("fixed", runs, log, List.of());
-        Runs whatIf = whatIfRuns > 0 ? runs("fixed-whatif", whatIfRuns, log, List.of("-Dstorm.options=" + WHAT_IF)) : null;
+        Runs plain = runs("fixed", runs, log, List.of(), Map.of());
+        Runs whatIf = whatIfRuns > 0
+                ? runs("fixed-whatif", whatIfRuns, log, List.of("-Dstorm.options=" + WHAT_IF), Map.of()) : null;
+        Runs noCds = noCdsRuns > 0 ? runs("fixed-no-cds", noCdsRuns, log, List.of(), Map.of("STORMWATCH_CDS", "off")) : null;
         List<Map<String, Long>> marks = plain.marks();
         double[] walls = plain.walls();
 
@@ -144,6 +156,9 @@ public final class FixedCostBenchmark {
         header.add("median");
         if (whatIf != null) {
             header.add("median, " + WHAT_IF + " (" + whatIfRuns + " runs)");
+        }
+        if (noCds != null) {
+            header.add("median, STORMWATCH_CDS=off (" + noCdsRuns + " runs)");
         }
         Bench.Table table = new Bench.Table(header.toArray(String[]::new));
         for (Part part : PARTS) {
@@ -156,8 +171,10 @@ public final class FixedCostBenchmark {
                 row.add(Double.isNaN(values[i]) ? "?" : String.format(Locale.ROOT, "%,.0f", values[i]));
             }
             row.add(String.format(Locale.ROOT, "%,.0f", Bench.median(values)));
-            if (whatIf != null) {
-                row.add(String.format(Locale.ROOT, "%,.0f", Bench.median(whatIf.part(part))));
+            for (Runs other : Arrays.asList(whatIf, noCds)) {
+                if (other != null) {
+                    row.add(String.format(Locale.ROOT, "%,.0f", Bench.median(other.part(part))));
+                }
             }
             table.row(row.toArray());
         }
@@ -166,10 +183,19 @@ public final class FixedCostBenchmark {
             total.add(String.format(Locale.ROOT, "%,.0f", wall * 1000));
         }
         total.add(String.format(Locale.ROOT, "%,.0f", Bench.median(walls) * 1000));
-        if (whatIf != null) {
-            total.add(String.format(Locale.ROOT, "%,.0f", Bench.median(whatIf.walls()) * 1000));
+        List<Object> cpu = new ArrayList<>(List.of("CPU seconds (all threads)", ""));
+        for (double seconds : plain.cpus()) {
+            cpu.add(String.format(Locale.ROOT, "%.1f", seconds));
+        }
+        cpu.add(String.format(Locale.ROOT, "%.1f", Bench.median(plain.cpus())));
+        for (Runs other : Arrays.asList(whatIf, noCds)) {
+            if (other != null) {
+                total.add(String.format(Locale.ROOT, "%,.0f", Bench.median(other.walls()) * 1000));
+                cpu.add(String.format(Locale.ROOT, "%.1f", Bench.median(other.cpus())));
+            }
         }
         table.row(total.toArray());
+        table.row(cpu.toArray());
         System.out.println();
         table.print(System.out);
         System.out.println();
@@ -178,6 +204,11 @@ public final class FixedCostBenchmark {
             System.out.printf(Locale.ROOT, "what if: STORMWATCH_JAVA_OPTS=-Dstorm.options=%s (Storm's daemon config; default 3 s"
                     + " of grace for a worker to stop before it is killed; it must be positive): median %.2f s over %d runs%n",
                     WHAT_IF, Bench.median(whatIf.walls()), whatIfRuns);
+        }
+        if (noCds != null) {
+            System.out.printf(Locale.ROOT, "class-data archive (bin/stormwatch): median %.2f s and %.1f s CPU with it, %.2f s and"
+                    + " %.1f s CPU without (STORMWATCH_CDS=off, %d runs)%n", Bench.median(walls), Bench.median(plain.cpus()),
+                    Bench.median(noCds.walls()), Bench.median(noCds.cpus()), noCdsRuns);
         }
         System.out.println("marks: JVM start, CLI main, LocalCluster, submit, first block from -Xlog:class+load (wall ms);"
                 + " submitted, end of input, _SUCCESS, stopping from the CLI's log lines; start/exit from this process.");

@@ -151,8 +151,14 @@ final class StormwatchProcess {
 
     static Run run(String name, List<String> args, List<String> javaOpts, boolean classLoads, Duration limit, Probe probe)
             throws IOException, InterruptedException {
+        return run(name, args, javaOpts, Map.of(), classLoads, limit, probe);
+    }
+
+    /** @param environment more environment variables for the launcher, e.g. {@code STORMWATCH_CDS=off} */
+    static Run run(String name, List<String> args, List<String> javaOpts, Map<String, String> environment,
+            boolean classLoads, Duration limit, Probe probe) throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            Run run = runOnce(name, args, javaOpts, classLoads, limit, probe);
+            Run run = runOnce(name, args, javaOpts, environment, classLoads, limit, probe);
             // 137/143: SIGKILL/SIGTERM from outside (the machine is shared); this class never signals but at its limit.
             if ((run.exit() != 137 && run.exit() != 143) || attempt == 3) {
                 return run;
@@ -162,8 +168,8 @@ final class StormwatchProcess {
         }
     }
 
-    private static Run runOnce(String name, List<String> args, List<String> javaOpts, boolean classLoads, Duration limit,
-            Probe probe) throws IOException, InterruptedException {
+    private static Run runOnce(String name, List<String> args, List<String> javaOpts, Map<String, String> environment,
+            boolean classLoads, Duration limit, Probe probe) throws IOException, InterruptedException {
         Files.createDirectories(RUNS);
         Path stdout = RUNS.resolve(name + ".out");
         Path stderr = RUNS.resolve(name + ".err");
@@ -181,6 +187,7 @@ final class StormwatchProcess {
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().putAll(environment);
         builder.environment().put("STORMWATCH_JAVA_OPTS", String.join(" ", options));
         LocalDate day = LocalDate.now();
         long startEpoch = System.currentTimeMillis();
