@@ -1,5 +1,7 @@
 package io.stormwatch.core.job;
 
+import io.stormwatch.core.window.WindowSpec;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -10,8 +12,35 @@ public final class Settings {
 
     /** Lines longer than this many characters are rejected as too long (default 64 Ki); readers cut them. */
     public static final String MAX_LINE_LENGTH = "stormwatch.max.line.length";
+    /** Window length, slide and lag, as durations ({@code 30s}, {@code 5m}); see {@link #window}. */
+    public static final String WINDOW_LENGTH = "stormwatch.window.length";
+    public static final String WINDOW_SLIDE = "stormwatch.window.slide";
+    public static final String WINDOW_LAG = "stormwatch.window.lag";
+    /** The engine's window when neither the configuration nor the job sets one: 30 s sliding by 10 s, lag 5 s. */
+    public static final String DEFAULT_WINDOW = "30s";
+    public static final String DEFAULT_SLIDE = "10s";
+    public static final String DEFAULT_LAG = "5s";
 
     private Settings() {}
+
+    /**
+     * The window {@code job} runs with, by whatever engine runs it: {@code conf}'s window keys, then the job's own
+     * {@link Job#engineDefaults()}, then the engine's ({@link #DEFAULT_WINDOW}, {@link #DEFAULT_SLIDE},
+     * {@link #DEFAULT_LAG}).
+     *
+     * @throws IllegalArgumentException for a duration that does not parse or a window that cannot be
+     */
+    public static WindowSpec window(Job<?> job, Map<String, Object> conf) {
+        Map<String, Object> layered = new HashMap<>(job.engineDefaults());
+        layered.putAll(conf);
+        return window(layered);
+    }
+
+    /** The window of {@code conf}'s keys alone, each absent one the engine's default. */
+    public static WindowSpec window(Map<String, Object> conf) {
+        return WindowSpec.parse(string(conf, WINDOW_LENGTH, DEFAULT_WINDOW), string(conf, WINDOW_SLIDE, DEFAULT_SLIDE),
+                string(conf, WINDOW_LAG, DEFAULT_LAG));
+    }
 
     /** The value of {@code key} as text, or {@code defaultValue} when it is not set. */
     public static String string(Map<String, Object> conf, String key, String defaultValue) {

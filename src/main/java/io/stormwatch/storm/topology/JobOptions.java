@@ -25,9 +25,9 @@ import java.util.Map;
 public record JobOptions(WindowSpec window, TimeMode time, int parseParallelism, int maxLineLength, BlockBounds blocks)
         implements Serializable {
 
-    public static final String DEFAULT_WINDOW = "30s";
-    public static final String DEFAULT_SLIDE = "10s";
-    public static final String DEFAULT_LAG = "5s";
+    public static final String DEFAULT_WINDOW = Settings.DEFAULT_WINDOW;
+    public static final String DEFAULT_SLIDE = Settings.DEFAULT_SLIDE;
+    public static final String DEFAULT_LAG = Settings.DEFAULT_LAG;
 
     public JobOptions {
         if (parseParallelism < 1) {
@@ -62,10 +62,7 @@ public record JobOptions(WindowSpec window, TimeMode time, int parseParallelism,
 
     /** Reads the {@code stormwatch.*} keys of a topology config; absent keys take the engine's defaults. */
     public static JobOptions fromConfig(Map<String, Object> conf) {
-        WindowSpec window = WindowSpec.parse(
-                Settings.string(conf, StormwatchConfig.WINDOW_LENGTH, DEFAULT_WINDOW),
-                Settings.string(conf, StormwatchConfig.WINDOW_SLIDE, DEFAULT_SLIDE),
-                Settings.string(conf, StormwatchConfig.WINDOW_LAG, DEFAULT_LAG));
+        WindowSpec window = Settings.window(conf);
         String time = Settings.string(conf, StormwatchConfig.TIME, "event");
         TimeMode mode;
         try {

@@ -32,9 +32,9 @@ public final class StormwatchConfig {
     public static final String BLOCK_LINES = "stormwatch.block.lines";
     /** A spout tuple stops growing at this many bytes of lines (default 1 MiB). */
     public static final String BLOCK_BYTES = "stormwatch.block.bytes";
-    public static final String WINDOW_LENGTH = "stormwatch.window.length";
-    public static final String WINDOW_SLIDE = "stormwatch.window.slide";
-    public static final String WINDOW_LAG = "stormwatch.window.lag";
+    public static final String WINDOW_LENGTH = Settings.WINDOW_LENGTH;
+    public static final String WINDOW_SLIDE = Settings.WINDOW_SLIDE;
+    public static final String WINDOW_LAG = Settings.WINDOW_LAG;
     public static final String TIME = "stormwatch.time";
     public static final String STATE = "stormwatch.state";
     public static final String OUTPUTS = "stormwatch.outputs";

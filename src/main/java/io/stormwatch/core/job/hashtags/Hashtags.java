@@ -93,7 +93,7 @@ public record Hashtags(int top) implements Job<Status> {
 
     @Override
     public Map<String, String> engineDefaults() {
-        return Map.of("stormwatch.window.length", "5m", "stormwatch.window.slide", "1s", "stormwatch.window.lag", "5s",
+        return Map.of(Settings.WINDOW_LENGTH, "5m", Settings.WINDOW_SLIDE, "1s", Settings.WINDOW_LAG, "5s",
                 "stormwatch.time", "event");
     }
 

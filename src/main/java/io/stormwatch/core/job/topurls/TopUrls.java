@@ -65,7 +65,7 @@ public record TopUrls(String format, int maxLineLength, int top) implements Acce
     /** Spark's 5 minute window sliding every second; lateness as for every access-log job. */
     @Override
     public Map<String, String> engineDefaults() {
-        return Map.of("stormwatch.window.length", "5m", "stormwatch.window.slide", "1s");
+        return Map.of(Settings.WINDOW_LENGTH, "5m", Settings.WINDOW_SLIDE, "1s");
     }
 
     @Override

@@ -81,9 +81,9 @@ public record WordCount(int top, boolean all) implements Job<String[]> {
 
     /** Engine defaults: 1 s tumbling processing-time windows, no lag (see the class comment). */
     private static final Map<String, String> ENGINE_DEFAULTS = Map.of(
-            "stormwatch.window.length", "1s",
-            "stormwatch.window.slide", "1s",
-            "stormwatch.window.lag", "0s",
+            Settings.WINDOW_LENGTH, "1s",
+            Settings.WINDOW_SLIDE, "1s",
+            Settings.WINDOW_LAG, "0s",
             "stormwatch.time", "processing");
 
     public WordCount {
