@@ -4,6 +4,7 @@ import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.agg.TallyCodec;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.hashtags.Hashtags;
+import io.stormwatch.core.job.topurls.TopUrls;
 import io.stormwatch.core.job.wordcount.WordCount;
 import io.stormwatch.core.window.WindowSpec;
 import java.io.Serializable;
@@ -24,11 +25,11 @@ import scala.Tuple2;
  * <ul>
  *   <li><b>word-count</b> — the network word count: each batch of {@code socketTextStream} counted on its own
  *       ({@code mapPartitions} then {@code reduce}), one processing-time window per batch;</li>
- *   <li><b>log-analytics, status-codes, top-urls</b> — the log analyzer, windowed: {@code window(length, slide)}
+ *   <li><b>log-analytics, status-codes</b> — the log analyzer, windowed: {@code window(length, slide)}
  *       then {@code transform} (the window's lines counted again at every slide, as the tutorial does);</li>
- *   <li><b>hashtags</b> — {@code reduceByKeyAndWindow(merge, subtract, 300 s, 1 s)}: each slide adds the newest
- *       batch and takes out the one that left, with the inverse function ({@link Counting#subtract}; hashtags'
- *       tally has only sums and keyed counts, which subtract exactly);</li>
+ *   <li><b>hashtags, top-urls</b> — {@code reduceByKeyAndWindow(merge, subtract, 300 s, 1 s)}: each slide adds the
+ *       newest batch and takes out the one that left, with the inverse function ({@link Counting#subtract}; these
+ *       tallies have only sums and keyed counts, which subtract exactly);</li>
  *   <li>every job — the log analyzer, cumulative: all-time totals by {@code updateStateByKey}, whose state is
  *       checkpointed in the run's checkpoint directory.</li>
  * </ul>
@@ -100,7 +101,7 @@ public final class DStreamJob implements Serializable {
         switch (job.name()) {
             case WordCount.NAME -> perBatch.foreachRDD((rdd, time) ->
                     writeWindow(j, output, time.milliseconds() - batchMillis, time.milliseconds(), rdd, windowed));
-            case Hashtags.NAME -> perBatch.mapToPair(t -> new Tuple2<>(KEY, t))
+            case Hashtags.NAME, TopUrls.NAME -> perBatch.mapToPair(t -> new Tuple2<>(KEY, t))
                     .reduceByKeyAndWindow(merge, Counting::subtract, new Duration(length), new Duration(window.slideMillis()))
                     .foreachRDD((rdd, time) -> writeWindow(j, output, time.milliseconds() - length, time.milliseconds(),
                             rdd.values(), windowed));

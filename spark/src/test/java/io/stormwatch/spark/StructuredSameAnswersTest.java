@@ -35,6 +35,16 @@ class StructuredSameAnswersTest {
         }
     }
 
+    /** Lines the totals in {@code dir} count, records and rejected; 0 before any are written. */
+    static long linesIn(Path dir) {
+        try {
+            JsonNode totals = StormwatchOracle.read(dir.resolve(JsonlOutput.TOTALS));
+            return totals.get("records").asLong() + totals.get("rejected").asLong();
+        } catch (java.io.IOException e) {
+            return 0; // not written yet, or being replaced
+        }
+    }
+
     static JsonNode withoutLate(JsonNode window) {
         ObjectNode copy = window.deepCopy();
         copy.remove("late");
