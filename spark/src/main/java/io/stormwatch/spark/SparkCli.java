@@ -77,8 +77,10 @@ public final class SparkCli {
             JsonlOutput out = JsonlOutput.parse(output);
             long batchMillis = WindowSpec.parseDuration(batch);
             try (SparkRun run = new SparkRun()) {
+                // Not graceful on a signal: a graceful stop waits for the jobs of every received block, which on an
+                // endless socket hung for minutes; the outputs hold the last completed batch's results.
                 JavaSparkContext sc = new JavaSparkContext(run.conf("stormwatch-dstream-" + job.name(), master)
-                        .set("spark.streaming.stopGracefullyOnShutdown", "true"));
+                        .set("spark.streaming.stopGracefullyOnShutdown", "false"));
                 run.onClose(sc::stop);
                 DStreamJob dstream = new DStreamJob(job, JobWindows.of(job), batchMillis, maxLineLength);
                 DStreamRunner.run(sc, run, dstream, source, out, batchMillis, rate, durationMillis(), maxLineLength);
