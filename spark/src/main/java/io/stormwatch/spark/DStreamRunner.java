@@ -96,6 +96,9 @@ public final class DStreamRunner {
         String host;
         int port;
         if (source instanceof SourceSpec.File file) {
+            if (java.nio.file.Files.isDirectory(file.path())) {
+                throw new IllegalArgumentException("dstream reads one file, not a directory: " + file.path());
+            }
             server = new LineServer(InetAddress.getLoopbackAddress(), 0, List.of(file.path()), rate, false, QUIET);
             server.start();
             run.onClose(server);
