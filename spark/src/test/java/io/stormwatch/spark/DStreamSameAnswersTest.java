@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,16 +31,10 @@ class DStreamSameAnswersTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = new SharedSpark("DStreamSameAnswersTest");
+        spark = SharedSpark.get();
         sc = JavaSparkContext.fromSparkContext(spark.spark.sparkContext());
     }
 
-    @AfterAll
-    static void stopSpark() {
-        if (spark != null) {
-            spark.close();
-        }
-    }
 
     @ParameterizedTest
     @CsvSource({"word-count, data/words-sample.txt", "log-analytics, data/access-sample.log", "hashtags, data/tweets-sample.jsonl"})

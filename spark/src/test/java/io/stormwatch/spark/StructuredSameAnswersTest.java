@@ -9,7 +9,6 @@ import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.WindowSpec;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,25 +24,9 @@ class StructuredSameAnswersTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = new SharedSpark("StructuredSameAnswersTest");
+        spark = SharedSpark.get();
     }
 
-    @AfterAll
-    static void stopSpark() {
-        if (spark != null) {
-            spark.close();
-        }
-    }
-
-    /** Lines the totals in {@code dir} count, records and rejected; 0 before any are written. */
-    static long linesIn(Path dir) {
-        try {
-            JsonNode totals = StormwatchOracle.read(dir.resolve(JsonlOutput.TOTALS));
-            return totals.get("records").asLong() + totals.get("rejected").asLong();
-        } catch (java.io.IOException e) {
-            return 0; // not written yet, or being replaced
-        }
-    }
 
     static JsonNode withoutLate(JsonNode window) {
         ObjectNode copy = window.deepCopy();

@@ -11,7 +11,6 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,15 +50,9 @@ class WatermarkSemanticsTest {
 
     @BeforeAll
     static void startSpark() {
-        spark = new SharedSpark("WatermarkSemanticsTest");
+        spark = SharedSpark.get();
     }
 
-    @AfterAll
-    static void stopSpark() {
-        if (spark != null) {
-            spark.close();
-        }
-    }
 
     static String line(int second) {
         return String.format("10.0.0.%d - - [31/Mar/2024:00:00:%02d +0000] \"GET /p%d HTTP/1.1\" 200 100", second, second, second);
