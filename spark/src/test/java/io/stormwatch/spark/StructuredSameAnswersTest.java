@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Structured Streaming gives stormwatch's answers on the bundled samples: totals, and windows where defined alike. */
 class StructuredSameAnswersTest {
@@ -47,6 +49,17 @@ class StructuredSameAnswersTest {
                 AccessLogParser.DEFAULT_MAX_LINE_LENGTH)
                 .start(new SourceSpec.File(input), output, 0).awaitTermination();
         return output;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"word-count, data/words-sample.txt", "hashtags, data/tweets-sample.jsonl"})
+    void totalsEqualBatch(String jobName, String file) throws Exception {
+        Path input = HOME.resolve(file);
+        JsonlOutput output = run(jobName, input);
+        assertThat(StormwatchOracle.read(output.dir().resolve(JsonlOutput.TOTALS)))
+                .isEqualTo(StormwatchOracle.totals(StormwatchOracle.job(jobName), input));
+        assertThat(output.dir().resolve(JsonlOutput.WINDOWS).toFile().exists())
+                .as("event-time windows").isEqualTo(StormwatchOracle.job(jobName).hasEventTime());
     }
 
     @Test
