@@ -1,5 +1,6 @@
 package io.stormwatch.spark;
 
+import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Jobs;
 import io.stormwatch.core.log.AccessLogParser;
@@ -82,7 +83,7 @@ public final class SparkCli {
                 JavaSparkContext sc = new JavaSparkContext(run.conf("stormwatch-dstream-" + job.name(), master)
                         .set("spark.streaming.stopGracefullyOnShutdown", "false"));
                 run.onClose(sc::stop);
-                DStreamJob dstream = new DStreamJob(job, JobWindows.of(job), batchMillis, maxLineLength);
+                DStreamJob dstream = new DStreamJob(job, Settings.window(job, Map.of()), batchMillis, maxLineLength);
                 DStreamRunner.run(sc, run, dstream, source, out, batchMillis, rate, durationMillis(), maxLineLength);
             }
             return 0;
@@ -109,7 +110,7 @@ public final class SparkCli {
             try (SparkRun run = new SparkRun()) {
                 SparkSession spark = SparkSession.builder().config(run.conf("stormwatch-structured-" + job.name(), master)).getOrCreate();
                 run.onClose(spark::stop);
-                StructuredJob.Queries queries = new StructuredJob(spark, run, job, JobWindows.of(job), chosen, maxLineLength)
+                StructuredJob.Queries queries = new StructuredJob(spark, run, job, Settings.window(job, Map.of()), chosen, maxLineLength)
                         .start(source, out, trigger == null ? 0 : WindowSpec.parseDuration(trigger));
                 if (source instanceof SourceSpec.File) {
                     queries.awaitTermination();

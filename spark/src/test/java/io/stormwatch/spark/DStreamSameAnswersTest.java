@@ -3,10 +3,12 @@ package io.stormwatch.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.log.AccessLogParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +44,7 @@ class DStreamSameAnswersTest {
         Path input = HOME.resolve(file);
         Job<?> job = StormwatchOracle.job(jobName);
         JsonlOutput output = new JsonlOutput(out.resolve(jobName));
-        DStreamJob dstream = new DStreamJob(job, JobWindows.of(job), 500, AccessLogParser.DEFAULT_MAX_LINE_LENGTH);
+        DStreamJob dstream = new DStreamJob(job, Settings.window(job, Map.of()), 500, AccessLogParser.DEFAULT_MAX_LINE_LENGTH);
 
         boolean whole = DStreamRunner.run(sc, spark.run, dstream, new SourceSpec.File(input), output, 500, 0, 120_000,
                 AccessLogParser.DEFAULT_MAX_LINE_LENGTH);

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.WindowSpec;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +47,7 @@ class StructuredSameAnswersTest {
     private JsonlOutput run(String jobName, Path input) throws Exception {
         Job<?> job = StormwatchOracle.job(jobName);
         JsonlOutput output = new JsonlOutput(out.resolve(jobName));
-        new StructuredJob(spark.spark, spark.run, job, JobWindows.of(job), StructuredJob.Bounds.STORMWATCH,
+        new StructuredJob(spark.spark, spark.run, job, Settings.window(job, Map.of()), StructuredJob.Bounds.STORMWATCH,
                 AccessLogParser.DEFAULT_MAX_LINE_LENGTH)
                 .start(new SourceSpec.File(input), output, 0).awaitTermination();
         return output;
@@ -73,7 +75,7 @@ class StructuredSameAnswersTest {
         // One micro-batch reads the whole file, and Spark's watermark moves only between micro-batches: nothing
         // in it is late. That is stormwatch with an unbounded lag; the windows then agree exactly, as far as
         // Spark emits them (append mode never emits the windows the final watermark has not passed).
-        WindowSpec spec = JobWindows.of(job);
+        WindowSpec spec = Settings.window(job, Map.of());
         List<JsonNode> spark = StormwatchOracle.readLines(output.dir().resolve(JsonlOutput.WINDOWS));
         List<JsonNode> batch = StormwatchOracle.windows(job,
                 new WindowSpec(spec.lengthMillis(), spec.slideMillis(), Integer.MAX_VALUE), log);

@@ -3,6 +3,7 @@ package io.stormwatch.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.log.AccessLogParser;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ class WatermarkSemanticsTest {
 
     private JsonlOutput spark(StructuredJob.Bounds bounds) throws Exception {
         JsonlOutput output = new JsonlOutput(tmp.resolve("out-" + bounds));
-        new StructuredJob(spark.spark, spark.run, job, JobWindows.of(job), bounds, AccessLogParser.DEFAULT_MAX_LINE_LENGTH)
+        new StructuredJob(spark.spark, spark.run, job, Settings.window(job, Map.of()), bounds, AccessLogParser.DEFAULT_MAX_LINE_LENGTH)
                 .start(new SourceSpec.File(input), output, 0).awaitTermination();
         return output;
     }
@@ -92,7 +93,7 @@ class WatermarkSemanticsTest {
 
     @Test
     void stormwatchCountsLateLinesAndFlushesTheLastWindows() throws Exception {
-        List<JsonNode> windows = StormwatchOracle.windows(job, JobWindows.of(job), input.resolve("a.log"), input.resolve("b.log"),
+        List<JsonNode> windows = StormwatchOracle.windows(job, Settings.window(job, Map.of()), input.resolve("a.log"), input.resolve("b.log"),
                 input.resolve("c.log"));
         assertThat(records(windows)).isEqualTo(Map.of(10L, 2L, 20L, 2L, 30L, 2L, 40L, 2L, 50L, 3L, 60L, 3L, 70L, 1L));
         // Each late line is in the "late" of the three windows over the pane it is reported in.
