@@ -30,9 +30,8 @@ import org.slf4j.LoggerFactory;
  *       file, else null. A new block holds the next lines of the file up to the {@link BlockBounds} (a
  *       complete file always has them available, so blocks are full but for the last of a file); it never
  *       holds lines of two files. New lines are read only while fewer than {@code maxInFlight} lines are
- *       unacked — or fewer than twice the lines acked in the last horizon, with an
- *       {@linkplain Settings#inFlightHorizonMillis() in-flight horizon} ({@link InFlightLimit}) — and a block
- *       takes no more lines than that leaves room for, which bounds the memory that holds them for replay.</li>
+ *       unacked, and a block takes no more lines than that leaves room for, which bounds the memory that
+ *       holds them for replay.</li>
  *   <li>Each block's source names its file instance, {@code <absolute path>#<instance id>}
  *       ({@link FileIdentity#sourceOf}, from the identity the file was opened with, which for a resumed file
  *       is the one recorded at pick-up); its offsets are byte offsets in the (decompressed) file and its next
@@ -78,28 +77,13 @@ public final class ReliableFileReader implements Closeable {
      * @param checkpointIntervalMillis how often resume points are handed to the catalog (0: on every call)
      * @param maxBytesInFlight        no new block is read while the unacked lines span this many input bytes
      *                                or more (long lines: the line bound alone would let memory grow)
-     * @param inFlightHorizonMillis   with a positive horizon, {@code maxInFlight} is the ceiling of a limit that
-     *                                follows the ack rate ({@link InFlightLimit}, floor {@value #IN_FLIGHT_FLOOR}
-     *                                lines); {@link InFlightLimit#FIXED} keeps it a fixed bound
      */
     public record Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long checkpointIntervalMillis,
-            long maxBytesInFlight, long inFlightHorizonMillis) {
+            long maxBytesInFlight) {
 
-        /** With the default bound on bytes in flight ({@link BlockTracker#DEFAULT_MAX_BYTES_IN_FLIGHT}), lines fixed. */
+        /** With the default bound on bytes in flight ({@link BlockTracker#DEFAULT_MAX_BYTES_IN_FLIGHT}). */
         public Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long checkpointIntervalMillis) {
-            this(maxInFlight, maxLineLength, blocks, checkpointIntervalMillis, BlockTracker.DEFAULT_MAX_BYTES_IN_FLIGHT,
-                    InFlightLimit.FIXED);
-        }
-
-        /** A fixed bound on lines in flight. */
-        public Settings(int maxInFlight, int maxLineLength, BlockBounds blocks, long checkpointIntervalMillis,
-                long maxBytesInFlight) {
-            this(maxInFlight, maxLineLength, blocks, checkpointIntervalMillis, maxBytesInFlight, InFlightLimit.FIXED);
-        }
-
-        /** The same, with lines in flight following the ack rate over {@code horizonMillis}. */
-        public Settings withInFlightHorizon(long horizonMillis) {
-            return new Settings(maxInFlight, maxLineLength, blocks, checkpointIntervalMillis, maxBytesInFlight, horizonMillis);
+            this(maxInFlight, maxLineLength, blocks, checkpointIntervalMillis, BlockTracker.DEFAULT_MAX_BYTES_IN_FLIGHT);
         }
 
         public Settings {
@@ -151,8 +135,6 @@ public final class ReliableFileReader implements Closeable {
     }
 
     static final int CHANGE_CHECK_LINES = 1000;
-    /** The least a limit that follows the ack rate falls to: 16 blocks of 1,024 lines. */
-    static final int IN_FLIGHT_FLOOR = 16_384;
 
     private static final Logger LOG = LoggerFactory.getLogger(ReliableFileReader.class);
     /** How many failed files {@link #unread()} names one by one. */
@@ -163,7 +145,6 @@ public final class ReliableFileReader implements Closeable {
     private final long epoch;
     private final LongSupplier clockMillis;
     private final Backoff backoff = new Backoff(100, 5_000);
-    private final InFlightLimit inFlightLimit;
 
     private final Map<String, TrackedFile> open = new LinkedHashMap<>();
     private final Map<String, Long> checkpointed = new HashMap<>();
@@ -194,7 +175,6 @@ public final class ReliableFileReader implements Closeable {
         this.settings = settings;
         this.epoch = epoch;
         this.clockMillis = clockMillis;
-        this.inFlightLimit = new InFlightLimit(IN_FLIGHT_FLOOR, settings.maxInFlight(), settings.inFlightHorizonMillis());
     }
 
     /** The next block to emit (a replayed part first), or null when there is none now. Never throws. */
@@ -213,7 +193,7 @@ public final class ReliableFileReader implements Closeable {
         }
         try {
             finishDoneFiles();
-            if (inFlight() >= inFlightLimit.lines(now) || bytesInFlight >= settings.maxBytesInFlight()) {
+            if (inFlight() >= settings.maxInFlight() || bytesInFlight >= settings.maxBytesInFlight()) {
                 return null;
             }
             if (current == null && !startNextFile()) {
@@ -238,9 +218,7 @@ public final class ReliableFileReader implements Closeable {
         if (file == null || !file.ack(offset)) {
             return false;
         }
-        int before = linesInFlight;
         updateInFlight();
-        inFlightLimit.acked(before - linesInFlight, clockMillis.getAsLong());
         return true;
     }
 
@@ -418,7 +396,7 @@ public final class ReliableFileReader implements Closeable {
         return true;
     }
 
-    /** The next block of the current file: what follows, up to the bounds and the room under the in-flight limit. */
+    /** The next block of the current file: what follows, up to the bounds and the room under maxInFlight. */
     private LineBlock readCurrent() {
         TrackedFile file = current;
         if (linesSinceChangeCheck >= CHANGE_CHECK_LINES) {
@@ -433,8 +411,7 @@ public final class ReliableFileReader implements Closeable {
                 return null;
             }
         }
-        BlockBuilder builder = new BlockBuilder(settings.blocks(),
-                Math.max(1, inFlightLimit.lines(clockMillis.getAsLong()) - inFlight()));
+        BlockBuilder builder = new BlockBuilder(settings.blocks(), settings.maxInFlight() - inFlight());
         boolean ended = false;
         String problem = null;
         try {

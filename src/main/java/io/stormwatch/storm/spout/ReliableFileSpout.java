@@ -1,15 +1,12 @@
 package io.stormwatch.storm.spout;
 
 import io.stormwatch.core.io.BlockBounds;
-import io.stormwatch.core.io.InFlightLimit;
 import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.ReliableFileReader;
-import io.stormwatch.core.job.Settings;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
 import java.util.List;
 import java.util.Map;
-import org.apache.storm.Config;
 import org.apache.storm.spout.SpoutOutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.OutputFieldsDeclarer;
@@ -47,10 +44,7 @@ import org.slf4j.LoggerFactory;
  * long lines, such as tweets or lines cut at the line bound, hold no more memory than short ones). These are
  * bounds in lines and bytes, while {@code topology.max.spout.pending} counts tuples (blocks and parts). It must not be too small: the
  * totals bolt acks only once a state checkpoint (every 100 ms) covers a block, so at a rate of R lines/s at
- * least R × 0.15 s lines are in flight (150,000 at 1 M lines/s) or the spout waits for acks. Below that
- * ceiling the line bound follows the ack rate ({@link InFlightLimit}: twice the lines acked over a horizon of
- * two state checkpoints, at least {@value #MIN_IN_FLIGHT_HORIZON_MILLIS} ms), so that when a bolt downstream is
- * the bottleneck (a backfill's windows) lines do not pile up in memory waiting for it. No method
+ * least R × 0.15 s lines are in flight (150,000 at 1 M lines/s) or the spout waits for acks. No method
  * throws: problems are logged and retried, so the worker never dies of its input.
  *
  * <p><b>Retired sources.</b> A spout whose catalog {@linkplain ReliableFileReader.Catalog#retiresCompletedFiles()
@@ -71,7 +65,6 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
 
     /** Default of {@link #withMaxInFlight}: enough for about 600 k lines/s with 100 ms checkpoints downstream. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 131_072;
-    static final long MIN_IN_FLIGHT_HORIZON_MILLIS = 500;
 
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private int maxLineLength = AccessLogParser.DEFAULT_MAX_LINE_LENGTH;
@@ -121,15 +114,6 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
         return 1_000;
     }
 
-    /**
-     * Over how long the ack rate is measured for the line bound: two of the topology's state checkpoints, since a
-     * block's ack waits for the checkpoint that covers it, and at least {@value #MIN_IN_FLIGHT_HORIZON_MILLIS} ms.
-     */
-    static long inFlightHorizonMillis(Map<String, Object> conf) {
-        long checkpoint = Settings.wholeNumber(conf, Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, 1_000);
-        return Math.max(MIN_IN_FLIGHT_HORIZON_MILLIS, 2 * checkpoint);
-    }
-
     /** The {@link Schema#SOURCE} value of the end-of-input tuple: what this spout read. */
     protected abstract String describeInput();
 
@@ -143,8 +127,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
         this.collector = collector;
         this.stop = new EndOnDeactivate(conf);
         this.reader = new ReliableFileReader(catalog(context),
-                new ReliableFileReader.Settings(maxInFlight, maxLineLength, blockBounds, checkpointIntervalMillis())
-                        .withInFlightHorizon(inFlightHorizonMillis(conf)),
+                new ReliableFileReader.Settings(maxInFlight, maxLineLength, blockBounds, checkpointIntervalMillis()),
                 System.currentTimeMillis(), System::currentTimeMillis);
         this.endOfInputSource = describeInput();
         ReliableFileReader metered = reader;

@@ -367,35 +367,4 @@ class ReliableFileReaderTest {
         }
         return bytes.toByteArray();
     }
-    @Test
-    void linesInFlightFollowTheAckRateWithAHorizon() throws IOException {
-        write("a.log", "l\n".repeat(300_000));
-        long[] now = {0};
-        ReliableFileReader reader = new ReliableFileReader(spool(),
-                new ReliableFileReader.Settings(131_072, 1_000, new BlockBounds(1_024, 1 << 20), 0).withInFlightHorizon(500),
-                EPOCH, () -> now[0]);
-        List<LineBlock> emitted = new ArrayList<>();
-        for (LineBlock block; (block = reader.next()) != null; ) {
-            emitted.add(block);
-        }
-        assertThat(reader.inFlight()).as("the ceiling until the acks tell the rate").isEqualTo(131_072);
-
-        now[0] = 100;
-        for (LineBlock block : emitted.subList(0, 20)) {
-            reader.ack(block.source(), block.offset());
-        }
-        now[0] = 500;
-        assertThat(reader.next()).as("20 blocks acked in the horizon: the limit is 40,960, far under 110,592").isNull();
-
-        now[0] = 700;
-        for (LineBlock block : emitted.subList(20, 90)) {
-            reader.ack(block.source(), block.offset());
-        }
-        int read = 0;
-        for (LineBlock block; (block = reader.next()) != null; ) {
-            read += block.lineCount();
-        }
-        assertThat(reader.inFlight()).as("read up to the limit again").isEqualTo(40_960);
-        assertThat(read).isEqualTo(40_960 - (131_072 - 90 * 1_024));
-    }
 }
