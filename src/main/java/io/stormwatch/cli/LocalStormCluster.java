@@ -145,7 +145,7 @@ public final class LocalStormCluster {
                     + running.get().nimbusPort() + ", pids " + running.get().pids() + "); `cluster down` stops it");
         }
         String daemonClasspath = LocalProcesses.mavenClasspath(root, DAEMONS_POM, DAEMONS_CLASSPATH);
-        String workerClasspath = LocalProcesses.mavenClasspath(root, WORKER_POM, WORKER_CLASSPATH);
+        String workerClasspath = workerClasspath(root);
         delete(home.resolve("data"));
         delete(home.resolve("zookeeper"));
         Files.deleteIfExists(home.resolve(STATE_FILE));
@@ -181,6 +181,14 @@ public final class LocalStormCluster {
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * The jars of a Storm worker and of {@code storm jar}'s client (a storm home's {@code lib-worker/}), as a
+     * classpath: what Storm puts beside a topology jar.
+     */
+    public static String workerClasspath(Path root) throws IOException, InterruptedException {
+        return LocalProcesses.mavenClasspath(root, WORKER_POM, WORKER_CLASSPATH);
     }
 
     /** The cluster of {@code home} as its state file records it, if there is one (its daemons may have died). */
