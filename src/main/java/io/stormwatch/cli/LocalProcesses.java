@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -115,6 +116,28 @@ final class LocalProcesses {
             Thread.currentThread().interrupt();
         }
         return true;
+    }
+
+    /**
+     * Stops the processes {@code pids} that run, together: SIGTERM to each, then SIGKILL to those still running
+     * {@code timeout} later.
+     */
+    static void stopAll(Collection<Long> pids, Duration timeout) {
+        List<ProcessHandle> running = pids.stream().distinct().map(ProcessHandle::of).flatMap(Optional::stream)
+                .filter(ProcessHandle::isAlive).toList();
+        running.forEach(ProcessHandle::destroy);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (ProcessHandle process : running) {
+            try {
+                process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                process.destroyForcibly();
+                process.onExit().join();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The last {@code lines} lines of {@code log}. */

@@ -60,7 +60,7 @@ class ClusterIT {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterIT.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEYS = Outputs.redisKeyPrefix(LogAnalytics.NAME);
-    private static final int LINES = 30_000;
+    private static final int LINES = 20_000;
     private static final Duration LIMIT = Duration.ofMinutes(2);
 
     private static StormCluster storm;
@@ -120,7 +120,7 @@ class ClusterIT {
                 "-c", "stormwatch.state=" + redisUrl,
                 "-c", "stormwatch.outputs=jsonl:" + out + "," + redisUrl,
                 // Lines a dead worker held are replayed after the message timeout: keep the test short.
-                "-c", "topology.message.timeout.secs=15");
+                "-c", "topology.message.timeout.secs=10");
         assertThat(submit.exitCode()).as("submit: %s", submit.stderr()).isZero();
         killAWorkerWhileLinesFlow(run, name, out, false);
 
