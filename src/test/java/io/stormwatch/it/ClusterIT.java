@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stormwatch.core.gen.LogGenerator;
 import io.stormwatch.core.job.loganalytics.LogAnalytics;
 import io.stormwatch.core.window.WindowSpec;
@@ -29,10 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import org.apache.storm.generated.ExecutorSummary;
-import org.apache.storm.utils.NimbusClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,7 +53,6 @@ import redis.clients.jedis.Jedis;
 class ClusterIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterIT.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEYS = Outputs.redisKeyPrefix(LogAnalytics.NAME);
     private static final int LINES = 20_000;
     private static final Duration LIMIT = Duration.ofMinutes(2);
@@ -136,7 +130,7 @@ class ClusterIT {
             expected.get("responseCodes").fields().forEachRemaining(e -> codes.put(e.getKey(), e.getValue().asText()));
             assertThat(jedis.hgetAll(KEYS + ":totals:responseCodes")).isEqualTo(codes);
             List<String> oracle = Oracle.windows(WindowSpec.parse("30s", "10s", "5s"), run.log());
-            LOG.info("figures: {} windows in Redis after the kill: {}", name, WindowFigures.of(redisWindows(jedis), oracle));
+            LOG.info("figures: {} windows in Redis after the kill: {}", name, WindowFigures.of(WindowFigures.fromRedis(jedis, KEYS), oracle));
             LOG.info("figures: {} windows.jsonl after the kill: {}", name,
                     WindowFigures.of(Oracle.readJsonLines(out.resolve(JsonLinesSink.WINDOWS)), oracle));
         }
@@ -203,7 +197,7 @@ class ClusterIT {
         String id = storm.topologyId(name).orElseThrow();
         await().atMost(LIMIT).until(() -> storm.workers(id).size() == 2);
         Map<Integer, Long> workers = storm.workers(id);
-        Set<Integer> spoutPorts = portsOf(id, "source");
+        Set<Integer> spoutPorts = storm.portsOf(id, "source");
         int port = workers.keySet().stream().filter(p -> spoutPorts.contains(p) == theSpouts).findFirst()
                 .orElse(workers.keySet().iterator().next());
 
@@ -211,60 +205,15 @@ class ClusterIT {
         CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> kafka.produce(run.topic(), 1, run.rest()));
         await().atMost(LIMIT).pollInterval(Duration.ofMillis(50)).until(() -> JsonLinesSink.linesCounted(out) > before);
         long killedAt = System.nanoTime();
-        long countedAtKill = JsonLinesSink.linesCounted(out);
-        ProcessHandle.of(workers.get(port)).orElseThrow().destroyForcibly(); // SIGKILL
-        LOG.info("figures: {} killed worker {} (port {}, components {}) with {} of {} lines counted", name,
-                workers.get(port), port, componentsOf(id, port), countedAtKill, LINES);
-        await().atMost(LIMIT).pollInterval(Duration.ofMillis(100))
-                .until(() -> storm.workers(id).containsKey(port) && !storm.workers(id).get(port).equals(workers.get(port)));
-        LOG.info("figures: {} worker relaunched (worker.pid rewritten) {} ms after the kill", name,
-                (System.nanoTime() - killedAt) / 1_000_000);
+        LOG.info("figures: {} killing worker {} (port {}, components {}) with {} of {} lines counted", name,
+                workers.get(port), port, storm.componentsOf(id, port), JsonLinesSink.linesCounted(out), LINES);
+        Duration relaunch = storm.killWorker(id, port);
+        LOG.info("figures: {} worker relaunched (worker.pid rewritten) {} ms after the kill", name, relaunch.toMillis());
         producing.join();
         await().atMost(LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> JsonLinesSink.linesCounted(out) == LINES);
         LOG.info("figures: {} every line counted {} ms after the kill", name, (System.nanoTime() - killedAt) / 1_000_000);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> JsonLinesSink.linesCounted(out) == LINES);
-    }
-
-    private Set<Integer> portsOf(String id, String component) throws Exception {
-        Set<Integer> ports = new TreeSet<>();
-        for (ExecutorSummary executor : executors(id)) {
-            if (executor.get_component_id().equals(component)) {
-                ports.add(executor.get_port());
-            }
-        }
-        return ports;
-    }
-
-    private Set<String> componentsOf(String id, int port) throws Exception {
-        Set<String> components = new TreeSet<>();
-        for (ExecutorSummary executor : executors(id)) {
-            if (executor.get_port() == port) {
-                components.add(executor.get_component_id());
-            }
-        }
-        return components;
-    }
-
-    private List<ExecutorSummary> executors(String id) throws Exception {
-        try (NimbusClient nimbus = NimbusClient.getConfiguredClient(storm.cluster().clientConfig())) {
-            return nimbus.getClient().getTopologyInfo(id).get_executors();
-        }
-    }
-
-    /** The windows the Redis sink keeps: one hash per window end. */
-    private static List<JsonNode> redisWindows(Jedis jedis) {
-        List<JsonNode> windows = new ArrayList<>();
-        for (String end : jedis.zrange(KEYS + ":windows", 0, -1)) {
-            Map<String, String> hash = jedis.hgetAll(KEYS + ":window:" + end);
-            if (!hash.isEmpty()) {
-                ObjectNode window = JSON.createObjectNode();
-                window.put("windowEnd", hash.get("windowEnd"));
-                window.put("records", Long.parseLong(hash.get("records")));
-                windows.add(window);
-            }
-        }
-        return windows;
     }
 
     private static void flushRedis() {

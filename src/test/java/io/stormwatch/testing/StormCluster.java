@@ -11,7 +11,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.apache.storm.generated.ExecutorSummary;
 import org.apache.storm.generated.KillOptions;
 import org.apache.storm.generated.TopologySummary;
 import org.apache.storm.utils.NimbusClient;
@@ -71,6 +74,49 @@ public final class StormCluster implements AutoCloseable {
             }
         }
         return workers;
+    }
+
+    /** The ports of the workers that run an executor of {@code component} of topology {@code topologyId}. */
+    public Set<Integer> portsOf(String topologyId, String component) throws Exception {
+        Set<Integer> ports = new TreeSet<>();
+        for (ExecutorSummary executor : executors(topologyId)) {
+            if (executor.get_component_id().equals(component)) {
+                ports.add(executor.get_port());
+            }
+        }
+        return ports;
+    }
+
+    /** The components with an executor in the worker on {@code port} of topology {@code topologyId}. */
+    public Set<String> componentsOf(String topologyId, int port) throws Exception {
+        Set<String> components = new TreeSet<>();
+        for (ExecutorSummary executor : executors(topologyId)) {
+            if (executor.get_port() == port) {
+                components.add(executor.get_component_id());
+            }
+        }
+        return components;
+    }
+
+    private List<ExecutorSummary> executors(String topologyId) throws Exception {
+        try (NimbusClient nimbus = NimbusClient.getConfiguredClient(cluster.clientConfig())) {
+            return nimbus.getClient().getTopologyInfo(topologyId).get_executors();
+        }
+    }
+
+    /**
+     * Kills the worker process on {@code port} of topology {@code topologyId} with SIGKILL and waits until the
+     * Supervisor has relaunched it (a live process wrote the slot's {@code worker.pid} again).
+     *
+     * @return how long from the kill to the relaunched worker's {@code worker.pid}
+     */
+    public Duration killWorker(String topologyId, int port) throws Exception {
+        long pid = workers(topologyId).get(port);
+        long killedAt = System.nanoTime();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL on Linux
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> workers(topologyId).containsKey(port) && workers(topologyId).get(port) != pid);
+        return Duration.ofNanos(System.nanoTime() - killedAt);
     }
 
     /** Kills topology {@code name} at once and waits until Nimbus forgot it and its workers are gone. */

@@ -2,6 +2,7 @@ package io.stormwatch.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import redis.clients.jedis.Jedis;
 
 /**
  * How a run's windows differ from {@code batch --window}'s, as counts for a faults report rather than an
@@ -74,6 +76,21 @@ public record WindowFigures(int compared, int missing, int emittedTwice, int wro
             }
         }
         return new WindowFigures(expected.size(), missing, twice, wrong, lost, extra);
+    }
+
+    /** The windows the Redis sink keeps under {@code keyPrefix}: one hash per window end. */
+    public static List<JsonNode> fromRedis(Jedis jedis, String keyPrefix) {
+        List<JsonNode> windows = new ArrayList<>();
+        for (String end : jedis.zrange(keyPrefix + ":windows", 0, -1)) {
+            Map<String, String> hash = jedis.hgetAll(keyPrefix + ":window:" + end);
+            if (!hash.isEmpty()) {
+                ObjectNode window = JSON.createObjectNode();
+                window.put("windowEnd", hash.get("windowEnd"));
+                window.put("records", Long.parseLong(hash.get("records")));
+                windows.add(window);
+            }
+        }
+        return windows;
     }
 
     @Override
