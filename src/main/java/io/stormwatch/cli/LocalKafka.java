@@ -98,7 +98,8 @@ public final class LocalKafka {
         Path log = dir.resolve("broker.log");
         if (!Files.exists(data.resolve("meta.properties"))) {
             // The controller's port changes from start to start; the quorum is this node alone either way.
-            LocalProcesses.run(List.of(LocalProcesses.java(), "-cp", classpath, "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
+            LocalProcesses.run(List.of(LocalProcesses.java(), "-cp", classpath,
+                    "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
                     "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
                     properties.toString(), "--standalone"), log);
         }

@@ -103,6 +103,19 @@ class ClusterIT {
     }
 
     @Test
+    void theClusterCommandsShowWhatRunsAndRefuseASecondStart() throws Exception {
+        String dir = storm.home().toString();
+        CliProcess status = CliProcess.stormwatch(tmp, LIMIT, "cluster", "status", "--dir", dir);
+        assertThat(status.exitCode()).as("status: %s", status.stderr()).isZero();
+        assertThat(status.stdout()).contains("zookeeper   runs", "nimbus      runs", "supervisor  runs",
+                "slots " + storm.cluster().slots());
+        CliProcess again = CliProcess.stormwatch(tmp, LIMIT, "cluster", "up", "--dir", dir);
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.stderr()).contains("runs already");
+        assertThat(again.stdout()).isEmpty();
+    }
+
+    @Test
     void submittedAsStormJarTheTotalsSurviveAKilledWorker() throws Exception {
         String name = "cluster-jar";
         Path out = tmp.resolve("out");
@@ -130,7 +143,7 @@ class ClusterIT {
             expected.get("responseCodes").fields().forEachRemaining(e -> codes.put(e.getKey(), e.getValue().asText()));
             assertThat(jedis.hgetAll(KEYS + ":totals:responseCodes")).isEqualTo(codes);
             List<String> oracle = Oracle.windows(WindowSpec.parse("30s", "10s", "5s"), run.log());
-            LOG.info("figures: {} windows in Redis after the kill: {}", name, WindowFigures.of(WindowFigures.fromRedis(jedis, KEYS), oracle));
+            LOG.info("figures: {} windows in Redis after the kill: {}", name, WindowFigures.ofKept(WindowFigures.fromRedis(jedis, KEYS), oracle));
             LOG.info("figures: {} windows.jsonl after the kill: {}", name,
                     WindowFigures.of(Oracle.readJsonLines(out.resolve(JsonLinesSink.WINDOWS)), oracle));
         }

@@ -33,6 +33,19 @@ public record WindowFigures(int compared, int missing, int emittedTwice, int wro
 
     /** Compares the run's window objects (any order, repeats allowed) with the oracle's JSON lines. */
     public static WindowFigures of(Collection<JsonNode> run, List<String> oracle) {
+        return of(run, oracle, false);
+    }
+
+    /**
+     * As {@link #of}, for a store that expires old windows (the Redis sink keeps those ending within
+     * {@code Outputs.windowTtl} of the newest): oracle windows ending before the run's first kept one are not
+     * compared.
+     */
+    public static WindowFigures ofKept(Collection<JsonNode> run, List<String> oracle) {
+        return of(run, oracle, true);
+    }
+
+    private static WindowFigures of(Collection<JsonNode> run, List<String> oracle, boolean fromFirstKept) {
         Map<String, List<JsonNode>> emitted = new TreeMap<>();
         for (JsonNode window : run) {
             emitted.computeIfAbsent(window.get("windowEnd").asText(), end -> new ArrayList<>()).add(window);
@@ -41,11 +54,13 @@ public record WindowFigures(int compared, int missing, int emittedTwice, int wro
             return new WindowFigures(0, 0, 0, 0, 0, 0);
         }
         String lastEnd = ((TreeMap<String, List<JsonNode>>) emitted).lastKey();
+        String firstEnd = fromFirstKept ? ((TreeMap<String, List<JsonNode>>) emitted).firstKey() : "";
         Map<String, JsonNode> expected = new LinkedHashMap<>();
         for (String line : oracle) {
             try {
                 JsonNode window = JSON.readTree(line);
-                if (window.get("windowEnd").asText().compareTo(lastEnd) <= 0) {
+                String end = window.get("windowEnd").asText();
+                if (end.compareTo(lastEnd) <= 0 && end.compareTo(firstEnd) >= 0) {
                     expected.put(window.get("windowEnd").asText(), window);
                 }
             } catch (IOException e) {
