@@ -29,8 +29,8 @@ import redis.clients.jedis.Jedis;
  * fed at a paced rate while the fault happens, running totals in a real Redis, outputs to jsonl and the Redis
  * sink; submitted with {@code stormwatch submit} as {@code storm jar} does. The faults:
  * <ul>
- *   <li>{@code kills}: a worker killed with SIGKILL {@code --kills} times, every {@code --every} seconds, the
- *       Kafka spout's worker and the other in turn;</li>
+ *   <li>{@code kills}: a worker killed with SIGKILL {@code --kills} times, the Kafka spout's worker and the other
+ *       in turn; each kill {@code --every} seconds after lines are counted again after the one before;</li>
  *   <li>{@code resubmit}: the topology killed (no wait) and submitted again under the same name.</li>
  * </ul>
  * For each: lines counted in the totals against the lines sent (lost, counted twice), whether the totals equal
@@ -54,9 +54,9 @@ public final class ClusterFaultsBenchmark {
 
     private static void benchmark(String[] args) throws Exception {
         long lines = 40_000;
-        double rate = 500;
+        double rate = 250;
         int kills = 3;
-        int every = 15;
+        int every = 5;
         int timeout = 10;
         int patience = 45;
         String only = null;
@@ -111,9 +111,14 @@ public final class ClusterFaultsBenchmark {
                     int port = ports.stream().filter(p -> spout.contains(p) == spoutsTurn).findFirst().orElse(ports.get(0));
                     String components = String.join(",", c.storm().componentsOf(id, port));
                     long counted = JsonLinesSink.linesCounted(c.out());
+                    long killedAt = System.nanoTime();
                     Duration relaunch = c.storm().killWorker(id, port);
-                    events.add(String.format("kill %d: worker on port %d [%s] at %,d lines counted; relaunched in %s",
-                            k + 1, port, components, counted, Bench.millis(relaunch.toNanos())));
+                    // The next kill comes only once lines are counted again: each kill is a recovery of its own.
+                    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                            .until(() -> JsonLinesSink.linesCounted(c.out()) > counted);
+                    events.add(String.format("kill %d: worker on port %d [%s] at %,d lines counted; relaunched in %s,"
+                                    + " lines counted again %s after the kill", k + 1, port, components, counted,
+                            Bench.millis(relaunch.toNanos()), Bench.millis(System.nanoTime() - killedAt)));
                 }
                 return events;
             }
