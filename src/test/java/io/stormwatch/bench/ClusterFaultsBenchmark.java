@@ -162,13 +162,9 @@ public final class ClusterFaultsBenchmark {
         Bench.deleteTree(out);
         Path log = Oracle.generate(dir.resolve("access.log"), new LogGenerator.Options(settings.lines(), seed,
                 LogGenerator.Format.COMBINED, 0.02, LogGenerator.DEFAULT_START).withSpan(Duration.ofMinutes(5)));
-        byte[] bytes = Files.readAllBytes(log);
-        int cut = bytes.length / 10;
-        while (bytes[cut - 1] != '\n') {
-            cut++;
-        }
-        Path first = Files.write(dir.resolve("first.log"), java.util.Arrays.copyOfRange(bytes, 0, cut));
-        Path rest = Files.write(dir.resolve("rest.log"), java.util.Arrays.copyOfRange(bytes, cut, bytes.length));
+        Path first = dir.resolve("first.log");
+        Path rest = dir.resolve("rest.log");
+        Oracle.split(log, 0.1, first, rest);
         String topic = name + "-" + System.currentTimeMillis();
         kafka.produce(topic, 1, first);
 

@@ -143,7 +143,8 @@ class ClusterIT {
             expected.get("responseCodes").fields().forEachRemaining(e -> codes.put(e.getKey(), e.getValue().asText()));
             assertThat(jedis.hgetAll(KEYS + ":totals:responseCodes")).isEqualTo(codes);
             List<String> oracle = Oracle.windows(WindowSpec.parse("30s", "10s", "5s"), run.log());
-            LOG.info("figures: {} windows in Redis after the kill: {}", name, WindowFigures.ofKept(WindowFigures.fromRedis(jedis, KEYS), oracle));
+            LOG.info("figures: {} windows in Redis after the kill: {}", name,
+                    WindowFigures.ofKept(WindowFigures.fromRedis(jedis, KEYS), oracle));
             LOG.info("figures: {} windows.jsonl after the kill: {}", name,
                     WindowFigures.of(Oracle.readJsonLines(out.resolve(JsonLinesSink.WINDOWS)), oracle));
         }
@@ -187,13 +188,9 @@ class ClusterIT {
         flushRedis();
         Path log = Oracle.generate(tmp.resolve(topic + ".log"), new LogGenerator.Options(LINES, seed,
                 LogGenerator.Format.COMBINED, 0.02, LogGenerator.DEFAULT_START).withSpan(Duration.ofMinutes(2)));
-        byte[] bytes = Files.readAllBytes(log);
-        int cut = bytes.length / 3;
-        while (bytes[cut - 1] != '\n') {
-            cut++;
-        }
-        Path first = Files.write(tmp.resolve(topic + ".first.log"), java.util.Arrays.copyOfRange(bytes, 0, cut));
-        Path rest = Files.write(tmp.resolve(topic + ".rest.log"), java.util.Arrays.copyOfRange(bytes, cut, bytes.length));
+        Path first = tmp.resolve(topic + ".first.log");
+        Path rest = tmp.resolve(topic + ".rest.log");
+        Oracle.split(log, 1.0 / 3, first, rest);
         // One partition: its lines in file order, so its windows can be compared with batch's.
         kafka.produce(topic, 1, first);
         return new Run(topic, log, first, rest);
