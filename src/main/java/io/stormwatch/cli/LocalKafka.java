@@ -1,19 +1,12 @@
 package io.stormwatch.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -66,8 +59,8 @@ public final class LocalKafka {
         }
         Files.createDirectories(dir);
         String classpath = classpath(root);
-        int clientPort = port == 0 ? freePort() : port;
-        int controllerPort = freePort();
+        int clientPort = port == 0 ? LocalProcesses.freePort() : port;
+        int controllerPort = LocalProcesses.freePort();
         Path data = dir.resolve("data").toAbsolutePath();
         Path properties = dir.resolve("server.properties");
         Files.writeString(properties, String.join("\n",
@@ -105,11 +98,12 @@ public final class LocalKafka {
         Path log = dir.resolve("broker.log");
         if (!Files.exists(data.resolve("meta.properties"))) {
             // The controller's port changes from start to start; the quorum is this node alone either way.
-            run(List.of(java(), "-cp", classpath, "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
+            LocalProcesses.run(List.of(LocalProcesses.java(), "-cp", classpath,
+                    "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
                     "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
                     properties.toString(), "--standalone"), log);
         }
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-XX:+UseG1GC", "-cp", classpath,
+        List<String> command = new ArrayList<>(List.of(LocalProcesses.java(), "-Xmx512m", "-XX:+UseG1GC", "-cp", classpath,
                 "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"),
                 "-Dkafka.logs.dir=" + dir.toAbsolutePath(), "kafka.Kafka", properties.toString()));
         Process process = new ProcessBuilder(command)
@@ -117,15 +111,15 @@ public final class LocalKafka {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!accepts(clientPort)) {
+        while (!LocalProcesses.accepts(clientPort)) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the broker exited with " + process.exitValue() + " at start; "
-                        + log + " ends with:\n" + tail(log, 15));
+                        + log + " ends with:\n" + LocalProcesses.tail(log, 15));
             }
             if (System.nanoTime() > deadline) {
                 process.destroyForcibly();
                 throw new IllegalStateException("the broker did not accept connections within "
-                        + START_TIMEOUT.toSeconds() + " s; " + log + " ends with:\n" + tail(log, 15));
+                        + START_TIMEOUT.toSeconds() + " s; " + log + " ends with:\n" + LocalProcesses.tail(log, 15));
             }
             Thread.sleep(100); // polling a port of another process: nothing to wait on
         }
@@ -158,16 +152,7 @@ public final class LocalKafka {
      */
     public static Optional<Broker> down(Path dir) throws IOException, InterruptedException {
         Optional<Broker> broker = status(dir);
-        if (broker.isPresent()) {
-            ProcessHandle process = ProcessHandle.of(broker.get().pid()).orElseThrow();
-            process.destroy();
-            try {
-                process.onExit().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-                process.destroyForcibly();
-                process.onExit().join();
-            }
-        }
+        broker.ifPresent(b -> LocalProcesses.stop(b.pid(), STOP_TIMEOUT));
         Files.deleteIfExists(dir.resolve("broker.pid"));
         Files.deleteIfExists(dir.resolve("bootstrap"));
         return broker;
@@ -179,68 +164,11 @@ public final class LocalKafka {
      * artifacts).
      */
     public static String classpath(Path root) throws IOException, InterruptedException {
-        Path file = root.resolve(CLASSPATH_FILE);
-        Path pom = root.resolve(BROKER_POM);
-        if (!Files.exists(pom)) {
-            throw new IllegalStateException("no " + BROKER_POM + " under " + root + ": run from the stormwatch project");
-        }
-        FileTime pomTime = Files.getLastModifiedTime(pom);
-        if (!Files.exists(file) || Files.getLastModifiedTime(file).compareTo(pomTime) < 0) {
-            Files.createDirectories(file.getParent());
-            Path log = Files.createTempFile("stormwatch-kafka-classpath", ".log");
-            try {
-                run(List.of("mvn", "-B", "-q", "-f", pom.toString(), "dependency:build-classpath",
-                        "-Dmdep.outputFile=" + file.toAbsolutePath()), log);
-            } finally {
-                Files.deleteIfExists(log);
-            }
-        }
-        return Files.readString(file).trim();
+        return LocalProcesses.mavenClasspath(root, BROKER_POM, CLASSPATH_FILE);
     }
 
     /** The project root: {@code stormwatch.home} (set by {@code bin/stormwatch}), else the working directory. */
     public static Path projectRoot() {
         return Path.of(System.getProperty("stormwatch.home", "")).toAbsolutePath();
-    }
-
-    private static void run(List<String> command, Path log) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " did not finish within 5 minutes");
-        }
-        if (process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command.subList(0, Math.min(4, command.size())))
-                    + " ... failed (exit " + process.exitValue() + "):\n" + tail(log, 15));
-        }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String tail(Path log, int lines) {
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

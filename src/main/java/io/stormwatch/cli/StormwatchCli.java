@@ -18,6 +18,8 @@ import picocli.CommandLine.Command;
             PrintTweetsCommand.class,
             KafkaCommand.class,
             ProduceCommand.class,
+            ClusterCommand.class,
+            SubmitCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StormwatchCli implements Runnable {
@@ -39,7 +41,10 @@ public final class StormwatchCli implements Runnable {
 
     /** Runs the CLI and returns its exit code; tests call this instead of {@link #main}. */
     public static int run(String... args) {
-        return new CommandLine(new StormwatchCli()).execute(args);
+        CommandLine cli = new CommandLine(new StormwatchCli());
+        // submit passes what follows the job (or --flux) on, as `storm jar` does: -conf, -c, Flux's options.
+        cli.getSubcommands().get("submit").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        return cli.execute(args);
     }
 
     @Override

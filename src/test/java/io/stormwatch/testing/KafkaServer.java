@@ -54,8 +54,13 @@ public final class KafkaServer implements AutoCloseable {
 
     /** {@code stormwatch produce}: the files' lines into {@code topic}, created with {@code partitions} if missing. */
     public void produce(String topic, int partitions, Path... files) {
+        produce(topic, partitions, 0, files);
+    }
+
+    /** {@code stormwatch produce --rate}: as {@link #produce(String, int, Path...)}, {@code rate} lines a second (0: at once). */
+    public void produce(String topic, int partitions, double rate, Path... files) {
         List<String> args = new ArrayList<>(List.of("produce", "--bootstrap", bootstrap(), "--topic", topic,
-                "--partitions", String.valueOf(partitions)));
+                "--partitions", String.valueOf(partitions), "--rate", String.valueOf(rate)));
         for (Path file : files) {
             args.add(file.toString());
         }

@@ -122,6 +122,20 @@ public final class Oracle {
         return records;
     }
 
+    /**
+     * Splits {@code file} at the first line end after {@code fraction} of its bytes into {@code first} and
+     * {@code rest}: the lines sent before a run starts and those sent while it runs.
+     */
+    public static void split(Path file, double fraction, Path first, Path rest) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int cut = Math.max(1, (int) (bytes.length * fraction));
+        while (cut < bytes.length && bytes[cut - 1] != '\n') {
+            cut++;
+        }
+        Files.write(first, java.util.Arrays.copyOfRange(bytes, 0, cut));
+        Files.write(rest, java.util.Arrays.copyOfRange(bytes, cut, bytes.length));
+    }
+
     public static JsonNode readJson(Path file) throws IOException {
         return JSON.readTree(file.toFile());
     }
