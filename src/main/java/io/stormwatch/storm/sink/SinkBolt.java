@@ -3,12 +3,18 @@ package io.stormwatch.storm.sink;
 import io.stormwatch.core.job.DeadLetter;
 import io.stormwatch.storm.Schema;
 import io.stormwatch.storm.bolt.EndOfInputBarrier;
+import io.stormwatch.storm.topology.StormwatchConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
+import org.apache.storm.generated.Bolt;
+import org.apache.storm.generated.ComponentCommon;
+import org.apache.storm.generated.StormTopology;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.OutputFieldsDeclarer;
@@ -38,7 +44,10 @@ import org.slf4j.LoggerFactory;
  * on the wrong stream) is failed and the error logged and reported; the bolt goes on with the next one. A
  * failed array may have been handed over in part: after a replay those elements come again (at least once).
  * If {@code endOfInput()} fails, it is tried again on each tick until it succeeds, since the end-of-input
- * signal is sent only once.
+ * signal is sent only once. Once it succeeded, and the topology config names a
+ * {@link StormwatchConfig#SINKS_DONE_DIR}, the task leaves an empty file {@code <component>-<task>} there: an
+ * in-process run waits for every sink's before its JVM exits, so that no sink's last words (the log's final
+ * totals) are cut off by another sink finishing first.
  */
 public final class SinkBolt extends BaseRichBolt {
 
@@ -49,6 +58,7 @@ public final class SinkBolt extends BaseRichBolt {
     private transient OutputCollector collector;
     private transient EndOfInputBarrier endOfInput;
     private transient boolean endOfInputPending;
+    private transient Path doneFile;
 
     public SinkBolt(ResultSink sink) {
         this.sink = sink;
@@ -59,6 +69,9 @@ public final class SinkBolt extends BaseRichBolt {
         this.collector = collector;
         this.endOfInput = new EndOfInputBarrier(context);
         this.endOfInputPending = false;
+        Object doneDir = topoConf.get(StormwatchConfig.SINKS_DONE_DIR);
+        this.doneFile = doneDir == null ? null
+                : Path.of(doneDir.toString()).resolve(context.getThisComponentId() + "-" + context.getThisTaskId());
         try {
             sink.open(topoConf, context);
         } catch (IOException e) {
@@ -132,6 +145,35 @@ public final class SinkBolt extends BaseRichBolt {
     private void completeOutput() throws IOException {
         sink.endOfInput(endOfInput.unread());
         endOfInputPending = false;
+        if (doneFile != null) {
+            try {
+                Files.createDirectories(doneFile.getParent());
+                Files.write(doneFile, new byte[0]);
+            } catch (IOException e) {
+                LOG.warn("Cannot mark {} done in {}: the run may end before this sink's last output", sink, doneFile, e);
+            }
+        }
+    }
+
+    /**
+     * How many sink tasks {@code topology} has: those an in-process run waits for (see the class comment). A sink is
+     * known by its place, since Storm wraps the bolts of a stateful topology: it takes end of input and emits
+     * nothing (only Storm's own {@code $…}/{@code __…} streams), as a {@code SinkBolt} — built by the factory or
+     * by a Flux file — does.
+     */
+    public static int taskCount(StormTopology topology) {
+        int tasks = 0;
+        for (Bolt bolt : topology.get_bolts().values()) {
+            ComponentCommon common = bolt.get_common();
+            boolean takesEndOfInput = common.get_inputs().keySet().stream()
+                    .anyMatch(input -> Schema.END_OF_INPUT_STREAM.equals(input.get_streamId()));
+            boolean emits = common.get_streams().keySet().stream()
+                    .anyMatch(stream -> !stream.startsWith("$") && !stream.startsWith("__"));
+            if (takesEndOfInput && !emits) {
+                tasks += Math.max(1, common.get_parallelism_hint());
+            }
+        }
+        return tasks;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.stormwatch.storm.topology;
 
 import io.stormwatch.storm.sink.JsonLinesSink;
+import io.stormwatch.storm.sink.SinkBolt;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.apache.storm.LocalCluster;
 import org.apache.storm.generated.KillOptions;
 import org.apache.storm.generated.StormTopology;
@@ -43,6 +46,8 @@ public final class LocalRunner {
     private static final long POLL_MILLIS = 20;
     /** How long a signalled run waits for the blocks in flight to finish and the final results to be written. */
     static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+    /** How long a run whose input ended waits for the sinks other than the marker's to finish too. */
+    static final Duration SINKS_LIMIT = Duration.ofSeconds(10);
 
     /** How a run ended. */
     public enum Outcome {
@@ -79,10 +84,13 @@ public final class LocalRunner {
             Duration limit) throws Exception {
         Path incompleteMarker = doneMarker == null ? null : doneMarker.resolveSibling(JsonLinesSink.INCOMPLETE);
         Map<String, Object> runConf = new HashMap<>(conf);
+        Path sinksDone = null;
         if (doneMarker != null) {
             Files.deleteIfExists(doneMarker);
             Files.deleteIfExists(incompleteMarker);
             runConf.putIfAbsent(StormwatchConfig.DEACTIVATE_ENDS_INPUT, true);
+            sinksDone = Files.createTempDirectory("stormwatch-sinks-");
+            runConf.put(StormwatchConfig.SINKS_DONE_DIR, sinksDone.toString());
         }
         Signals signals = Signals.install();
         LocalCluster cluster = new LocalCluster();
@@ -110,6 +118,9 @@ public final class LocalRunner {
                     break;
                 }
             }
+            if (inputEnded) {
+                awaitSinks(sinksDone, SinkBolt.taskCount(topology));
+            }
             LOG.info("Stopping topology {} ({})", name, outcome);
             if (!inputEnded) {
                 KillOptions now = new KillOptions();
@@ -122,6 +133,44 @@ public final class LocalRunner {
                 cluster.close();
             }
             signals.restore();
+            if (sinksDone != null) {
+                deleteQuietly(sinksDone);
+            }
+        }
+    }
+
+    /**
+     * Waits until every sink task has handled end of input ({@link SinkBolt}): the marker is one sink's, and the
+     * others (the log's final totals) must not be cut off when the JVM exits. Bounded: a sink that cannot finish
+     * is reported and left.
+     */
+    private static void awaitSinks(Path sinksDone, int sinkTasks) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + SINKS_LIMIT.toNanos();
+        while (true) {
+            long done;
+            try (Stream<Path> files = Files.list(sinksDone)) {
+                done = files.count();
+            }
+            if (done >= sinkTasks) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                LOG.warn("{} of {} sinks finished within {} s; stopping without the others' last output", done, sinkTasks,
+                        SINKS_LIMIT.toSeconds());
+                return;
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Files.deleteIfExists(file);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            LOG.debug("Cannot delete {}", dir, e);
         }
     }
 

@@ -49,6 +49,11 @@ public final class StormwatchConfig {
      * false: deactivation pauses, as Storm means it.
      */
     public static final String DEACTIVATE_ENDS_INPUT = "stormwatch.deactivate.ends.input";
+    /**
+     * A directory where each sink task leaves an empty file named {@code <component>-<task>} once it has handled end
+     * of input (set by {@link LocalRunner}, which waits for all of them before the process exits).
+     */
+    public static final String SINKS_DONE_DIR = "stormwatch.sinks.done.dir";
     public static final String REDIS_PASSWORD_ENV = "STORMWATCH_REDIS_PASSWORD";
 
     /**

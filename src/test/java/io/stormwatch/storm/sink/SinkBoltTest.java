@@ -5,9 +5,16 @@ import static io.stormwatch.testing.TestTopology.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.stormwatch.core.job.DeadLetter;
+import io.stormwatch.core.job.Job;
+import io.stormwatch.core.job.Jobs;
 import io.stormwatch.core.job.loganalytics.LogStats;
+import io.stormwatch.core.job.statuscodes.StatusCodes;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.spout.FileSpout;
 import io.stormwatch.storm.state.RedisEndpoint;
+import io.stormwatch.storm.topology.JobOptions;
+import io.stormwatch.storm.topology.PipelineTopology;
+import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.RecordingOutputCollector;
 import io.stormwatch.testing.TestTopology;
 import java.io.IOException;
@@ -15,9 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
+import org.apache.storm.generated.StormTopology;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.Utils;
@@ -219,6 +228,33 @@ class SinkBoltTest {
         assertThat(Files.readAllLines(dir.resolve(JsonLinesSink.WINDOWS))).hasSize(1);
         assertThat(dir.resolve(JsonLinesSink.TOTALS)).exists();
         assertThat(output.failed()).isEmpty();
+    }
+
+    @Test
+    void aSinkTaskMarksItselfDoneForAnInProcessRunOnlyOnceItsEndOfInputRan(@TempDir Path dir) {
+        RecordingSink sink = new RecordingSink();
+        sink.endOfInputFailures = 1;
+        Map<String, Object> conf = new HashMap<>(topology.conf());
+        conf.put(StormwatchConfig.SINKS_DONE_DIR, dir.toString());
+        bolt = new SinkBolt(sink);
+        bolt.prepare(conf, topology.context("sink", 0), output.collector());
+        Path done = dir.resolve("sink-" + topology.context("sink", 0).getThisTaskId());
+
+        bolt.execute(endOfInput("windows", 0));
+        bolt.execute(endOfInput("totals", 0));
+        bolt.execute(endOfInput("totals", 1));
+        assertThat(done).as("its end of input failed: not done yet").doesNotExist();
+
+        bolt.execute(topology.tick());
+        assertThat(done).exists();
+    }
+
+    @Test
+    void theSinkTasksOfATopologyAreCounted() {
+        Job<?> job = Jobs.fromConfig(StatusCodes.NAME, Map.of());
+        StormTopology built = PipelineTopology.build(job, new FileSpout("a.log"), 1,
+                Map.of("sink-log", new LogSink(job), "sink-jsonl", new JsonLinesSink("out")), JobOptions.defaults());
+        assertThat(SinkBolt.taskCount(built)).isEqualTo(2);
     }
 
     @Test
