@@ -100,22 +100,9 @@ final class LocalProcesses {
      * @return whether it ran
      */
     static boolean stop(long pid, Duration timeout) {
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
-        if (handle.isEmpty()) {
-            return false;
-        }
-        ProcessHandle process = handle.get();
-        process.destroy();
-        try {
-            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            process.destroyForcibly();
-            process.onExit().join();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        return true;
+        boolean running = alive(pid);
+        stopAll(List.of(pid), timeout);
+        return running;
     }
 
     /**
