@@ -192,17 +192,17 @@ public final class ClusterFaultsBenchmark {
         producing.join();
 
         // Caught up when every line is counted; given up after --patience seconds without progress.
-        long last = -1;
-        long lastChange = System.nanoTime();
-        while (JsonLinesSink.linesCounted(out) != settings.lines()
-                && System.nanoTime() - lastChange < Duration.ofSeconds(settings.patience()).toNanos()) {
+        long[] last = {-1};
+        long[] lastChange = {System.nanoTime()};
+        long patience = Duration.ofSeconds(settings.patience()).toNanos();
+        await().forever().pollInterval(Duration.ofMillis(200)).until(() -> {
             long now = JsonLinesSink.linesCounted(out);
-            if (now != last) {
-                last = now;
-                lastChange = System.nanoTime();
+            if (now != last[0]) {
+                last[0] = now;
+                lastChange[0] = System.nanoTime();
             }
-            Thread.sleep(200); // polling a file another process writes
-        }
+            return now == settings.lines() || System.nanoTime() - lastChange[0] >= patience;
+        });
         long caughtUp = System.nanoTime();
         boolean complete = JsonLinesSink.linesCounted(out) == settings.lines();
         // Replays still in flight would change the figures: give them 5 s more.
