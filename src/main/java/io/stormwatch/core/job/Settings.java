@@ -31,9 +31,14 @@ public final class Settings {
      * @throws IllegalArgumentException for a duration that does not parse or a window that cannot be
      */
     public static WindowSpec window(Job<?> job, Map<String, Object> conf) {
+        return window(withJobDefaults(job, conf));
+    }
+
+    /** {@code conf} over the job's own {@link Job#engineDefaults()}: what an engine reads its settings from. */
+    public static Map<String, Object> withJobDefaults(Job<?> job, Map<String, Object> conf) {
         Map<String, Object> layered = new HashMap<>(job.engineDefaults());
         layered.putAll(conf);
-        return window(layered);
+        return layered;
     }
 
     /** The window of {@code conf}'s keys alone, each absent one the engine's default. */

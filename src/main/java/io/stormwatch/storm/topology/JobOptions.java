@@ -7,7 +7,6 @@ import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.TimeMode;
 import io.stormwatch.core.window.WindowSpec;
 import java.io.Serializable;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -50,9 +49,7 @@ public record JobOptions(WindowSpec window, TimeMode time, int parseParallelism,
      * @throws IllegalArgumentException for a bad setting, or event time for a job whose lines carry no time
      */
     public static JobOptions fromConfig(Job<?> job, Map<String, Object> conf) {
-        Map<String, Object> withDefaults = new HashMap<>(job.engineDefaults());
-        withDefaults.putAll(conf);
-        JobOptions options = fromConfig(withDefaults);
+        JobOptions options = fromConfig(Settings.withJobDefaults(job, conf));
         if (options.time() == TimeMode.EVENT && !job.hasEventTime()) {
             throw new IllegalArgumentException(job.name() + "'s lines carry no time of their own: it runs in processing time ("
                     + StormwatchConfig.TIME + "=processing, --time processing)");
