@@ -111,11 +111,14 @@ public final class StormCluster implements AutoCloseable {
      * @return how long from the kill to the relaunched worker's {@code worker.pid}
      */
     public Duration killWorker(String topologyId, int port) throws Exception {
-        long pid = workers(topologyId).get(port);
+        // The slot may be between two workers (the Supervisor relaunches one it judged dead on a loaded
+        // machine): wait for a live one rather than read a pid that is not there.
+        long pid = await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                .until(() -> workers(topologyId).getOrDefault(port, 0L), p -> p > 0);
         long killedAt = System.nanoTime();
-        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL on Linux
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL on Linux
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
-                .until(() -> workers(topologyId).containsKey(port) && workers(topologyId).get(port) != pid);
+                .until(() -> workers(topologyId).getOrDefault(port, pid) != pid);
         return Duration.ofNanos(System.nanoTime() - killedAt);
     }
 
