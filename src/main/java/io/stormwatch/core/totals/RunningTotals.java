@@ -4,22 +4,18 @@ import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.agg.TallySchema;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * All-time totals of a job, each block of lines counted exactly once, kept as key-value entries whose
  * checkpoint writes only what changed: the engine of the totals bolt, framework-free.
  *
  * <p><b>Exactly once.</b> Each block occupies {@code [offset, nextOffset)} of its source; per source an
- * {@link OffsetSet} holds what is counted. {@link #add} counts a block whose range is new and answers
- * {@link Outcome#REPEAT} for one already counted (a replay). A block that is partly counted
- * ({@link Outcome#PARTLY_COUNTED}: a restarted spout cut its blocks elsewhere than the run before) is not
- * counted: its caller has it emitted again line by line, and each line is then either counted or a repeat.
+ * {@link CountedRanges} holds what is counted. {@link #add} counts a block whose range is new and answers
+ * {@code REPEAT} for one already counted (a replay) and {@code PARTLY_COUNTED} for one partly counted (not
+ * counted: its caller has it emitted again line by line, and each line is then either counted or a repeat).
  *
  * <p><b>Entries.</b> The totals live in a key-value state as small entries, so that a checkpoint writes the
  * entries that changed since the previous one — its cost follows what changed, not how many keys exist:
@@ -40,16 +36,6 @@ import java.util.Set;
  */
 public final class RunningTotals {
 
-    /** What {@link #add} made of a block. */
-    public enum Outcome {
-        /** New: counted. */
-        COUNTED,
-        /** Counted before: skipped. */
-        REPEAT,
-        /** Some of its lines were counted before, some not: skipped, to be emitted again line by line. */
-        PARTLY_COUNTED
-    }
-
     /** A checkpoint's writes. */
     public record Changes(Map<String, Object> puts, List<String> deletes) {
         public boolean isEmpty() {
@@ -58,45 +44,35 @@ public final class RunningTotals {
     }
 
     static final String CELLS_KEY = "t";
-    static final String OFFSETS_PREFIX = "o:";
-    static final String RETIRED_PREFIX = "r:";
 
     private final TallySchema schema;
-    private final long retireGraceMillis;
     private Tally totals;
     private Tally changed;
-    private Map<String, OffsetSet> offsets;
-    private Set<String> changedSources;
-    private final Map<String, Long> retiring = new LinkedHashMap<>();
-    private final Map<String, Long> newlyRetired = new LinkedHashMap<>();
-    private final List<String> toDelete = new ArrayList<>();
+    private final CountedRanges counted;
 
     /** @param retireGraceMillis how long a retired source's ranges are kept before they are forgotten */
     public RunningTotals(TallySchema schema, long retireGraceMillis) {
         this.schema = schema;
-        this.retireGraceMillis = retireGraceMillis;
+        this.counted = new CountedRanges(retireGraceMillis);
         reset();
     }
 
     private void reset() {
         totals = schema.newTally();
         changed = schema.newTally();
-        offsets = new HashMap<>();
-        changedSources = new HashSet<>();
     }
 
     /** Counts the block {@code [offset, nextOffset)} of {@code source} with its tallies, unless counted before. */
-    public Outcome add(String source, long offset, long nextOffset, Tally... tallies) {
-        OffsetSet counted = offsets.computeIfAbsent(source, s -> new OffsetSet());
-        if (!counted.add(offset, nextOffset)) {
-            return counted.covers(offset, nextOffset) ? Outcome.REPEAT : Outcome.PARTLY_COUNTED;
+    public CountedRanges.Outcome add(String source, long offset, long nextOffset, Tally... tallies) {
+        CountedRanges.Outcome outcome = counted.add(source, offset, nextOffset);
+        if (outcome != CountedRanges.Outcome.COUNTED) {
+            return outcome;
         }
         for (Tally tally : tallies) {
             totals.merge(tally);
             changed.merge(tally);
         }
-        changedSources.add(source);
-        return Outcome.COUNTED;
+        return outcome;
     }
 
     /** The totals so far: read them, do not change them. */
@@ -106,15 +82,12 @@ public final class RunningTotals {
 
     /** Sources whose ranges are remembered. */
     public int sourceCount() {
-        return offsets.size();
+        return counted.sourceCount();
     }
 
     /** Forgets {@code source}'s ranges {@code retireGraceMillis} after {@code nowMillis}. */
     public void retire(String source, long nowMillis) {
-        if (offsets.containsKey(source) && !retiring.containsKey(source)) {
-            retiring.put(source, nowMillis);
-            newlyRetired.put(source, nowMillis);
-        }
+        counted.retire(source, nowMillis);
     }
 
     /** Everything to write since the last checkpoint, as entries to put and keys to delete; then starts over. */
@@ -127,31 +100,10 @@ public final class RunningTotals {
                 changed.dim(d).forEach((key, n) -> puts.put(key(dim, key), totals.dim(dim).get(key)));
             }
         }
-        for (String source : changedSources) {
-            OffsetSet ranges = offsets.get(source);
-            if (ranges != null) {
-                puts.put(OFFSETS_PREFIX + source, ranges.copy());
-            }
-        }
-        // Retirement is kept in the state too, so that a restart within the grace period still forgets the source.
-        newlyRetired.forEach((source, since) -> puts.put(RETIRED_PREFIX + source, since));
-        newlyRetired.clear();
-        for (Iterator<Map.Entry<String, Long>> due = retiring.entrySet().iterator(); due.hasNext(); ) {
-            Map.Entry<String, Long> source = due.next();
-            if (nowMillis - source.getValue() >= retireGraceMillis) {
-                offsets.remove(source.getKey());
-                for (String key : List.of(OFFSETS_PREFIX + source.getKey(), RETIRED_PREFIX + source.getKey())) {
-                    puts.remove(key);
-                    toDelete.add(key);
-                }
-                due.remove();
-            }
-        }
-        Changes changes = new Changes(puts, List.copyOf(toDelete));
-        toDelete.clear();
+        List<String> deletes = new ArrayList<>();
+        counted.checkpoint(nowMillis, puts, deletes);
         changed = schema.newTally();
-        changedSources = new HashSet<>();
-        return changes;
+        return new Changes(puts, List.copyOf(deletes));
     }
 
     /**
@@ -160,19 +112,15 @@ public final class RunningTotals {
      */
     public void load(Iterator<Map.Entry<String, Object>> entries) {
         reset();
-        retiring.clear();
-        newlyRetired.clear();
-        toDelete.clear();
+        counted.clear();
         long[] cells = null;
         while (entries.hasNext()) {
             Map.Entry<String, Object> entry = entries.next();
             String key = entry.getKey();
             if (key.equals(CELLS_KEY)) {
                 cells = (long[]) entry.getValue();
-            } else if (key.startsWith(OFFSETS_PREFIX)) {
-                offsets.put(key.substring(OFFSETS_PREFIX.length()), ((OffsetSet) entry.getValue()).copy());
-            } else if (key.startsWith(RETIRED_PREFIX) && entry.getValue() instanceof Long since) {
-                retiring.put(key.substring(RETIRED_PREFIX.length()), since);
+            } else if (counted.load(key, entry.getValue())) {
+                continue;
             } else if (dimOf(key) >= 0) { // not "t9:…" for a schema of 3 dimensions, nor "t2023-report"
                 int colon = key.indexOf(':');
                 int dim = Integer.parseInt(key, CELLS_KEY.length(), colon, 10);

@@ -9,7 +9,7 @@ import io.stormwatch.core.agg.Tallies;
 import io.stormwatch.core.agg.Tallies.Event;
 import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.totals.RunningTotals.Changes;
-import io.stormwatch.core.totals.RunningTotals.Outcome;
+import io.stormwatch.core.totals.CountedRanges.Outcome;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
