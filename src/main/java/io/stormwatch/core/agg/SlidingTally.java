@@ -97,6 +97,19 @@ public final class SlidingTally {
         return panes.isEmpty() ? Long.MIN_VALUE : panes.peekLast().end;
     }
 
+    /** Receives a pane of the window: see {@link #forEachPane}. */
+    @FunctionalInterface
+    public interface PaneVisitor {
+        void pane(long end, byte[] encoded, long late);
+    }
+
+    /** Hands every pane in the window, oldest first, encoded ({@link TallyCodec}), e.g. to checkpoint it. */
+    public void forEachPane(PaneVisitor visitor) {
+        for (Held held : panes) {
+            visitor.pane(held.end, held.encoded != null ? held.encoded : TallyCodec.encode(held.tally), held.late);
+        }
+    }
+
     /** Late lines reported in the window's panes. */
     public long late() {
         return late;

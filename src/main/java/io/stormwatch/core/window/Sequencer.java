@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Puts the blocks of each channel (spout task) back into the order the channel emitted them, after they
@@ -32,7 +34,13 @@ import java.util.TreeMap;
  * </ul>
  *
  * Example: blocks 0, 2, 1 arrive → offer(0) gives [0], offer(2) gives [], offer(1) gives [1, 2]; offer(1)
- * again gives []. Not thread-safe.
+ * again gives [] (and is handed to the {@code dropped} callback). Not thread-safe.
+ *
+ * <p><b>Checkpoints.</b> What each channel handed out — its epoch, the next block it waits for, its past
+ * epochs — can be written to a key-value state and read back ({@link #checkpoint}, {@link #load}: one
+ * {@code long[]} entry {@code s:<channel>} per channel). Blocks waiting behind a gap are not written: whoever
+ * offered them must not take them as done before they are handed out (their tuples are acked then, and are
+ * replayed after a restart).
  *
  * @param <T> what is sequenced (the window bolt's blocks)
  */
@@ -41,15 +49,25 @@ public final class Sequencer<T> {
     /** Blocks given up on that a channel remembers, to hand them out should they come after all. */
     private static final int MAX_GIVEN_UP = 10_000;
 
+    static final String CHANNEL_PREFIX = "s:";
+
     private final int maxWaiting;
+    private final Consumer<T> dropped;
     private final Map<Integer, Channel<T>> channels = new HashMap<>();
+    private final Map<Integer, long[]> stored = new HashMap<>();
     private long gapsSkipped;
 
     public Sequencer(int maxWaiting) {
+        this(maxWaiting, block -> { });
+    }
+
+    /** @param dropped receives every block dropped (handed out before, or of a past epoch): it is done with */
+    public Sequencer(int maxWaiting, Consumer<T> dropped) {
         if (maxWaiting < 1) {
             throw new IllegalArgumentException("maxWaiting must be positive, got " + maxWaiting);
         }
         this.maxWaiting = maxWaiting;
+        this.dropped = dropped;
     }
 
     /** Takes a block of {@code channel} at {@code position}; returns the blocks now due, in order. */
@@ -66,9 +84,10 @@ public final class Sequencer<T> {
         Channel<T> state = channels.get(channel);
         if (state == null || position.epoch() != state.epoch) {
             if (state != null && state.pastEpochs.contains(position.epoch())) {
+                dropped.accept(block);
                 return due;
             }
-            Channel<T> next = new Channel<>(position.epoch());
+            Channel<T> next = new Channel<>(position.epoch(), dropped);
             if (state != null) {
                 state.releaseAll(due);
                 next.pastEpochs.addAll(state.pastEpochs);
@@ -117,6 +136,59 @@ public final class Sequencer<T> {
         return due;
     }
 
+    /**
+     * Takes back the block at {@code position} of {@code channel}, handed out last: its taker refused it (its
+     * lines come again as single-line parts), so the channel waits for it again. Blocks of the channel handed
+     * out with it but after it must be {@link #offer offered} again.
+     */
+    public void rewind(int channel, BlockPosition position) {
+        Channel<T> state = channels.get(channel);
+        if (state != null && state.epoch == position.epoch() && position.seq() < state.next) {
+            state.next = position.seq();
+        }
+    }
+
+    /** Adds to {@code puts} each channel whose progress changed since the last checkpoint (see the class comment). */
+    public void checkpoint(Map<String, Object> puts) {
+        channels.forEach((id, state) -> {
+            long[] entry = new long[2 + state.pastEpochs.size()];
+            entry[0] = state.epoch;
+            entry[1] = state.next;
+            int i = 2;
+            for (long past : new TreeSet<>(state.pastEpochs)) {
+                entry[i++] = past;
+            }
+            if (!java.util.Arrays.equals(entry, stored.get(id))) {
+                puts.put(CHANNEL_PREFIX + id, entry);
+                stored.put(id, entry);
+            }
+        });
+    }
+
+    /**
+     * Replaces every channel's progress with what a state's {@code entries} hold (keys not of this class are
+     * ignored); returns the blocks that were waiting, which the caller offered but never got back.
+     */
+    public List<T> load(Map<String, Object> entries) {
+        List<T> waiting = new ArrayList<>();
+        channels.values().forEach(state -> state.waiting.values().forEach(slot -> slot.all(waiting)));
+        channels.clear();
+        stored.clear();
+        entries.forEach((key, value) -> {
+            if (key.startsWith(CHANNEL_PREFIX) && value instanceof long[] entry) {
+                int id = Integer.parseInt(key.substring(CHANNEL_PREFIX.length()));
+                Channel<T> state = new Channel<>(entry[0], dropped);
+                state.next = entry[1];
+                for (int i = 2; i < entry.length; i++) {
+                    state.pastEpochs.add(entry[i]);
+                }
+                channels.put(id, state);
+                stored.put(id, entry);
+            }
+        });
+        return waiting;
+    }
+
     /** Blocks waiting behind a gap, over all channels. */
     public int waiting() {
         int waiting = 0;
@@ -143,8 +215,11 @@ public final class Sequencer<T> {
          */
         final Map<Long, BitSet> givenUp = new HashMap<>();
 
-        Channel(long epoch) {
+        final Consumer<T> dropped;
+
+        Channel(long epoch, Consumer<T> dropped) {
             this.epoch = epoch;
+            this.dropped = dropped;
         }
 
         void offer(BlockPosition position, T block, List<T> due, long nowMillis) {
@@ -160,7 +235,7 @@ public final class Sequencer<T> {
 
         void releaseReady(List<T> due) {
             while (!waiting.isEmpty() && waiting.firstKey() == next && waiting.firstEntry().getValue().complete()) {
-                waiting.pollFirstEntry().getValue().releaseTo(due);
+                waiting.pollFirstEntry().getValue().releaseTo(due, dropped);
                 next++;
             }
         }
@@ -172,14 +247,16 @@ public final class Sequencer<T> {
         void handOutStraggler(BlockPosition position, T block, List<T> due) {
             BitSet partsOut = givenUp.get(position.seq());
             if (partsOut == null) {
+                dropped.accept(block);
                 return;
             }
             if (position.isWhole()) {
                 if (partsOut.isEmpty()) {
                     due.add(block);
                     givenUp.remove(position.seq());
+                } else {
+                    dropped.accept(block); // some of its parts went out already; the whole would count them twice
                 }
-                // else: some of its parts went out already; the whole would count them twice
                 return;
             }
             if (!partsOut.get(position.part())) {
@@ -188,6 +265,8 @@ public final class Sequencer<T> {
                 if (partsOut.cardinality() == position.parts()) {
                     givenUp.remove(position.seq());
                 }
+            } else {
+                dropped.accept(block);
             }
         }
 
@@ -199,7 +278,7 @@ public final class Sequencer<T> {
             }
             Slot<T> firstSlot = waiting.firstEntry().getValue();
             if (!firstSlot.complete()) {
-                firstSlot.releaseTo(due);
+                firstSlot.releaseTo(due, dropped);
                 if (givenUp.size() < MAX_GIVEN_UP) {
                     givenUp.put(first, firstSlot.partsArrived());
                 }
@@ -212,39 +291,62 @@ public final class Sequencer<T> {
 
         void releaseAll(List<T> due) {
             for (Iterator<Slot<T>> slots = waiting.values().iterator(); slots.hasNext(); ) {
-                slots.next().releaseTo(due);
+                slots.next().releaseTo(due, dropped);
                 slots.remove();
             }
         }
     }
 
-    /** One block position: the whole block, or the parts that arrived of it. */
+    /**
+     * One block position: the whole block, or the parts that arrived of it, and the copies of them that came
+     * more than once (a replay of a block still waiting): those are dropped when the slot is handed out.
+     */
     private static final class Slot<T> {
         /** When the first of it arrived. */
         final long arrivedMillis;
         T whole;
         Object[] parts;
         int partsArrived;
+        final List<T> copies = new ArrayList<>(0);
 
         Slot(long arrivedMillis) {
             this.arrivedMillis = arrivedMillis;
         }
 
+        @SuppressWarnings("unchecked")
         void put(BlockPosition position, T block) {
             if (whole != null || complete()) {
+                copies.add(block);
                 return;
             }
             if (position.isWhole()) {
                 whole = block;
+                partsToCopies(); // the parts that came first are in the whole
                 return;
             }
             if (parts == null || parts.length != position.parts()) {
+                partsToCopies();
                 parts = new Object[position.parts()];
                 partsArrived = 0;
             }
             if (parts[position.part()] == null) {
                 parts[position.part()] = block;
                 partsArrived++;
+            } else {
+                copies.add(block);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private void partsToCopies() {
+            if (parts != null) {
+                for (Object part : parts) {
+                    if (part != null) {
+                        copies.add((T) part);
+                    }
+                }
+                parts = null;
+                partsArrived = 0;
             }
         }
 
@@ -261,8 +363,9 @@ public final class Sequencer<T> {
             return arrived;
         }
 
+        /** Hands out the block (or its parts) and drops the copies. */
         @SuppressWarnings("unchecked")
-        void releaseTo(List<T> due) {
+        void releaseTo(List<T> due, Consumer<T> dropped) {
             if (whole != null) {
                 due.add(whole);
             } else if (parts != null) {
@@ -272,6 +375,13 @@ public final class Sequencer<T> {
                     }
                 }
             }
+            copies.forEach(dropped);
+        }
+
+        /** Everything it holds, copies included (when the sequencer is reset). */
+        @SuppressWarnings("unchecked")
+        void all(List<T> into) {
+            releaseTo(into, into::add);
         }
     }
 }

@@ -2,13 +2,20 @@ package io.stormwatch.core.window;
 
 import io.stormwatch.core.agg.SlidingTally;
 import io.stormwatch.core.agg.Tally;
+import io.stormwatch.core.agg.TallyCodec;
 import io.stormwatch.core.agg.TallySchema;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns counted blocks ({@link BlockPanes}) into sliding windows: the engine of the window bolt and of
@@ -48,6 +55,18 @@ import java.util.TreeMap;
  *
  * <p><b>Processing time</b> ({@link #acceptAt}): a block goes into the pane of the clock when it arrives,
  * nothing is late, and the watermark is the clock minus the lag ({@link #advanceClock}).
+ *
+ * <p><b>Checkpoints.</b> Everything that decides the windows to come — the open panes, the panes the sliding
+ * window holds, each channel's watermark, what was emitted — can be written to a key-value state and read
+ * back ({@link #checkpoint}, {@link #load}), so that a window bolt restarted or rolled back to its last
+ * checkpoint goes on exactly as if nothing had happened: given the same blocks after it, it emits the same
+ * windows. A checkpoint writes only the panes that changed since the previous one (and deletes those that
+ * left the window), not all of them:
+ * <pre>
+ * p:&lt;end&gt;   byte[]   a pane: its late lines (8 bytes) and its tally ({@link TallyCodec})
+ * w         long[]   watermarks, what was emitted, counters, channels
+ * </pre>
+ * Wall-clock idleness is not kept: after a load every channel counts as just heard from.
  *
  * <p>Not thread-safe.
  */
@@ -115,6 +134,14 @@ public final class WindowAssembler {
     private long lastClockMillis = Long.MIN_VALUE;
     private long lateLines;
     private long windowsEmitted;
+    /** Panes changed since the last checkpoint, and panes the state holds. */
+    private final Set<Long> changedPanes = new HashSet<>();
+    private final TreeSet<Long> storedPanes = new TreeSet<>();
+    private long[] storedMeta;
+
+    static final String PANE_PREFIX = "p:";
+    static final String META_KEY = "w";
+    private static final long META_VERSION = 1;
 
     /**
      * @param idleTimeoutMillis how long a channel may send nothing before it stops holding the watermark back
@@ -233,7 +260,131 @@ public final class WindowAssembler {
         return sliding.paneCount();
     }
 
+    /**
+     * Adds to {@code puts} and {@code deletes} what changed since the last checkpoint (see the class comment):
+     * the panes changed and still open or in the window, the deletion of panes that left the window, and the
+     * watermarks and counters when they moved.
+     */
+    public void checkpoint(Map<String, Object> puts, List<String> deletes) {
+        Set<Long> inWindow = new HashSet<>();
+        sliding.forEachPane((end, encoded, late) -> {
+            inWindow.add(end);
+            if (changedPanes.contains(end)) {
+                puts.put(PANE_PREFIX + end, paneEntry(encoded, late));
+                storedPanes.add(end);
+            }
+        });
+        for (long end : changedPanes) {
+            OpenPane pane = open.get(end);
+            if (pane != null) {
+                puts.put(PANE_PREFIX + end, paneEntry(TallyCodec.encode(pane.tally), pane.late));
+                storedPanes.add(end);
+            }
+        }
+        changedPanes.clear();
+        for (var stored = storedPanes.iterator(); stored.hasNext(); ) {
+            long end = stored.next();
+            if (!open.containsKey(end) && !inWindow.contains(end)) {
+                deletes.add(PANE_PREFIX + end);
+                stored.remove();
+            }
+        }
+        long[] meta = meta();
+        if (!Arrays.equals(meta, storedMeta)) {
+            puts.put(META_KEY, meta);
+            storedMeta = meta;
+        }
+    }
+
+    /**
+     * Replaces everything with what a state's {@code entries} hold (keys not of this class are ignored): the
+     * state of the last {@link #checkpoint}. Channels are those the state knew; {@link #expect} others again.
+     */
+    public void load(Map<String, Object> entries, long nowMillis) {
+        open.clear();
+        closed.clear();
+        sliding.evictThrough(Long.MAX_VALUE);
+        channels.clear();
+        changedPanes.clear();
+        storedPanes.clear();
+        closedThrough = Long.MIN_VALUE;
+        emittedThrough = Long.MIN_VALUE;
+        lastClockMillis = Long.MIN_VALUE;
+        lateLines = 0;
+        windowsEmitted = 0;
+        spoutNamedChannels = false;
+        storedMeta = entries.get(META_KEY) instanceof long[] meta ? meta : null;
+        if (storedMeta != null) {
+            loadMeta(storedMeta, nowMillis);
+        }
+        TreeMap<Long, byte[]> panes = new TreeMap<>();
+        entries.forEach((key, value) -> {
+            if (key.startsWith(PANE_PREFIX) && value instanceof byte[] entry) {
+                panes.put(Long.parseLong(key.substring(PANE_PREFIX.length())), entry);
+            }
+        });
+        panes.forEach((end, entry) -> {
+            ByteBuffer buffer = ByteBuffer.wrap(entry);
+            long late = buffer.getLong();
+            Tally tally = TallyCodec.decode(Arrays.copyOfRange(entry, Long.BYTES, entry.length));
+            if (end <= closedThrough) {
+                sliding.add(end, tally, late);
+            } else {
+                OpenPane pane = new OpenPane(tally);
+                pane.late = late;
+                open.put(end, pane);
+            }
+            storedPanes.add(end);
+        });
+    }
+
+    private static byte[] paneEntry(byte[] tally, long late) {
+        return ByteBuffer.allocate(Long.BYTES + tally.length).putLong(late).put(tally).array();
+    }
+
+    private long[] meta() {
+        long[] meta = new long[8 + 3 * channels.size()];
+        meta[0] = META_VERSION;
+        meta[1] = closedThrough;
+        meta[2] = emittedThrough;
+        meta[3] = lastClockMillis;
+        meta[4] = lateLines;
+        meta[5] = windowsEmitted;
+        meta[6] = spoutNamedChannels ? 1 : 0;
+        meta[7] = channels.size();
+        int i = 8;
+        for (Map.Entry<Integer, Channel> entry : new TreeMap<>(channels).entrySet()) {
+            Channel channel = entry.getValue();
+            meta[i++] = entry.getKey();
+            meta[i++] = channel.watermark;
+            meta[i++] = (channel.seen ? 1 : 0) | (channel.finished ? 2 : 0);
+        }
+        return meta;
+    }
+
+    private void loadMeta(long[] meta, long nowMillis) {
+        if (meta[0] != META_VERSION) {
+            throw new IllegalStateException("window state of version " + meta[0] + ", expected " + META_VERSION);
+        }
+        closedThrough = meta[1];
+        emittedThrough = meta[2];
+        lastClockMillis = meta[3];
+        lateLines = meta[4];
+        windowsEmitted = meta[5];
+        spoutNamedChannels = meta[6] == 1;
+        for (int i = 8; i < 8 + 3 * (int) meta[7]; i += 3) {
+            Channel channel = new Channel();
+            channel.watermark = meta[i + 1];
+            channel.seen = (meta[i + 2] & 1) != 0;
+            channel.finished = (meta[i + 2] & 2) != 0;
+            channel.lastSeenMillis = nowMillis;
+            channels.put((int) meta[i], channel);
+        }
+    }
+
+    /** The open pane ending at {@code end}, created if need be, for a change (so it is checkpointed). */
     private OpenPane pane(long end) {
+        changedPanes.add(end);
         OpenPane pane = open.get(end);
         if (pane == null) {
             pane = new OpenPane(schema.newTally());

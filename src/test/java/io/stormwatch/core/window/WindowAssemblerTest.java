@@ -95,7 +95,7 @@ class WindowAssemblerTest {
     }
 
     /** A channel's lines: time moves on by up to 3 s, now and then runs back up to 15 s; a few junk lines. */
-    private static List<String> lines(Random random, int count) {
+    static List<String> lines(Random random, int count) {
         List<String> lines = new ArrayList<>();
         long time = T0 + random.nextInt(10_000);
         for (int i = 0; i < count; i++) {
