@@ -4,7 +4,7 @@ import io.stormwatch.core.agg.Tally;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Views;
 import io.stormwatch.core.window.BlockPanes;
-import io.stormwatch.core.window.Sequencer;
+import io.stormwatch.core.window.ExactlyOnceWindows;
 import io.stormwatch.core.window.WindowAssembler;
 import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.Schema;
@@ -17,10 +17,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.apache.storm.Config;
 import org.apache.storm.generated.GlobalStreamId;
+import org.apache.storm.state.KeyValueState;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.OutputFieldsDeclarer;
-import org.apache.storm.topology.base.BaseRichBolt;
+import org.apache.storm.topology.base.BaseStatefulBolt;
 import org.apache.storm.topology.base.BaseWindowedBolt.Duration;
 import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
@@ -51,18 +52,27 @@ import org.slf4j.LoggerFactory;
  * and nothing is late. Subscribe it to the parse bolt's default stream and to the spout's
  * {@link Schema#END_OF_INPUT_STREAM} (all-grouping); run one task.
  *
+ * <p><b>Exactly once</b> (event time): the open panes, the panes in the window, each channel's watermark and
+ * progress and the source ranges already in the windows live in Storm's checkpointed {@link KeyValueState}
+ * ({@link ExactlyOnceWindows}; a checkpoint writes the panes that changed), and a block is acked only once it
+ * is in the windows, so Storm acks it after the checkpoint that holds it. After a crash or a rollback the bolt
+ * goes back to its last checkpoint, the blocks after it come again, and the windows come out as in a run
+ * without failures; the windows emitted again are those the sinks have written already, and they keep the
+ * first copy ({@link io.stormwatch.storm.sink.SinkBolt}). A block partly in the windows already (a restarted
+ * spout cut its blocks elsewhere) is failed, so that its lines come again one by one. Late lines sent on the
+ * late-tuple stream may come twice after a failure (at least once). In processing time a replayed block goes
+ * into the pane of its new arrival (at least once).
+ *
  * <p><b>Work off the executor thread.</b> Window work runs on the executor thread while nothing is queued, so a
  * window is out within milliseconds; once work piles up (a backfill renders hundreds of windows per block) it
- * moves to a worker thread ({@link Offloader}) and each block is acked on arrival, so Storm's checkpoint
- * tuples, which pass through every bolt in line with the data, do not wait behind it — the running totals'
- * acks wait for those checkpoints. Results are emitted by the executor thread with the next tuple or the next
- * one-second tick, anchored to it. Windows live in memory: a crash loses the open ones (the totals are the
- * durable part). The tick also advances processing time, notices idle tasks, and gives up on a block that
- * stayed missing longer than the message timeout plus {@value #GAP_SLACK_MILLIS} ms (a socket's block lost
- * for good). Once every spout task has sent end of input, the queued work is finished, the last windows are
- * emitted and end of input is forwarded.
+ * moves to a worker thread ({@link Offloader}). A checkpoint waits for the queued work (it must write the state
+ * as of every block it acks). Results are emitted by the executor thread with the next tuple, the next
+ * one-second tick or the checkpoint, anchored to the latest input. The tick also advances processing time,
+ * notices idle tasks, and gives up on a block that stayed missing longer than the message timeout plus
+ * {@value #GAP_SLACK_MILLIS} ms (a socket's block lost for good). Once every spout task has sent end of input,
+ * the queued work is finished, the last windows are emitted and end of input is forwarded.
  */
-public final class WindowBolt extends BaseRichBolt {
+public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Object>> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WindowBolt.class);
@@ -75,8 +85,11 @@ public final class WindowBolt extends BaseRichBolt {
     /** Beyond the message timeout, after which Storm replays a lost block, before its gap is given up. */
     static final long GAP_SLACK_MILLIS = 5_000;
 
-    /** What one piece of window work made due: sent as one tuple per stream. */
-    private record Emission(Result[] windows, LateLine[] late) {}
+    /** How long a source retired by its spout is still recognised in a replay. */
+    static final long RETIRE_GRACE_MILLIS = 600_000;
+
+    /** What one piece of window work made due (sent as one tuple per stream) and the blocks it is done with. */
+    private record Emission(Result[] windows, LateLine[] late, Tuple[] done, Tuple[] refused) {}
 
     private final Job<?> job;
     private long lengthMillis = 30_000;
@@ -88,15 +101,19 @@ public final class WindowBolt extends BaseRichBolt {
 
     private transient WindowSpec spec;
     private transient Views views;
-    private transient WindowAssembler assembler;
-    private transient Sequencer<BlockPanes> sequencer;
+    private transient ExactlyOnceWindows<Tuple> windows;
+    private transient KeyValueState<String, Object> state;
+    private transient boolean reloadNeeded;
     private transient OutputCollector collector;
     private transient EndOfInputBarrier endOfInput;
     private transient String componentId;
+    /** The input being executed, or the last one: what emits are anchored to. */
     private transient Tuple anchor;
     /** What the running piece of window work made due (touched only by the one running it). */
     private transient List<Result> dueWindows;
     private transient List<LateLine> dueLate;
+    private transient List<Tuple> dueDone;
+    private transient List<Tuple> dueRefused;
     /** Finished window work, waiting for the executor thread to emit it. */
     private transient ConcurrentLinkedQueue<Emission> done;
     private transient Offloader offloader;
@@ -195,19 +212,32 @@ public final class WindowBolt extends BaseRichBolt {
         this.collector = collector;
         this.componentId = context.getThisComponentId();
         this.endOfInput = new EndOfInputBarrier(context);
-        this.sequencer = new Sequencer<>(MAX_WAITING_BLOCKS);
         this.dueWindows = new ArrayList<>();
         this.dueLate = new ArrayList<>();
+        this.dueDone = new ArrayList<>();
+        this.dueRefused = new ArrayList<>();
         this.done = new ConcurrentLinkedQueue<>();
-        this.assembler = new WindowAssembler(spec, job.aggregate().schema(), new Emitter(), idleTimeoutMillis,
+        WindowAssembler assembler = new WindowAssembler(spec, job.aggregate().schema(), new Emitter(), idleTimeoutMillis,
                 System.currentTimeMillis());
+        this.windows = new ExactlyOnceWindows<>(eventTime(), assembler, MAX_WAITING_BLOCKS, RETIRE_GRACE_MILLIS,
+                new ExactlyOnceWindows.Handles<>() {
+                    @Override
+                    public void done(Tuple block) {
+                        dueDone.add(block);
+                    }
+
+                    @Override
+                    public void refused(Tuple block) {
+                        dueRefused.add(block);
+                    }
+                });
         List<Integer> spoutTasks = new ArrayList<>();
         for (GlobalStreamId input : context.getThisSources().keySet()) {
             if (Schema.END_OF_INPUT_STREAM.equals(input.get_streamId())) {
                 spoutTasks.addAll(context.getComponentTasks(input.get_componentId()));
             }
         }
-        assembler.expect(spoutTasks);
+        windows.expect(spoutTasks);
         // A block lost for good (a socket's) is given up once Storm would have replayed it.
         Object timeout = topoConf.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS);
         this.gapPatienceMillis = 1_000L * (timeout instanceof Number n ? n.intValue() : 30) + GAP_SLACK_MILLIS;
@@ -216,46 +246,38 @@ public final class WindowBolt extends BaseRichBolt {
     }
 
     @Override
+    public void initState(KeyValueState<String, Object> state) {
+        this.state = state;
+        load();
+    }
+
+    @Override
     public void execute(Tuple input) {
         anchor = input;
         try {
+            if (reloadNeeded) {
+                load();
+            }
             long now = System.currentTimeMillis();
             if (TupleUtils.isTick(input)) {
-                offloader.submit(() -> work(() -> {
-                    if (eventTime()) {
-                        sequencer.skipGapsWaitingSince(now - gapPatienceMillis).forEach(block -> assembler.accept(block, now));
-                        assembler.tick(now);
-                    } else {
-                        assembler.advanceClock(now);
-                    }
-                }));
+                offloader.submit(() -> work(() -> windows.tick(now, now - gapPatienceMillis)));
             } else if (EndOfInputBarrier.isEndOfInput(input)) {
                 int spoutTask = input.getSourceTask();
-                offloader.submit(() -> work(() -> assembler.finish(spoutTask)));
+                offloader.submit(() -> work(() -> windows.finish(spoutTask)));
                 if (endOfInput.arrive(input)) {
-                    offloader.submit(() -> work(() -> {
-                        if (eventTime()) {
-                            sequencer.drain().forEach(block -> assembler.accept(block, now));
-                        }
-                        assembler.finishAll();
-                    }));
+                    offloader.submit(() -> work(() -> windows.finishAll(now)));
                     offloader.awaitIdle();
-                    LOG.info("End of input: {} windows, {} late lines", assembler.windowsEmitted(), assembler.lateLines());
+                    LOG.info("End of input: {} windows, {} late lines", windows.assembler().windowsEmitted(),
+                            windows.assembler().lateLines());
                     emitDone();
                     collector.emit(Schema.END_OF_INPUT_STREAM, input, endOfInput.forward(componentId));
                 }
             } else {
                 BlockPanes block = (BlockPanes) input.getValueByField(Schema.PANES);
                 checkCut(block);
-                offloader.submit(() -> work(() -> {
-                    if (eventTime()) {
-                        for (BlockPanes due : sequencer.offer(block.channel(), block.position(), block, now)) {
-                            assembler.accept(due, now);
-                        }
-                    } else {
-                        assembler.acceptAt(block, now);
-                    }
-                }));
+                offloader.submit(() -> work(() -> windows.offer(block, input, now)));
+                emitDone();
+                return; // acked once it is in the windows
             }
             emitDone();
             collector.ack(input);
@@ -266,8 +288,59 @@ public final class WindowBolt extends BaseRichBolt {
             LOG.error("Cannot process a tuple from {} on stream {}", input.getSourceComponent(), input.getSourceStreamId(), e);
             collector.reportError(e);
             collector.fail(input);
-        } finally {
-            anchor = null;
+        }
+    }
+
+    @Override
+    public void prePrepare(long txid) {
+        try {
+            if (reloadNeeded) {
+                load();
+            }
+            // The state must hold every block this checkpoint acks: let the queued work finish first.
+            offloader.awaitIdle();
+            emitDone();
+            Map<String, Object> puts = new HashMap<>();
+            List<String> deletes = new ArrayList<>();
+            windows.checkpoint(System.currentTimeMillis(), puts, deletes);
+            puts.forEach(state::put);
+            deletes.forEach(state::delete);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the window work finished for a checkpoint", e);
+        }
+    }
+
+    @Override
+    public void preRollback() {
+        try {
+            offloader.awaitIdle();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // What the work since the checkpoint made is void: its blocks come again.
+        for (Emission emission = done.poll(); emission != null; emission = done.poll()) {
+            failAll(emission.done);
+            failAll(emission.refused);
+        }
+        // Storm rolls the state back only after this returns: reading it now would see the prepared values.
+        reloadNeeded = true;
+    }
+
+    private void load() {
+        Map<String, Object> entries = new HashMap<>();
+        state.iterator().forEachRemaining(entry -> entries.put(entry.getKey(), entry.getValue()));
+        List<Tuple> waiting = windows.load(entries, System.currentTimeMillis());
+        waiting.forEach(collector::fail);
+        reloadNeeded = false;
+        WindowAssembler assembler = windows.assembler();
+        LOG.info("Windows restored: {} panes open, {} in the window, {} sources; {} windows emitted before",
+                assembler.openPanes(), assembler.windowPanes(), windows.sourceCount(), assembler.windowsEmitted());
+    }
+
+    private void failAll(Tuple[] tuples) {
+        for (Tuple tuple : tuples) {
+            collector.fail(tuple);
         }
     }
 
@@ -279,15 +352,21 @@ public final class WindowBolt extends BaseRichBolt {
         try {
             body.run();
         } finally {
-            if (!dueWindows.isEmpty() || !dueLate.isEmpty()) {
-                done.add(new Emission(dueWindows.toArray(new Result[0]), dueLate.toArray(new LateLine[0])));
+            if (!dueWindows.isEmpty() || !dueLate.isEmpty() || !dueDone.isEmpty() || !dueRefused.isEmpty()) {
+                done.add(new Emission(dueWindows.toArray(new Result[0]), dueLate.toArray(new LateLine[0]),
+                        dueDone.toArray(new Tuple[0]), dueRefused.toArray(new Tuple[0])));
                 dueWindows.clear();
                 dueLate.clear();
+                dueDone.clear();
+                dueRefused.clear();
             }
         }
     }
 
-    /** Emits, on the executor thread, what window work finished: anchored to the current input. */
+    /**
+     * Emits, on the executor thread, what window work finished, anchored to the latest input, and acks the
+     * blocks it is done with (Storm holds the acks until the checkpoint that covers them has committed).
+     */
     private void emitDone() {
         for (Emission emission = done.poll(); emission != null; emission = done.poll()) {
             if (emission.windows.length > 0) {
@@ -295,6 +374,14 @@ public final class WindowBolt extends BaseRichBolt {
             }
             if (emission.late.length > 0 && lateStream != null) {
                 collector.emit(lateStream, anchor, new Values((Object) emission.late));
+            }
+            for (Tuple block : emission.done) {
+                collector.ack(block);
+            }
+            if (emission.refused.length > 0) {
+                LOG.info("{} blocks partly in the windows already (a restarted spout cut them elsewhere): failing them"
+                        + " so that their lines come again one by one", emission.refused.length);
+                failAll(emission.refused);
             }
         }
     }

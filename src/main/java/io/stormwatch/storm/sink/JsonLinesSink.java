@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,11 +67,63 @@ public final class JsonLinesSink implements ResultSink {
     public void open(Map<String, Object> topoConf, TopologyContext context) throws IOException {
         dir = Path.of(directory);
         Files.createDirectories(dir);
+        cutTornLine(dir.resolve(WINDOWS));
         windows = append(WINDOWS);
         rejected = append(REJECTED);
         late = append(LATE);
         lastWindowFlushNanos = System.nanoTime() - WINDOW_FLUSH_MILLIS * 1_000_000L;
         LOG.info("Writing results to {}", dir.toAbsolutePath());
+    }
+
+    /** Reads at most this much of the end of {@value #WINDOWS} to find its last window. */
+    private static final int TAIL_BYTES = 4 << 20;
+
+    /**
+     * Cuts a last line without its newline off {@code file}: what a writer killed mid-line left (a reader
+     * would take it for a broken window).
+     */
+    private static void cutTornLine(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            long from = Math.max(0, size - TAIL_BYTES);
+            ByteBuffer tail = ByteBuffer.allocate((int) (size - from));
+            channel.read(tail, from);
+            int end = tail.position();
+            int keep = end;
+            while (keep > 0 && tail.get(keep - 1) != '\n') {
+                keep--;
+            }
+            if (keep < end && (keep > 0 || from == 0)) {
+                LOG.warn("{} ended in a line cut short ({} bytes, a writer killed mid-line): removed it", file, end - keep);
+                channel.truncate(from + keep);
+            }
+        }
+    }
+
+    /** The end of the last window in {@value #WINDOWS}, from an earlier run of this task. */
+    @Override
+    public long lastWindowEnd() throws IOException {
+        Path file = dir.resolve(WINDOWS);
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return Long.MIN_VALUE;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long from = Math.max(0, size - TAIL_BYTES);
+            ByteBuffer tail = ByteBuffer.allocate((int) (size - from));
+            channel.read(tail, from);
+            String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).stripTrailing();
+            String last = text.substring(text.lastIndexOf('\n') + 1);
+            try {
+                return java.time.Instant.parse(SinkJson.parseObject(last, "window").get("windowEnd").asText()).toEpochMilli();
+            } catch (RuntimeException e) {
+                LOG.warn("Cannot tell the last window of {}: windows may be written again", file, e);
+                return Long.MIN_VALUE;
+            }
+        }
     }
 
     private Writer append(String name) throws IOException {

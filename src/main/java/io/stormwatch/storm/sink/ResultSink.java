@@ -40,6 +40,15 @@ public interface ResultSink extends Serializable {
 
     void late(LateLine late) throws IOException;
 
+    /**
+     * The end of the last window this sink holds from an earlier run of its task (e.g. before a crash), or
+     * {@code Long.MIN_VALUE} when it cannot tell: where a restarted task resumes, so that no window is written
+     * twice ({@link SinkBolt}). Called after {@link #open}.
+     */
+    default long lastWindowEnd() throws IOException {
+        return Long.MIN_VALUE;
+    }
+
     /** Makes buffered output visible. */
     void flush() throws IOException;
 

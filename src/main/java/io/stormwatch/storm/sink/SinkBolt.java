@@ -15,10 +15,11 @@ import org.apache.storm.Config;
 import org.apache.storm.generated.Bolt;
 import org.apache.storm.generated.ComponentCommon;
 import org.apache.storm.generated.StormTopology;
+import org.apache.storm.state.KeyValueState;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
 import org.apache.storm.topology.OutputFieldsDeclarer;
-import org.apache.storm.topology.base.BaseRichBolt;
+import org.apache.storm.topology.base.BaseStatefulBolt;
 import org.apache.storm.tuple.Tuple;
 import org.apache.storm.utils.TupleUtils;
 import org.slf4j.Logger;
@@ -48,13 +49,28 @@ import org.slf4j.LoggerFactory;
  * {@link StormwatchConfig#SINKS_DONE_DIR}, the task leaves an empty file {@code <component>-<task>} there: an
  * in-process run waits for every sink's before its JVM exits, so that no sink's last words (the log's final
  * totals) are cut off by another sink finishing first.
+ *
+ * <p><b>Each window once.</b> The window bolt emits windows in end order, and after a crash or a rollback it
+ * emits again those after its last checkpoint. The sink writes a window only if it ends after the last one
+ * it wrote, so a reader never sees a window twice. The bolt takes part in Storm's checkpoints (it is stateful
+ * for that): before each one it flushes the sink and records the end of the last window written, so that the
+ * windows a checkpoint covers are on disk or in Redis before it commits. After a restart it resumes after the
+ * later of that record and the last window the sink itself holds ({@link ResultSink#lastWindowEnd}: the
+ * windows written between the last checkpoint and a crash). A topology whose state is new (a first run, or
+ * in-memory state) has no record and writes every window it gets, after whatever the sink held before.
  */
-public final class SinkBolt extends BaseRichBolt {
+public final class SinkBolt extends BaseStatefulBolt<KeyValueState<String, Object>> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(SinkBolt.class);
 
+    /** The state's entry: the end of the last window written, as of the last checkpoint. */
+    static final String LAST_WINDOW_END = "lastWindowEnd";
+
     private final ResultSink sink;
+    private transient KeyValueState<String, Object> state;
+    private transient long lastWindowEnd;
+    private transient long windowsSkipped;
     private transient OutputCollector collector;
     private transient EndOfInputBarrier endOfInput;
     private transient boolean endOfInputPending;
@@ -69,6 +85,7 @@ public final class SinkBolt extends BaseRichBolt {
         this.collector = collector;
         this.endOfInput = new EndOfInputBarrier(context);
         this.endOfInputPending = false;
+        this.lastWindowEnd = Long.MIN_VALUE;
         Object doneDir = topoConf.get(StormwatchConfig.SINKS_DONE_DIR);
         this.doneFile = doneDir == null ? null
                 : Path.of(doneDir.toString()).resolve(context.getThisComponentId() + "-" + context.getThisTaskId());
@@ -77,6 +94,30 @@ public final class SinkBolt extends BaseRichBolt {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open " + sink, e);
         }
+    }
+
+    @Override
+    public void initState(KeyValueState<String, Object> state) {
+        this.state = state;
+        if (state.get(LAST_WINDOW_END) instanceof Long recorded) {
+            try {
+                lastWindowEnd = Math.max(lastWindowEnd, Math.max(recorded, sink.lastWindowEnd()));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read where " + sink + " left off", e);
+            }
+            LOG.info("{} resumes after the window ending {}", sink, java.time.Instant.ofEpochMilli(lastWindowEnd));
+        }
+    }
+
+    @Override
+    public void prePrepare(long txid) {
+        try {
+            sink.flush();
+        } catch (IOException e) {
+            LOG.error("Sink {} could not flush for a checkpoint", sink, e);
+            collector.reportError(e);
+        }
+        state.put(LAST_WINDOW_END, lastWindowEnd);
     }
 
     @Override
@@ -110,7 +151,14 @@ public final class SinkBolt extends BaseRichBolt {
         switch (input.getSourceStreamId()) {
             case Schema.WINDOWS_STREAM -> {
                 for (Result window : (Result[]) input.getValueByField(Schema.RESULTS)) {
-                    sink.window(checked(window, true, input));
+                    if (checked(window, true, input).windowEnd() <= lastWindowEnd) {
+                        if (windowsSkipped++ == 0) {
+                            LOG.info("Skipping windows written before (emitted again after a failure)");
+                        }
+                        continue;
+                    }
+                    sink.window(window);
+                    lastWindowEnd = window.windowEnd();
                 }
             }
             case Schema.TOTALS_STREAM -> sink.totals(checked((Result) input.getValueByField(Schema.RESULT), false, input));
