@@ -80,6 +80,7 @@ class ExactlyOnceWindowsTest {
         BlockCounter<EventJob.Event> counter = new BlockCounter<>(job, spec, 1000);
 
         List<List<EventJob.Event>> records = new ArrayList<>();
+        List<List<String>> channelLines = new ArrayList<>();
         Topology storm = new Topology();
         int[] ids = {0};
         for (int c = 0; c < channels; c++) {
@@ -92,18 +93,10 @@ class ExactlyOnceWindowsTest {
                 }
             }
             records.add(events);
-            int seq = 0;
-            for (int from = 0; from < lines.size(); ) {
-                int to = Math.min(lines.size(), from + 1 + random.nextInt(random.nextBoolean() ? 3 : 40));
-                long[] offsets = new long[to - from];
-                for (int i = 0; i < offsets.length; i++) {
-                    offsets[i] = from + i;
-                }
-                storm.inFlight.add(new Delivery(ids[0]++, 100 + c, BlockPosition.whole(7, seq++),
-                        lines.subList(from, to).toArray(new String[0]), offsets, to));
-                from = to;
-            }
+            channelLines.add(lines);
+            storm.inFlight.addAll(cut(random, 100 + c, 7, lines, 0, ids));
         }
+        int[] epochs = new int[channels];
 
         Sink sink = new Sink();
         ExactlyOnceWindows<Delivery> engine = newEngine(spec, sink, storm, channels);
@@ -134,6 +127,15 @@ class ExactlyOnceWindowsTest {
                 replay.addAll(storm.inFlight);
                 storm.doneSinceCheckpoint.clear();
                 storm.inFlight.clear();
+                // A spout task restarted too (a new epoch): it forgets what it had sent, and reads its lines again
+                // from the first one not acked, cut into other blocks — some partly in the windows already.
+                int restarted = random.nextInt(3) == 0 ? random.nextInt(channels) : -1;
+                if (restarted >= 0) {
+                    int channel = 100 + restarted;
+                    replay.removeIf(r -> r.channel() == channel);
+                    storm.inFlight.addAll(cut(random, channel, 8 + epochs[restarted]++, channelLines.get(restarted),
+                            firstNotAcked(storm, channel), ids));
+                }
                 // Everything not acked: what was done since the checkpoint, what waited, what was in flight.
                 for (Delivery sent : allSent(storm, replay)) {
                     storm.inFlight.addAll(sent.lines().length > 1 ? parts(sent, ids) : List.of(sent));
@@ -194,6 +196,40 @@ class ExactlyOnceWindowsTest {
         storm.committed.putAll(puts);
         storm.acked.addAll(storm.doneSinceCheckpoint);
         storm.doneSinceCheckpoint.clear();
+    }
+
+    /** A spout task's blocks of {@code lines} from line {@code from} on, cut at random, in epoch {@code epoch}. */
+    private static List<Delivery> cut(Random random, int channel, long epoch, List<String> lines, int from, int[] ids) {
+        List<Delivery> blocks = new ArrayList<>();
+        int seq = 0;
+        while (from < lines.size()) {
+            int to = Math.min(lines.size(), from + 1 + random.nextInt(random.nextBoolean() ? 3 : 40));
+            long[] offsets = new long[to - from];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = from + i;
+            }
+            blocks.add(new Delivery(ids[0]++, channel, BlockPosition.whole(epoch, seq++),
+                    lines.subList(from, to).toArray(new String[0]), offsets, to));
+            from = to;
+        }
+        return blocks;
+    }
+
+    /** The first line of {@code channel} not in an acknowledged delivery: where a Kafka spout resumes. */
+    private static int firstNotAcked(Topology storm, int channel) {
+        Set<Long> acked = new HashSet<>();
+        for (Delivery d : storm.acked) {
+            if (d.channel() == channel) {
+                for (long offset = d.offsets()[0]; offset < d.next(); offset++) {
+                    acked.add(offset);
+                }
+            }
+        }
+        int first = 0;
+        while (acked.contains((long) first)) {
+            first++;
+        }
+        return first;
     }
 
     /** Every delivery ever made that is not acknowledged, once each (whole blocks and parts alike). */
