@@ -279,4 +279,29 @@ class WindowAssemblerTest {
                 .extracting(WindowOracle.Window::end).containsExactly(10_000L);
         assertThat(assembler.lateLines()).isZero();
     }
+
+    @Test
+    void loadedBackAfterACrashItWaitsNeitherForTheSpoutTasksNorForTheIdleTimeout() {
+        WindowSpec spec = new WindowSpec(10_000, 10_000, 0);
+        BlockCounter<EventJob.Event> counter = new BlockCounter<>(new EventJob(), spec, 1000);
+        WindowAssembler before = new WindowAssembler(spec, EventJob.SCHEMA, new Collected(), 30_000, 0);
+        before.expect(List.of(7));
+        before.accept(counter.count(-1, BlockPosition.whole(1, 0), "kafka:t/0", new String[] {EventJob.line(5_000, "x")},
+                new long[] {0}, 1).panes(), 1_000);
+        Map<String, Object> state = new java.util.HashMap<>();
+        before.checkpoint(state, new ArrayList<>());
+
+        // The worker restarts: a new bolt expects its spout task, then loads the state.
+        Collected out = new Collected();
+        WindowAssembler after = new WindowAssembler(spec, EventJob.SCHEMA, out, 30_000, 50_000);
+        after.expect(List.of(7));
+        after.load(state, 50_000);
+        after.expect(List.of(7));
+        after.accept(counter.count(-1, BlockPosition.whole(2, 0), "kafka:t/0", new String[] {EventJob.line(15_000, "x")},
+                new long[] {1}, 2).panes(), 50_000);
+
+        assertThat(out.windows).as("the window of the line before the crash closes at once")
+                .extracting(WindowOracle.Window::end, w -> w.tally().records()).containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(10_000L, 1L));
+    }
 }
