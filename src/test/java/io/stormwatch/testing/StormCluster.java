@@ -134,6 +134,13 @@ public final class StormCluster implements AutoCloseable {
                 .until(() -> topologyId(name).isEmpty() && (id.isEmpty() || workers(id.get()).isEmpty()));
     }
 
+    /** Kills every topology that runs (e.g. one a failed test left, which would hold the slots). */
+    public void killAll() throws Exception {
+        for (TopologySummary topology : cluster.summary().get_topologies()) {
+            kill(topology.get_name());
+        }
+    }
+
     /** Stops the cluster (workers, Supervisor, Nimbus, ZooKeeper) and deletes its directory unless asked to keep it. */
     @Override
     public void close() throws IOException {
