@@ -225,4 +225,22 @@ class JsonLinesSinkTest {
         assertThat(objects(JsonLinesSink.WINDOWS)).extracting(node -> node.get("windowEnd").asText())
                 .containsExactly("2024-03-31T00:00:30Z", "2024-03-31T00:00:40Z");
     }
+
+    @Test
+    void aReopenedSinkTellsItsLastWindowAndCutsALineAKillLeftHalfWritten() throws IOException {
+        assertThat(sink.lastWindowEnd()).as("nothing written yet").isEqualTo(Long.MIN_VALUE);
+        sink.window(Results.window(T0, T0 + 30_000, 0, new LogStats()));
+        sink.window(Results.window(T0 + 10_000, T0 + 40_000, 0, new LogStats()));
+        sink.close();
+        java.nio.file.Files.writeString(dir.resolve(JsonLinesSink.WINDOWS), "{\"windowStart\":\"2024-03-31T00:00:2",
+                java.nio.file.StandardOpenOption.APPEND);
+
+        sink = new JsonLinesSink(dir.toString());
+        sink.open(Map.of(), null);
+
+        assertThat(sink.lastWindowEnd()).isEqualTo(T0 + 40_000);
+        sink.window(Results.window(T0 + 20_000, T0 + 50_000, 0, new LogStats()));
+        assertThat(objects(JsonLinesSink.WINDOWS)).extracting(node -> node.get("windowEnd").asText())
+                .containsExactly("2024-03-31T00:00:30Z", "2024-03-31T00:00:40Z", "2024-03-31T00:00:50Z");
+    }
 }

@@ -46,6 +46,12 @@ class SinkBoltTest {
         final List<String> calls = new ArrayList<>();
         boolean failWindows;
         int endOfInputFailures;
+        long lastWindowHeld = Long.MIN_VALUE;
+
+        @Override
+        public long lastWindowEnd() {
+            return lastWindowHeld;
+        }
 
         @Override
         public void open(Map<String, Object> topoConf, TopologyContext context) {
@@ -175,6 +181,36 @@ class SinkBoltTest {
         assertThat(output.acked()).containsExactlyElementsOf(inputs);
         assertThat(output.failed()).isEmpty();
         assertThat(bolt.getComponentConfiguration()).containsEntry(Config.TOPOLOGY_TICK_TUPLE_FREQ_SECS, 1);
+    }
+
+    @Test
+    void aRestartedSinkResumesAfterTheLastWindowWrittenAndWritesNoWindowTwice() {
+        RecordingSink sink = new RecordingSink();
+        sink.lastWindowHeld = T0 + 90_000; // written between the last checkpoint and a crash
+        prepare(sink);
+        io.stormwatch.storm.state.MemoryKeyValueState<String, Object> state = new io.stormwatch.storm.state.MemoryKeyValueState<>();
+        state.put(SinkBolt.LAST_WINDOW_END, T0 + 60_000L);
+        bolt.initState(state);
+
+        List.of(window(T0 + 60_000), window(T0 + 90_000), window(T0 + 120_000), window(T0 + 90_000), window(T0 + 150_000))
+                .forEach(bolt::execute);
+        bolt.prePrepare(1);
+
+        assertThat(sink.calls).containsExactly("open", "window " + (T0 + 120_000), "window " + (T0 + 150_000), "flush");
+        assertThat(state.get(SinkBolt.LAST_WINDOW_END)).as("recorded for the next restart").isEqualTo(T0 + 150_000);
+        assertThat(output.failed()).isEmpty();
+    }
+
+    @Test
+    void aSinkWithANewStateWritesEveryWindowWhateverItHeldBefore() {
+        RecordingSink sink = new RecordingSink();
+        sink.lastWindowHeld = T0 + 90_000; // from an earlier run with another state
+        prepare(sink);
+        bolt.initState(new io.stormwatch.storm.state.MemoryKeyValueState<>());
+
+        bolt.execute(window(T0 + 30_000));
+
+        assertThat(sink.calls).containsExactly("open", "window " + (T0 + 30_000));
     }
 
     @Test
