@@ -16,7 +16,7 @@ import java.util.Random;
  * A deterministic stream of hostile input, for checking that every source and the parse path survive it and
  * count it: random bytes, invalid UTF-8, NUL bytes, lines just over the length bound, 10 MB lines without a
  * newline, truncated and glued records, stray carriage returns, empty lines, and — for the {@link Flavor#TWEETS}
- * flavor read by the JSON job — invalid JSON (cut, nested 100,000 deep, numbers of 5,000 digits, bare tokens,
+ * flavor read by the JSON job — invalid JSON (cut, nested 2,000 deep, numbers of 1,500 digits, bare tokens,
  * text after the object), mixed with well-formed lines of the job's own generator.
  *
  * <p><b>How many lines a reader must count</b> ({@link Summary#lines()}, always the {@code lines} asked for):
@@ -268,14 +268,14 @@ public final class HostileLines {
 
     private byte[] invalidJson() {
         String text = switch (random.nextInt(8)) {
-            case 0 -> "[".repeat(100_000);                                       // nested far too deep
+            case 0 -> "[".repeat(2_000);                                         // nested deeper than 1,000
             case 1 -> "{\"created_at\":\"Wed Oct 10 20:19:24 +0000 2018\",\"text\":\"cut"; // unterminated string
-            case 2 -> "{\"id\":" + "9".repeat(5_000) + "}";                        // a number too long
+            case 2 -> "{\"id\":" + "9".repeat(1_500) + "}";                        // a number of over 1,000 digits
             case 3 -> "{\"created_at\":\"Wed Oct 10 20:19:24 +0000 2018\",\"text\":\"a\"} trailing";
             case 4 -> "null";
             case 5 -> "{\"text\":\"\\ud800 lone surrogate\",\"created_at\":" + random.nextInt() + "}";
             case 6 -> "{\"a\":{\"b\":[1,2,{\"c\":}]}}";
-            default -> "{\"created_at\":\"Wed Oct 10 20:19:24 +0000 2018\",\"text\":\"" + "x".repeat(random.nextInt(20_000)) + "\"";
+            default -> "{\"created_at\":\"Wed Oct 10 20:19:24 +0000 2018\",\"text\":\"" + "x".repeat(random.nextInt(2_000)) + "\"";
         };
         return text.getBytes(StandardCharsets.UTF_8);
     }
