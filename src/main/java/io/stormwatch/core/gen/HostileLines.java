@@ -15,7 +15,8 @@ import java.util.Random;
 /**
  * A deterministic stream of hostile input, for checking that every source and the parse path survive it and
  * count it: random bytes, invalid UTF-8, NUL bytes, lines just over the length bound, 10 MB lines without a
- * newline, truncated and glued records, stray carriage returns, empty lines, and — for the {@link Flavor#TWEETS}
+ * newline, truncated and glued records, stray carriage returns, empty lines, valid 4-byte characters (U+1F4FD
+ * among them, whose low surrogate is the reader's bad-byte marker char), and — for the {@link Flavor#TWEETS}
  * flavor read by the JSON job — invalid JSON (cut, nested 2,000 deep, numbers of 1,500 digits, bare tokens,
  * text after the object), mixed with well-formed lines of the job's own generator.
  *
@@ -75,7 +76,12 @@ public final class HostileLines {
         /** {@code hugeBytes} (10 MB by default) without a newline; the last line of the stream is one. */
         HUGE,
         /** Tweets only: not JSON, or JSON that is not one object. */
-        INVALID_JSON
+        INVALID_JSON,
+        /**
+         * A well-formed line with 4-byte characters put in, among them U+1F4FD 📽, whose low surrogate is the char
+         * the reader marks bad bytes with: valid text that must not be taken for bad bytes.
+         */
+        SUPPLEMENTARY
     }
 
     /** 10 MB: the size of a huge line by default. */
@@ -120,8 +126,11 @@ public final class HostileLines {
 
     private static final Kind[] KINDS = Kind.values();
     // Weights per kind, in Kind order; over-length lines are 64-128 KiB each, so they are rare.
-    private static final double[] ACCESS_WEIGHTS = {40, 12, 8, 8, 8, 8, 4, 6, 0.02, 0, 0};
-    private static final double[] TWEET_WEIGHTS = {36, 10, 6, 6, 8, 6, 4, 6, 0.02, 0, 10};
+    private static final double[] ACCESS_WEIGHTS = {40, 12, 8, 8, 8, 8, 4, 6, 0.02, 0, 0, 4};
+    private static final double[] TWEET_WEIGHTS = {36, 10, 6, 6, 8, 6, 4, 6, 0.02, 0, 10, 4};
+    private static final byte[][] SUPPLEMENTARY_CHARS = {
+        "\uD83D\uDCFD".getBytes(StandardCharsets.UTF_8), "\uD83D\uDE00".getBytes(StandardCharsets.UTF_8),
+        new String(Character.toChars(0x690FD)).getBytes(StandardCharsets.UTF_8)};
     private static final byte[] LF = {'\n'};
     private static final byte[] CR = {'\r'};
     private static final byte[] CRLF = {'\r', '\n'};
@@ -222,6 +231,7 @@ public final class HostileLines {
             case EMPTY -> new byte[0];
             case OVER_LENGTH -> overLength();
             case INVALID_JSON -> invalidJson();
+            case SUPPLEMENTARY -> insertAtChar(wellFormed(), SUPPLEMENTARY_CHARS[random.nextInt(SUPPLEMENTARY_CHARS.length)]);
             case HUGE -> throw new IllegalStateException("huge lines are written in chunks");
         };
     }
@@ -249,6 +259,19 @@ public final class HostileLines {
 
     private byte[] insert(byte[] line, byte[] what) {
         int at = random.nextInt(line.length + 1);
+        byte[] result = new byte[line.length + what.length];
+        System.arraycopy(line, 0, result, 0, at);
+        System.arraycopy(what, 0, result, at, what.length);
+        System.arraycopy(line, at, result, at + what.length, line.length - at);
+        return result;
+    }
+
+    /** Inserts {@code what} between two characters (not inside a UTF-8 sequence) of {@code line}. */
+    private byte[] insertAtChar(byte[] line, byte[] what) {
+        int at = random.nextInt(line.length + 1);
+        while (at < line.length && (line[at] & 0xC0) == 0x80) {
+            at++;
+        }
         byte[] result = new byte[line.length + what.length];
         System.arraycopy(line, 0, result, 0, at);
         System.arraycopy(what, 0, result, at, what.length);
