@@ -51,11 +51,13 @@ class RedisOutageIT {
     @Test
     void aFrozenRedisStateHoldsTheRunBackAndTheTotalsStayExact() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
-            survives(redis, 49, "SIGSTOP", (server, stderr) -> {
+            survives(redis, 49, "SIGSTOP 10 s", (server, stderr) -> {
                 server.pause();
+                long frozen = System.nanoTime();
                 try {
                     await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
-                            .until(() -> Files.readString(stderr).contains("is unreachable"));
+                            .until(() -> Files.readString(stderr).contains("is unreachable")
+                                    && System.nanoTime() - frozen >= TimeUnit.SECONDS.toNanos(10));
                 } finally {
                     server.resume();
                 }
