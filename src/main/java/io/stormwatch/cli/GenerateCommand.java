@@ -1,5 +1,6 @@
 package io.stormwatch.cli;
 
+import io.stormwatch.core.gen.HostileLines;
 import io.stormwatch.core.gen.LogGenerator;
 import io.stormwatch.core.gen.TextGenerator;
 import io.stormwatch.core.gen.TweetGenerator;
@@ -56,6 +57,27 @@ final class GenerateCommand implements Callable<Integer> {
                     + " are the log's."})
     Long tweets;
 
+    @Option(names = "--hostile", paramLabel = "N",
+            description = {"Instead of a log: N lines of hostile input (random bytes, invalid UTF-8, NULs, lines over the"
+                    + " length bound, 10 MB lines without a newline — the last line is one, unterminated —, truncated"
+                    + " and glued records, stray CRs, empty lines) among well-formed ones; a reader counts exactly N"
+                    + " lines, each accepted or rejected. stderr says how many of each kind. --seed applies."})
+    Long hostile;
+
+    @Option(names = "--flavor", defaultValue = "access-log", paramLabel = "access-log|tweets",
+            description = "With --hostile: the well-formed lines are access-log lines or tweets (then invalid JSON"
+                    + " too, for hashtags) (default: ${DEFAULT-VALUE}).")
+    String flavor;
+
+    @Option(names = "--huge", paramLabel = "N",
+            description = "With --hostile: how many lines are 10 MB without a newline (default: one per 200,000"
+                    + " lines, at least one).")
+    Integer huge;
+
+    @Option(names = "--huge-bytes", paramLabel = "B",
+            description = "With --hostile: the size of a huge line (default: 10485760).")
+    Integer hugeBytes;
+
     @Option(names = "--seed", defaultValue = "42", paramLabel = "S",
             description = "Random seed; the same seed gives the same bytes (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -100,16 +122,28 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if ((lines != null ? 1 : 0) + (text != null ? 1 : 0) + (tweets != null ? 1 : 0) != 1) {
-            throw new ParameterException(spec.commandLine(),
-                    "give exactly one of --lines N (an access log), --text N (text) and --tweets N (tweets)");
+        if ((lines != null ? 1 : 0) + (text != null ? 1 : 0) + (tweets != null ? 1 : 0) + (hostile != null ? 1 : 0) != 1) {
+            throw new ParameterException(spec.commandLine(), "give exactly one of --lines N (an access log), --text N"
+                    + " (text), --tweets N (tweets) and --hostile N (hostile input)");
+        }
+        if ((huge != null || hugeBytes != null) && hostile == null) {
+            throw new ParameterException(spec.commandLine(), "--huge and --huge-bytes go with --hostile");
         }
         if (vocabulary != null && text == null) {
             throw new ParameterException(spec.commandLine(), "--vocabulary goes with --text");
         }
         Writer generator;
         try {
-            if (text != null) {
+            if (hostile != null) {
+                HostileLines.Options defaults = new HostileLines.Options(hostile, seed, hostileFlavor());
+                HostileLines lines = new HostileLines(new HostileLines.Options(hostile, seed, defaults.flavor(),
+                        huge == null ? defaults.huge() : huge, hugeBytes == null ? defaults.hugeBytes() : hugeBytes));
+                generator = out -> {
+                    HostileLines.Summary summary = lines.writeTo(out);
+                    spec.commandLine().getErr().println("stormwatch generate: " + summary.lines() + " lines a reader"
+                            + " counts (accepted + rejected), " + summary.bytes() + " bytes; " + summary.kinds());
+                };
+            } else if (text != null) {
                 generator = new TextGenerator(new TextGenerator.Options(text, seed,
                         vocabulary == null ? TextGenerator.poolSize() : vocabulary))::writeTo;
             } else if (tweets != null) {
@@ -147,6 +181,15 @@ final class GenerateCommand implements Callable<Integer> {
 
     private Duration span() {
         return span == null ? null : Duration.ofMillis(WindowSpec.parseDuration(span));
+    }
+
+    private HostileLines.Flavor hostileFlavor() {
+        return switch (flavor.toLowerCase(Locale.ROOT)) {
+            case "access-log" -> HostileLines.Flavor.ACCESS_LOG;
+            case "tweets" -> HostileLines.Flavor.TWEETS;
+            default -> throw new ParameterException(spec.commandLine(),
+                    "--flavor must be access-log or tweets, not '" + flavor + "'");
+        };
     }
 
     private LogGenerator.Format format() {

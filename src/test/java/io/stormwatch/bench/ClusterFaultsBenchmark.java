@@ -38,7 +38,11 @@ import redis.clients.jedis.Jedis;
  * ({@link WindowFigures}), worker relaunch times, and the recovery time (fault → every line counted). A run
  * that never catches up is reported as such after {@code --patience} seconds without progress.
  *
- * <pre>bin/bench-topology cluster-faults [--lines N] [--rate R] [--kills K] [--every S] [--timeout S] [--only kills|resubmit]</pre>
+ * <pre>bin/bench-topology cluster-faults [--lines N] [--rate R] [--kills K] [--every S] [--timeout S] [--only kills|resubmit|redis-freeze|redis-restart|kafka-restart]</pre>
+ *
+ * <p>The outages (issue 10 item 4): {@code redis-freeze} = Redis SIGSTOPped for 10 s, {@code redis-restart} = Redis
+ * stopped (SIGTERM) for 10 s and started again with its append-only file (the benchmark's Redis persists every
+ * write), {@code kafka-restart} = the broker stopped cleanly for 10 s and started again; each while lines flow.
  */
 public final class ClusterFaultsBenchmark {
 
@@ -77,7 +81,7 @@ public final class ClusterFaultsBenchmark {
         System.out.printf("cluster-faults: %,d lines over 5 min of event time, %.0f lines/s into Kafka while the fault"
                 + " happens, topology.message.timeout.secs=%d%n", lines, rate, timeout);
         Path work = Files.createDirectories(Bench.WORK.resolve("cluster-faults"));
-        try (KafkaServer kafka = KafkaServer.start(); RedisServer redis = RedisServer.start()) {
+        try (KafkaServer kafka = KafkaServer.start(); RedisServer redis = RedisServer.startPersistent()) {
             long started = System.nanoTime();
             try (StormCluster storm = StormCluster.start(2, false)) {
                 System.out.printf("cluster up in %s%n", Bench.millis(System.nanoTime() - started));
@@ -86,6 +90,15 @@ public final class ClusterFaultsBenchmark {
                 }
                 if (only == null || only.equals("resubmit")) {
                     run(new Fault.Resubmit(), "faults-resubmit", 52, settings, work, storm, kafka, redis);
+                }
+                if (only == null || only.contains("redis-freeze")) {
+                    run(new Fault.RedisFreeze(), "faults-redis-freeze", 53, settings, work, storm, kafka, redis);
+                }
+                if (only == null || only.contains("redis-restart")) {
+                    run(new Fault.RedisRestart(), "faults-redis-restart", 54, settings, work, storm, kafka, redis);
+                }
+                if (only == null || only.contains("kafka-restart")) {
+                    run(new Fault.KafkaRestart(), "faults-kafka-restart", 55, settings, work, storm, kafka, redis);
                 }
             }
         }
@@ -124,6 +137,48 @@ public final class ClusterFaultsBenchmark {
             }
         }
 
+        record RedisFreeze() implements Fault {
+            @Override
+            public List<String> apply(Context c) throws Exception {
+                return outage(c, "Redis SIGSTOP 10 s", () -> {
+                    c.redis().pause();
+                    try {
+                        await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+                    } finally {
+                        c.redis().resume();
+                    }
+                });
+            }
+        }
+
+        record RedisRestart() implements Fault {
+            @Override
+            public List<String> apply(Context c) throws Exception {
+                return outage(c, "Redis stopped 10 s, restarted with its AOF", () -> {
+                    c.redis().stop();
+                    try {
+                        await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+                    } finally {
+                        c.redis().restart();
+                    }
+                });
+            }
+        }
+
+        record KafkaRestart() implements Fault {
+            @Override
+            public List<String> apply(Context c) throws Exception {
+                return outage(c, "Kafka broker stopped 10 s, restarted", () -> {
+                    c.kafka().stop();
+                    try {
+                        await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+                    } finally {
+                        c.kafka().restart();
+                    }
+                });
+            }
+        }
+
         record Resubmit() implements Fault {
             @Override
             public List<String> apply(Context c) throws Exception {
@@ -146,7 +201,28 @@ public final class ClusterFaultsBenchmark {
         }
     }
 
-    private record Context(String name, Path out, Settings settings, StormCluster storm, Submit submit) {}
+    private record Context(String name, Path out, Settings settings, StormCluster storm, Submit submit, KafkaServer kafka,
+            RedisServer redis) {}
+
+    /** Waits {@code --every} s, does {@code outage} (which returns once the service is back), reports the recovery. */
+    private static List<String> outage(Context c, String what, Outage outage) throws Exception {
+        await().pollDelay(Duration.ofSeconds(c.settings().every())).atMost(Duration.ofMinutes(1)).until(() -> true);
+        long before = JsonLinesSink.linesCounted(c.out());
+        long start = System.nanoTime();
+        outage.run();
+        long back = System.nanoTime();
+        long counted = JsonLinesSink.linesCounted(c.out());
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(100))
+                .until(() -> JsonLinesSink.linesCounted(c.out()) > counted);
+        String id = c.storm().topologyId(c.name()).orElse("?");
+        return List.of(String.format("%s at %,d lines counted: unavailable %s, lines counted again %s after it was back"
+                        + " (%,d counted during the outage); workers now %s", what, before, Bench.millis(back - start),
+                Bench.millis(System.nanoTime() - back), counted - before, c.storm().workers(id)));
+    }
+
+    private interface Outage {
+        void run() throws Exception;
+    }
 
     private interface Submit {
         void run() throws Exception;
@@ -187,7 +263,7 @@ public final class ClusterFaultsBenchmark {
         long firstTotals = System.nanoTime() - submitted;
 
         CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> kafka.produce(topic, 1, settings.rate(), rest));
-        List<String> events = fault.apply(new Context(name, out, settings, storm, submit));
+        List<String> events = fault.apply(new Context(name, out, settings, storm, submit, kafka, redis));
         long faultsDone = System.nanoTime();
         producing.join();
 

@@ -199,6 +199,60 @@ class KafkaIT {
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(log));
     }
 
+    /**
+     * The broker stops (cleanly) for 8 s and starts again while records are produced and read: the worker does not
+     * die or loop, our spout says so in at most one warning and one recovery line, nothing logs a stack trace, and
+     * every record is counted exactly once. Logs a {@code figures:} line (outage, recovery).
+     */
+    @Test
+    void aBrokerRestartedWhileLinesFlowIsWaitedForAndEveryLineCountedOnce() throws Exception {
+        Path log = Oracle.generate(tmp.resolve("restart.log"), 6_000, 37, 0.02);
+        Path out = tmp.resolve("out");
+        kafka.produce("restart", 2, Files.createFile(tmp.resolve("empty.log"))); // creates the topic
+        java.util.concurrent.CompletableFuture<Void> producing = java.util.concurrent.CompletableFuture.runAsync(
+                () -> kafka.produce("restart", 2, 500, log)); // 12 s of records, paced
+        long outageMillis;
+        long recoveryMillis;
+        try (CapturedLog spout = CapturedLog.attach(Level.INFO, KafkaBlockSpout.class.getName());
+                CapturedLog warnings = CapturedLog.attach(Level.WARN, "")) {
+            JobTopology job = job("kafka-restart", "restart", out, Map.of());
+            LocalStorm.submit(cluster, job);
+            await().atMost(LocalStorm.RUN_LIMIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> JsonLinesSink.linesCounted(out) >= 1_000);
+            long stopped = System.nanoTime();
+            kafka.stop();
+            try {
+                await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() -> true);
+            } finally {
+                kafka.restart();
+            }
+            long back = System.nanoTime();
+            outageMillis = Duration.ofNanos(back - stopped).toMillis();
+            long counted = JsonLinesSink.linesCounted(out);
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> JsonLinesSink.linesCounted(out) > counted || JsonLinesSink.linesCounted(out) == 6_000);
+            recoveryMillis = Duration.ofNanos(System.nanoTime() - back).toMillis();
+            producing.get(2, java.util.concurrent.TimeUnit.MINUTES);
+            awaitLines(out, 6_000);
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
+                    .until(() -> JsonLinesSink.linesCounted(out) == 6_000);
+            LocalStorm.kill(cluster, job.name());
+
+            org.slf4j.LoggerFactory.getLogger(KafkaIT.class).info("figures: Kafka broker stopped and restarted: outage {} ms,"
+                    + " lines counted again {} ms after it was back; 6000 lines", outageMillis, recoveryMillis);
+            assertThat(spout.lines()).filteredOn(l -> l.contains("cannot reach Kafka (")).hasSizeLessThanOrEqualTo(1);
+            if (spout.text().contains("cannot reach Kafka (")) {
+                assertThat(spout.text()).contains("Kafka reached again");
+            }
+            assertThat(warnings.lines()).as("no stack trace").noneMatch(l -> l.contains("\tat "));
+        } finally {
+            if (!kafkaRuns()) {
+                kafka.restart();
+            }
+        }
+        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(log));
+    }
+
     /** The Flux variant: flux/log-analytics.yaml with conf/kafka-local.properties, pointed at this broker. */
     @Test
     void theFluxFileReadsKafkaWithTheKafkaPropertiesFilter() throws Exception {

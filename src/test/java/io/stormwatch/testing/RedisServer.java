@@ -48,14 +48,16 @@ public final class RedisServer implements AutoCloseable {
     /** Password of {@link #trustStore()}; it protects nothing secret. */
     public static final String TRUST_STORE_PASSWORD = "changeit";
 
-    private final Process process;
+    private volatile Process process;
+    private final List<String> command;
     private final int port;
     private final Path dir;
     private final String password;
     private final SSLSocketFactory tls;
 
-    private RedisServer(Process process, int port, Path dir, String password, SSLSocketFactory tls) {
+    private RedisServer(Process process, List<String> command, int port, Path dir, String password, SSLSocketFactory tls) {
         this.process = process;
+        this.command = command;
         this.port = port;
         this.dir = dir;
         this.password = password;
@@ -72,6 +74,17 @@ public final class RedisServer implements AutoCloseable {
         Path dir = Files.createTempDirectory("redis-test");
         int port = freePort();
         return start(dir, port, password, List.of("--port", Integer.toString(port)), null);
+    }
+
+    /**
+     * Starts a server without a password that persists every write (append-only file, fsync always), so that
+     * {@link #restart()} finds its data again, as a production Redis with persistence on does.
+     */
+    public static RedisServer startPersistent() throws IOException {
+        Path dir = Files.createTempDirectory("redis-test");
+        int port = freePort();
+        return start(dir, port, null, List.of("--port", Integer.toString(port), "--appendonly", "yes",
+                "--appendfsync", "always"), null);
     }
 
     /**
@@ -110,32 +123,58 @@ public final class RedisServer implements AutoCloseable {
     private static RedisServer start(Path dir, int port, String password, List<String> listen, SSLSocketFactory tls)
             throws IOException {
         List<String> command = new ArrayList<>(List.of("redis-server"));
-        command.addAll(listen);
         command.addAll(List.of("--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+        command.addAll(listen); // after the defaults: a later option wins
         if (password != null) {
             command.addAll(List.of("--requirepass", password));
         }
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile())
-                .start();
-        RedisServer server = new RedisServer(process, port, dir, password, tls);
+        RedisServer server = new RedisServer(launch(command, dir), List.copyOf(command), port, dir, password, tls);
         try {
-            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                    .ignoreExceptions()
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
-                        }
-                        try (Jedis jedis = server.client()) {
-                            return "PONG".equals(jedis.ping());
-                        }
-                    });
+            server.awaitReady();
         } catch (RuntimeException e) {
             server.close();
             throw e;
         }
         return server;
+    }
+
+    private static Process launch(List<String> command, Path dir) throws IOException {
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()))
+                .start();
+    }
+
+    /** Waits until the server answers PING (10 s at most); fails at once if it exited. */
+    private void awaitReady() {
+        Process launched = process;
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .ignoreExceptions()
+                .until(() -> {
+                    if (!launched.isAlive()) {
+                        throw new IllegalStateException("redis-server exited: " + Files.readString(dir.resolve("redis.log")));
+                    }
+                    try (Jedis jedis = client()) {
+                        return "PONG".equals(jedis.ping());
+                    }
+                });
+    }
+
+    /** Stops the server as an operator does (SIGTERM: Redis writes its append-only file and exits); data stays. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Starts the stopped server again: same port, same directory, same options (so its data, when persistent). */
+    public void restart() throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("redis-server is still running");
+        }
+        process = launch(command, dir);
+        awaitReady();
     }
 
     /** A throwaway EC key and a self-signed certificate for 127.0.0.1, valid for a day. */

@@ -231,18 +231,46 @@ public final class LineReader implements Closeable {
     }
 
     /**
+     * The index of the first {@link #UNDECODABLE} at or after {@code from} that marks bad bytes, or -1. The char
+     * {@code U+DCFD} is also the second half of valid supplementary characters (those whose code point ends in
+     * {@code 0x0FD} in its low 10 bits, e.g. U+1F4FD 📽 or U+690FD); there it follows a high surrogate and marks
+     * nothing. A marker never does: the decoder never writes a lone high surrogate.
+     */
+    public static int indexOfUndecodable(String text, int from) {
+        for (int i = text.indexOf(UNDECODABLE, from); i >= 0; i = text.indexOf(UNDECODABLE, i + 1)) {
+            if (i == 0 || !Character.isHighSurrogate(text.charAt(i - 1))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** {@code text} with each {@link #UNDECODABLE} that marks bad bytes (see {@link #indexOfUndecodable}) as {@code shown}. */
+    public static String showUndecodable(String text, char shown) {
+        int first = indexOfUndecodable(text, 0);
+        if (first < 0) {
+            return text;
+        }
+        char[] chars = text.toCharArray();
+        for (int i = first; i >= 0; i = indexOfUndecodable(text, i + 1)) {
+            chars[i] = shown;
+        }
+        return new String(chars);
+    }
+
+    /**
      * {@code text} encoded as UTF-8, each {@link #UNDECODABLE} as the byte {@code 0xFF}: for writing a line on
      * that was read, so that its bad bytes stay bad ({@code decode(encode(t))} is {@code t}) instead of becoming
      * {@code ?} or a valid U+FFFD.
      */
     public static byte[] encode(String text) {
-        if (text.indexOf(UNDECODABLE) < 0) {
+        if (indexOfUndecodable(text, 0) < 0) {
             return text.getBytes(StandardCharsets.UTF_8);
         }
         // The JDK's encoder would write '?' for the unpaired surrogate: encode the text around each one.
         ByteArrayOutputStream out = new ByteArrayOutputStream(text.length() + 16);
         int from = 0;
-        for (int i = text.indexOf(UNDECODABLE); i >= 0; i = text.indexOf(UNDECODABLE, from)) {
+        for (int i = indexOfUndecodable(text, 0); i >= 0; i = indexOfUndecodable(text, from)) {
             out.writeBytes(text.substring(from, i).getBytes(StandardCharsets.UTF_8));
             out.write(UNDECODABLE_BYTE);
             from = i + 1;

@@ -74,7 +74,7 @@ final class LogFormatParser implements AccessLogParser {
             return new ParseResult.Rejected(RejectReason.BINARY, String.format("control character U+%04X at col %d",
                     (int) line.charAt(control), control + 1));
         }
-        int undecodable = line.indexOf(LineReader.UNDECODABLE);
+        int undecodable = LineReader.indexOfUndecodable(line, 0);
         if (undecodable >= 0) {
             // Wherever the bad bytes are: inside a quoted field they would not break the grammar, and the
             // record would carry text that is not in the log.

@@ -187,6 +187,7 @@ public class KafkaBlockSpout extends BaseRichSpout {
         // Topic and partitioner go together in the builder; this partitioner reports what it sees.
         // Values are decoded here, as files are: invalid UTF-8 reaches the parser marked, to be rejected, not
         // replaced silently as Kafka's StringDeserializer would.
+        int bound = maxLineLength;
         KafkaSpoutConfig<byte[], byte[]> config =
                 new KafkaSpoutConfig.Builder<byte[], byte[]>(bootstrap, new NamedTopicFilter(topic), partitioner)
                 .setProp("key.deserializer", ByteArrayDeserializer.class)
@@ -199,8 +200,7 @@ public class KafkaBlockSpout extends BaseRichSpout {
                 .setMaxUncommittedOffsets(settings.maxUncommitted())
                 .setPartitionRefreshPeriodMs(settings.refreshMs())
                 .setProp(settings.consumer())
-                .setRecordTranslator(r -> new Values(r.value() == null ? "" : LineReader.decode(r.value(), 0, r.value().length)),
-                        new Fields(VALUE))
+                .setRecordTranslator(r -> new Values(decode(r.value(), bound)), new Fields(VALUE))
                 .build();
         LOG.info("{}: consuming as group '{}' ({})", name, settings.group(), settings);
         this.kafka = inner.apply(config);
@@ -284,14 +284,31 @@ public class KafkaBlockSpout extends BaseRichSpout {
         recordsInFlight += records.length;
     }
 
-    /** A record's value as a line: no terminator, cut just past the length bound (so the parser rejects it). */
-    private String line(String value) {
+    /**
+     * A record's bytes as text, decoded as files are (invalid UTF-8 marked, not replaced), and at most
+     * {@code 4 × (bound + 1)} of them — as many as the file reader keeps of a line —, so that a huge record costs
+     * no more memory than a huge line; what is dropped is past the bound anyway (a code point has at most 4 bytes).
+     */
+    static String decode(byte[] value, int bound) {
+        return value == null ? "" : LineReader.decode(value, 0, (int) Math.min(value.length, 4L * (bound + 1)));
+    }
+
+    /**
+     * A record's value as a line: no terminator, and cut just past the length bound in <em>code points</em>, as
+     * the file reader cuts, so that the parser rejects it as too long whatever characters it holds (a cut in UTF-16
+     * chars kept fewer code points than the bound when the line had supplementary characters, and the line went
+     * on to be rejected for another reason than a file's same line).
+     */
+    String line(String value) {
         if (value == null) {
             return "";
         }
         String line = value.endsWith("\r\n") ? value.substring(0, value.length() - 2)
                 : value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
-        return line.length() > maxLineLength + 1 ? line.substring(0, maxLineLength + 1) : line;
+        if (line.length() <= maxLineLength + 1 || line.codePointCount(0, line.length()) <= maxLineLength + 1) {
+            return line;
+        }
+        return line.substring(0, line.offsetByCodePoints(0, maxLineLength + 1));
     }
 
     @Override

@@ -34,10 +34,20 @@ public final class RedisRetry {
         this.name = name;
     }
 
-    /** Runs {@code operation} until it reaches Redis; {@code beforeRetry} runs before each retry. */
+    /**
+     * Runs {@code operation} until it reaches Redis; {@code beforeRetry} runs before each retry (it must be
+     * idempotent: when it cannot reach Redis either, it runs again before the next attempt).
+     */
     public <T> T call(Supplier<T> operation, Runnable beforeRetry) {
+        boolean again = false;
         while (true) {
             try {
+                if (again) {
+                    // Inside the try: getting ready for the retry may need Redis too (restaging a delete reads the
+                    // key first), and Redis may still be away — that is one more failed attempt, not an exception
+                    // that halts the worker.
+                    beforeRetry.run();
+                }
                 T result = operation.get();
                 if (downSinceNanos != 0) {
                     log.warn("{} is reachable again after {} s ({} retries); going on, nothing lost", name,
@@ -61,7 +71,7 @@ public final class RedisRetry {
                 throw new IllegalStateException("interrupted while waiting for " + name, e);
             }
             retries++;
-            beforeRetry.run();
+            again = true;
         }
     }
 

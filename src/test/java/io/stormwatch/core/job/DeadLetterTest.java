@@ -53,4 +53,15 @@ class DeadLetterTest {
         assertThat(deadLetter).isEqualTo(
                 new DeadLetter("logs/a.log.gz", 123_456_789_012L, "malformed", "field 3: not a number", "x"));
     }
+
+    @Test
+    void aBadByteMarkerIsShownAsReplacementButTheLowHalfOfAValidPairIsKeptAndLoneSurrogatesAreReplaced() {
+        String projector = "\uD83D\uDCFD"; // U+1F4FD: its low half is the reader's marker char U+DCFD
+
+        DeadLetter letter = DeadLetter.of("s", 0, "r", "detail \uD800 quoted", "a\uDCFDb" + projector + "c\uD83D");
+
+        assertThat(letter.line()).isEqualTo("a\uFFFDb" + projector + "c\uFFFD");
+        assertThat(letter.detail()).isEqualTo("detail \uFFFD quoted");
+        assertThat(java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(letter.line() + letter.detail())).isTrue();
+    }
 }

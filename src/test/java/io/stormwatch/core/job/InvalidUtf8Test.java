@@ -53,6 +53,8 @@ class InvalidUtf8Test {
             4-byte sequence cut short before the closing quote | )"          | F0 9F 98                | false
             a U+FFFD written correctly in the user agent     | Nav         | EF BF BD                | true
             valid multi-byte text in the user agent          | Nav         | C3 A9 E2 98 83 F0 9F 98 80 | true
+            U+1F4FD, whose low surrogate is the marker char  | Nav         | F0 9F 93 BD             | true
+            U+690FD (unassigned; low half U+DCFD too)        | Nav         | F1 A9 83 BD             | true
             """)
     void aLineIsRejectedAsInvalidUtf8WhereverItsBadBytesAre(String name, String before, String hex, boolean accepted)
             throws IOException {

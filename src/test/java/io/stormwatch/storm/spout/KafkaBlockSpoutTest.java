@@ -173,4 +173,22 @@ class KafkaBlockSpoutTest {
             assertThat(log.text()).contains("topic 't' found after").contains("this task reads partition(s) [0, 1, 2] of 3");
         }
     }
+
+    @Test
+    void aRecordOverTheBoundIsCutInCodePointsAsAFileLineIsAndAHugeOneIsDecodedOnlyInPart() {
+        KafkaBlockSpout spout = new KafkaBlockSpout("127.0.0.1:1", "t").withMaxLineLength(4);
+        String emoji = "\uD83D\uDE00"; // one code point, two chars
+
+        // 6 code points: cut to bound + 1 = 5 code points (7 chars), so the parser's code-point count says too long.
+        assertThat(spout.line(emoji.repeat(6))).isEqualTo(emoji.repeat(5));
+        assertThat(spout.line(emoji.repeat(5) + "\n")).isEqualTo(emoji.repeat(5));
+        assertThat(spout.line("abcd\r\n")).isEqualTo("abcd");
+        assertThat(spout.line(null)).isEmpty();
+        // Of a 10 MB record only 4 × (bound + 1) bytes are decoded; an invalid byte stays marked.
+        byte[] huge = new byte[10 << 20];
+        java.util.Arrays.fill(huge, (byte) 'a');
+        huge[0] = (byte) 0xFF;
+        String decoded = KafkaBlockSpout.decode(huge, 4);
+        assertThat(decoded).hasSize(20).startsWith(String.valueOf(io.stormwatch.core.io.LineReader.UNDECODABLE));
+    }
 }

@@ -130,7 +130,7 @@ public final class StatusExtractor implements Extractor<Status> {
 
     @Override
     public Status extract(String line, Rejects rejects) {
-        int undecodable = line.indexOf(LineReader.UNDECODABLE);
+        int undecodable = LineReader.indexOfUndecodable(line, 0);
         if (undecodable >= 0) {
             rejects.reject(INVALID_UTF8, "bytes that are not UTF-8 at character " + undecodable);
             return null;

@@ -116,7 +116,7 @@ public record WordCount(int top, boolean all) implements Job<String[]> {
         Tokenizer tokenizer = new Tokenizer();
         List<String> words = new ArrayList<>();
         return (line, rejects) -> {
-            int undecodable = line.indexOf(LineReader.UNDECODABLE);
+            int undecodable = LineReader.indexOfUndecodable(line, 0);
             if (undecodable >= 0) {
                 // A word with bytes that are not UTF-8 would be counted under a word that is not in the text.
                 rejects.reject(INVALID_UTF8, "bytes that are not UTF-8 at col " + (undecodable + 1));
