@@ -26,14 +26,15 @@ public final class Compare implements Callable<Integer> {
     List<String> jobs;
 
     @Option(names = "--rates", split = ",", defaultValue = "1000,10000", paramLabel = "R,...",
-            description = "Paced input rates, lines/s (default ${DEFAULT-VALUE}).")
+            description = "Paced input rates, lines/s, lowest first (default ${DEFAULT-VALUE}). An engine that did not sustain"
+                    + " a rate is not run at higher ones.")
     List<Double> rates;
 
     @Option(names = "--duration", defaultValue = "10s", paramLabel = "DURATION",
             description = "Measured part of each live run, after the warm-up (default ${DEFAULT-VALUE}).")
     String duration;
 
-    @Option(names = "--warmup", defaultValue = "10s", paramLabel = "DURATION",
+    @Option(names = "--warmup", defaultValue = "20s", paramLabel = "DURATION",
             description = "Fed but not measured, at the start of each live run (default ${DEFAULT-VALUE}).")
     String warmup;
 
@@ -75,13 +76,18 @@ public final class Compare implements Callable<Integer> {
         long warmupMillis = WindowSpec.parseDuration(warmup);
         long durationMillis = WindowSpec.parseDuration(duration);
         Comparison comparison = new Comparison(new Comparison.Settings(root, root.resolve(work), heap, warmupMillis,
-                durationMillis, 15_000, 120_000));
+                durationMillis, 10_000, 120_000));
         Report report = new Report(root.resolve(out), Machine.now(), heap, warmupMillis, durationMillis);
         long started = System.nanoTime();
         for (String job : jobs) {
-            for (double rate : rates) {
-                for (Engine engine : chosen) {
-                    report.add(comparison.live(engine, job, rate));
+            List<Engine> sustaining = new ArrayList<>(chosen);
+            for (double rate : rates.stream().sorted().toList()) {
+                for (Engine engine : List.copyOf(sustaining)) {
+                    RunResult result = comparison.live(engine, job, rate);
+                    report.add(result);
+                    if (!result.bounded()) {
+                        sustaining.remove(engine); // the "up to the highest rate each sustains"
+                    }
                 }
             }
             if (backlogLines > 0) {

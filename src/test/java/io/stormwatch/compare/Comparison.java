@@ -98,11 +98,16 @@ final class Comparison {
                     ? windowDelays(progress.windows(), feed, writeNanos[warmupLines], writeNanos[sent - 1],
                             engine.windowDueAfter(job))
                     : new long[0];
+            long unseen = Latency.unseen(latencies);
+            if (unseen > 0) {
+                note = (note.isEmpty() ? "" : note + "; ") + String.format(java.util.Locale.ROOT,
+                        "%,d of %,d lines sent visible when stopped", progress.count(), sent);
+            }
             if (progress.malformed() > 0) {
                 note = (note.isEmpty() ? "" : note + "; ") + progress.malformed() + " malformed progress messages";
             }
             return new RunResult(engine.label, jobName, rate, feed.achievedRate(), Double.NaN, sent - warmupLines,
-                    Latency.unseen(latencies), Latency.seenSorted(latencies), bounded, windowDelays, stats.cpuSeconds(),
+                    unseen, Latency.seenSorted(latencies), bounded, windowDelays, stats.cpuSeconds(),
                     cpuFed, stats.peakRssMib(), note);
         }
     }

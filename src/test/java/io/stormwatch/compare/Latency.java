@@ -39,7 +39,7 @@ final class Latency {
         if (sorted.length == 0) {
             return Double.NaN;
         }
-        int rank = (int) Math.ceil(p / 100 * sorted.length);
+        int rank = (int) Math.ceil(p * sorted.length / 100 - 1e-9); // 99.9 / 100 × 10,000 is 9,990.000000000002
         return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
     }
 
