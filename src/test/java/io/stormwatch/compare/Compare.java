@@ -76,7 +76,7 @@ public final class Compare implements Callable<Integer> {
         long warmupMillis = WindowSpec.parseDuration(warmup);
         long durationMillis = WindowSpec.parseDuration(duration);
         Comparison comparison = new Comparison(new Comparison.Settings(root, root.resolve(work), heap, warmupMillis,
-                durationMillis, 10_000, 120_000));
+                durationMillis, 10_000, 180_000));
         Report report = new Report(root.resolve(out), Machine.now(), heap, warmupMillis, durationMillis);
         long started = System.nanoTime();
         for (String job : jobs) {

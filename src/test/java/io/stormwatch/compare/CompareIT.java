@@ -8,7 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code bin/stormwatch compare}'s measuring on one engine pair, small: stormwatch and DStream (1 s batches), each
- * its own process, fed 200 lines/s for 3 s of warm-up and 5 s measured. The probe must see every line of both,
+ * its own process, fed 200 lines/s for 10 s of warm-up and 5 s measured. The probe must see every line of both,
  * with latencies that are positive and ordered, CPU and RSS read, and stormwatch's p99 below DStream's p50 (a
  * 1 s batch cannot show a line sooner than the batch ends; stormwatch counts a line within milliseconds). Runs
  * the launchers on the packaged jars (bin/stormwatch-spark builds spark/ when its jar is missing or stale).
@@ -21,7 +21,7 @@ class CompareIT {
     @Test
     void theProbeSeesEveryLineOfBothEnginesAndStormwatchIsFaster() throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Comparison comparison = new Comparison(new Comparison.Settings(root, work, "-Xmx512m", 3_000, 5_000, 15_000, 180_000));
+        Comparison comparison = new Comparison(new Comparison.Settings(root, work, "-Xmx512m", 10_000, 5_000, 15_000, 180_000));
 
         RunResult storm = comparison.live(Engine.STORMWATCH, "log-analytics", 200);
         RunResult dstream = comparison.live(Engine.DSTREAM_1S, "log-analytics", 200);

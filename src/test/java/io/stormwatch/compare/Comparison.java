@@ -58,7 +58,7 @@ final class Comparison {
             double cpuAtFeed = Double.NaN;
             String note = "";
             try {
-                int clients = feed.awaitClients(engine.clients(job), settings.startTimeoutMillis(), 20_000, process::isAlive);
+                int clients = feed.awaitClients(engine.clients(job), settings.startTimeoutMillis(), 60_000, process::isAlive);
                 if (clients == 0) {
                     note = process.isAlive() ? "never connected to the source" : "exited before connecting: " + tail(dir);
                 } else {

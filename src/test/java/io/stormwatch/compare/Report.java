@@ -165,13 +165,20 @@ final class Report {
         for (RunResult storm : live.stream().filter(r -> r.engine().equals(Engine.STORMWATCH.label)).toList()) {
             for (RunResult other : live.stream().filter(r -> r.job().equals(storm.job()) && r.rate() == storm.rate()
                     && !r.engine().equals(storm.engine())).toList()) {
-                double ratio = other.latencyMs(99) / storm.latencyMs(99);
                 Double target = targets.get(other.engine());
-                text.append(String.format(Locale.ROOT, "- %s at %,.0f lines/s: p99 %s ms vs %s %s ms → %s× lower%s%n",
-                        storm.job(), storm.rate(), ms(storm.latencyMs(99)), other.engine(), ms(other.latencyMs(99)),
-                        Double.isNaN(ratio) ? "–" : String.format(Locale.ROOT, "%,.1f", ratio),
-                        target == null ? "" : String.format(Locale.ROOT, " (target ≥ %.0f×: %s)", target,
-                                ratio >= target ? "met" : "**not met**")));
+                String goal = target == null ? "" : String.format(Locale.ROOT, "target ≥ %.0f×: ", target);
+                if (other.latencyNanos().length == 0) {
+                    // No ratio can be formed: say what happened instead of calling it met or not.
+                    text.append(String.format(Locale.ROOT, "- %s at %,.0f lines/s: p99 %s ms vs %s: no line visible in time (%s)%s%n",
+                            storm.job(), storm.rate(), ms(storm.latencyMs(99)), other.engine(), other.note(),
+                            target == null ? "" : " — " + goal + "no figure"));
+                    continue;
+                }
+                double ratio = other.latencyMs(99) / storm.latencyMs(99);
+                text.append(String.format(Locale.ROOT, "- %s at %,.0f lines/s: p99 %s ms vs %s %s ms → %,.1f× lower%s%s%n",
+                        storm.job(), storm.rate(), ms(storm.latencyMs(99)), other.engine(), ms(other.latencyMs(99)), ratio,
+                        other.bounded() ? "" : " (" + other.engine() + " not sustained: its p99 is over the lines it showed)",
+                        target == null ? "" : " (" + goal + (ratio >= target ? "met" : "**not met**") + ")"));
             }
         }
         for (String job : jobs(backlog)) {
@@ -196,6 +203,8 @@ final class Report {
                 .xAxisTitle("latency, ms (log scale)").yAxisTitle("fraction of lines").build();
         chart.getStyler().setXAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.InsideNW)
                 .setMarkerSize(0);
+        chart.getStyler().setYAxisDecimalPattern("0.0");
+        chart.getStyler().setYAxisTickMarkSpacingHint(60);
         for (RunResult r : live) {
             if (r.job().equals(job) && r.rate() == rate && r.latencyNanos().length > 0) {
                 int points = Math.min(400, r.latencyNanos().length);
