@@ -89,7 +89,7 @@ final class Comparison {
             if (sent <= warmupLines) {
                 return new RunResult(engine.label, jobName, rate, feed.achievedRate(), Double.NaN, 0, 0, new long[0],
                         false, new long[0], stats.cpuSeconds(), cpuFed, stats.peakRssMib(),
-                        note.isEmpty() ? "fed only " + sent + " lines" : note);
+                        note.isEmpty() ? "fed only " + sent + " lines" : note, Machine.load1());
             }
             long[] writeNanos = feed.writeNanos();
             long[] latencies = Latency.perLine(writeNanos, progress.arrivals(), warmupLines, sent);
@@ -108,7 +108,7 @@ final class Comparison {
             }
             return new RunResult(engine.label, jobName, rate, feed.achievedRate(), Double.NaN, sent - warmupLines,
                     unseen, Latency.seenSorted(latencies), bounded, windowDelays, stats.cpuSeconds(),
-                    cpuFed, stats.peakRssMib(), note);
+                    cpuFed, stats.peakRssMib(), note, Machine.load1());
         }
     }
 
@@ -167,7 +167,8 @@ final class Comparison {
                     : engine != null && progress.count() != lines ? "counted " + progress.count() + " of " + lines + " lines"
                     : "";
             return new RunResult(label, jobName, 0, finished ? lines / seconds : Double.NaN, processing, lines, 0,
-                    new long[0], finished, new long[0], stats.cpuSeconds(), Double.NaN, stats.peakRssMib(), note);
+                    new long[0], finished, new long[0], stats.cpuSeconds(), Double.NaN, stats.peakRssMib(), note,
+                    Machine.load1());
         }
     }
 

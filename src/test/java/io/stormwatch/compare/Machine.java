@@ -18,6 +18,15 @@ record Machine(Instant at, int cores, String cpu, long memoryMib, String loadAve
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     }
 
+    /** The 1-minute load average now (NaN when unknown). */
+    static double load1() {
+        try {
+            return Double.parseDouble(read("/proc/loadavg").split(" ")[0]);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     private static String cpuModel() {
         for (String line : read("/proc/cpuinfo").split("\n")) {
             if (line.startsWith("model name")) {

@@ -64,8 +64,8 @@ final class Report {
 
     private static String liveHeader() {
         return "| engine | job | rate (lines/s) | achieved | sustained | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | unseen"
-                + " | window delay p50 / max ms | CPU s (fed / all) | peak RSS MiB | note |\n"
-                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|";
+                + " | window delay p50 / max ms | CPU s (fed / all) | peak RSS MiB | load | note |\n"
+                + "|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|";
     }
 
     private static String liveRow(RunResult r) {
@@ -74,22 +74,22 @@ final class Report {
         for (double p : PERCENTILES) {
             row.append(' ').append(ms(r.latencyMs(p))).append(" |");
         }
-        row.append(String.format(Locale.ROOT, " %,d | %s | %.1f / %.1f | %d | %s |", r.unseen(),
+        row.append(String.format(Locale.ROOT, " %,d | %s | %.1f / %.1f | %d | %.1f | %s |", r.unseen(),
                 r.windowDelaysMs().length == 0 ? "–"
                         : String.format(Locale.ROOT, "%,.0f / %,.0f (%d)", r.windowDelayMs(50), r.windowDelayMs(100),
                                 r.windowDelaysMs().length),
-                r.cpuFedSeconds(), r.cpuSeconds(), r.peakRssMib(), r.note()));
+                r.cpuFedSeconds(), r.cpuSeconds(), r.peakRssMib(), r.load(), r.note()));
         return row.toString();
     }
 
     private static String backlogHeader() {
-        return "| engine | job | lines | lines/s, start to exit | lines/s, first to last count | CPU s | peak RSS MiB | note |\n"
-                + "|---|---|--:|--:|--:|--:|--:|---|";
+        return "| engine | job | lines | lines/s, start to exit | lines/s, first to last count | CPU s | peak RSS MiB | load | note |\n"
+                + "|---|---|--:|--:|--:|--:|--:|--:|---|";
     }
 
     private static String backlogRow(RunResult r) {
-        return String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %.1f | %d | %s |", r.engine(), r.job(), r.lines(),
-                rate(r.achievedRate()), rate(r.processingRate()), r.cpuSeconds(), r.peakRssMib(), r.note());
+        return String.format(Locale.ROOT, "| %s | %s | %,d | %s | %s | %.1f | %d | %.1f | %s |", r.engine(), r.job(), r.lines(),
+                rate(r.achievedRate()), rate(r.processingRate()), r.cpuSeconds(), r.peakRssMib(), r.load(), r.note());
     }
 
     private static String rate(double rate) {
@@ -123,7 +123,8 @@ final class Report {
         md.append(String.format(Locale.ROOT, "- Machine: %d cores (%s), %,d MiB; %s.%n", before.cores(), before.cpu(),
                 before.memoryMib(), before.java()));
         md.append(String.format(Locale.ROOT, "- Load average (1, 5, 15 min): %s at the start (%s), %s at the end; the machine"
-                + " is shared with other builds.%n", before.loadAverage(), before.at(), after.loadAverage()));
+                + " is shared with other builds; each row's `load` is the 1-minute load average when that run ended (2 cores:"
+                + " above 2, the engines waited for a core).%n", before.loadAverage(), before.at(), after.loadAverage()));
         md.append("- Versions: Storm " + pomProperty("pom.xml", "storm.version") + ", Spark "
                 + pomProperty("spark/pom.xml", "spark.version") + " (local[2]).\n");
         md.append(String.format(Locale.ROOT, "- Settings: every engine its own JVM, `%s`, on the machine's %d cores; warm-up %d s then"

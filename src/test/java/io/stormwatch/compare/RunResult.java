@@ -17,10 +17,11 @@ package io.stormwatch.compare;
  * @param cpuFedSeconds   CPU seconds of the engine's JVM while fed and draining (live), else NaN
  * @param peakRssMib      peak resident set of the engine's JVM
  * @param note            why a run failed or what is odd about it; empty when nothing
+ * @param load            the machine's 1-minute load average when the run ended (the machine is shared)
  */
 record RunResult(String engine, String job, double rate, double achievedRate, double processingRate, long lines,
         long unseen, long[] latencyNanos, boolean bounded, long[] windowDelaysMs, double cpuSeconds,
-        double cpuFedSeconds, long peakRssMib, String note) {
+        double cpuFedSeconds, long peakRssMib, String note, double load) {
 
     double latencyMs(double percentile) {
         return Latency.percentile(latencyNanos, percentile) / 1e6;

@@ -64,6 +64,9 @@ public final class ProgressSender implements Closeable {
 
     /** A window result ending at {@code endMillis} was written out. */
     public synchronized void window(long endMillis) {
+        if (closed) {
+            return; // the receiver is gone: nothing will send it
+        }
         windows.add(endMillis);
         notifyAll();
     }
@@ -113,7 +116,12 @@ public final class ProgressSender implements Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            SENDERS.remove(address, this);
+            // Stays registered, closed: a job goes on reporting to it, and it drops the news instead of
+            // reconnecting (and warning) once per update.
+            synchronized (this) {
+                closed = true;
+                windows.clear();
+            }
         }
     }
 }
