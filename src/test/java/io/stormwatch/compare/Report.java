@@ -170,7 +170,7 @@ final class Report {
                 String goal = target == null ? "" : String.format(Locale.ROOT, "target ≥ %.0f×: ", target);
                 if (other.latencyNanos().length == 0) {
                     // No ratio can be formed: say what happened instead of calling it met or not.
-                    text.append(String.format(Locale.ROOT, "- %s at %,.0f lines/s: p99 %s ms vs %s: no line visible in time (%s)%s%n",
+                    text.append(String.format(Locale.ROOT, "- %s at %,.0f lines/s: p99 %s ms vs %s: no measured line visible before it was stopped (%s)%s%n",
                             storm.job(), storm.rate(), ms(storm.latencyMs(99)), other.engine(), other.note(),
                             target == null ? "" : " — " + goal + "no figure"));
                     continue;

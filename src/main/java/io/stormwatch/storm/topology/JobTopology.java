@@ -45,7 +45,13 @@ public record JobTopology(String name, Job<?> job, Config config, StormTopology 
         Config config = TopologyConfigs.forJob(conf, environment);
         if (Outputs.hasProgress(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, null))) {
             // The running count of a progress output comes from the totals bolt's task, through a hook.
-            config.put(Config.TOPOLOGY_AUTO_TASK_HOOKS, java.util.List.of(ProgressHook.class.getName()));
+            // Added to any hooks the user configured.
+            java.util.List<Object> hooks = new java.util.ArrayList<>();
+            if (config.get(Config.TOPOLOGY_AUTO_TASK_HOOKS) instanceof java.util.List<?> configured) {
+                hooks.addAll(configured);
+            }
+            hooks.add(ProgressHook.class.getName());
+            config.put(Config.TOPOLOGY_AUTO_TASK_HOOKS, hooks);
         }
         return new JobTopology(name, job,
                 config,
