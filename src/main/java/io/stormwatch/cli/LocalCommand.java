@@ -65,7 +65,7 @@ final class LocalCommand implements Callable<Integer> {
     String state;
 
     @Option(names = "--output", paramLabel = "OUTPUT",
-            description = "jsonl:DIR or redis://HOST:PORT[/DB], besides the log; repeatable.")
+            description = "jsonl:DIR, redis://HOST:PORT[/DB] or progress:HOST:PORT (stormwatch compare's probe), besides the log; repeatable.")
     List<String> outputs = new ArrayList<>();
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "Log format (default auto).")

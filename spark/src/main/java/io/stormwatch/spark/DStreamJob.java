@@ -92,6 +92,7 @@ public final class DStreamJob implements Serializable {
             List<Tuple2<String, byte[]>> state = rdd.collect();
             Tally tally = state.isEmpty() ? j.aggregate().createAccumulator() : TallyCodec.decode(state.get(0)._2());
             output.totals(j.views().jsonText(tally));
+            output.counted(tally.records() + tally.rejected());
             if (counter.getAndSet(tally.records() + tally.rejected()) != tally.records() + tally.rejected()) {
                 counted.set(time.milliseconds());
             }
@@ -118,6 +119,7 @@ public final class DStreamJob implements Serializable {
         Tally tally = merged == null ? job.aggregate().createAccumulator() : TallyCodec.decode(merged);
         if (!tally.isEmpty()) {
             output.windows(List.of(job.views().windowJsonText(start, end, tally, 0)));
+            output.windowed(end);
         }
         windowedAt.set(end);
     }

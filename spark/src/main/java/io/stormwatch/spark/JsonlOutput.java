@@ -1,6 +1,8 @@
 package io.stormwatch.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stormwatch.core.probe.ProgressMessage;
+import io.stormwatch.core.probe.ProgressSender;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,10 @@ import java.util.List;
  * {@code windows.jsonl} (one window object a line, appended) and {@code _SUCCESS} once a finite input was
  * read whole. Written by the driver only (foreachBatch / foreachRDD), one batch at a time. Serializable (by
  * its directory's name), since a checkpointed DStream graph serializes the functions that write to it.
+ *
+ * <p>With a {@code progress:HOST:PORT} beside it ({@code --output jsonl:DIR,progress:HOST:PORT}) the same writes
+ * also report to {@code stormwatch compare}'s latency probe ({@link ProgressSender}): {@link #counted} after the
+ * running totals were updated, {@link #windowed} for each window written.
  */
 public final class JsonlOutput implements java.io.Serializable {
 
@@ -30,9 +36,16 @@ public final class JsonlOutput implements java.io.Serializable {
 
 
     private final String dir;
+    private final ProgressMessage.Address progress;
 
     public JsonlOutput(Path dir) {
+        this(dir, null);
+    }
+
+    /** @param progress where to report progress, or null */
+    public JsonlOutput(Path dir, ProgressMessage.Address progress) {
         this.dir = dir.toString();
+        this.progress = progress;
         try {
             Files.createDirectories(dir());
             Files.deleteIfExists(dir().resolve(SUCCESS));
@@ -43,12 +56,38 @@ public final class JsonlOutput implements java.io.Serializable {
         }
     }
 
-    /** {@code jsonl:DIR} → the output; anything else is refused. */
+    /** {@code jsonl:DIR}, optionally followed by {@code ,progress:HOST:PORT} → the output; anything else is refused. */
     public static JsonlOutput parse(String spec) {
-        if (!spec.startsWith("jsonl:") || spec.length() == "jsonl:".length()) {
-            throw new IllegalArgumentException("not an output: '" + spec + "' (expected jsonl:DIR)");
+        String jsonl = spec;
+        ProgressMessage.Address progress = null;
+        int comma = spec.indexOf(",progress:");
+        if (comma >= 0) {
+            jsonl = spec.substring(0, comma);
+            progress = ProgressMessage.address(spec.substring(comma + 1));
         }
-        return new JsonlOutput(Path.of(spec.substring("jsonl:".length())));
+        if (!jsonl.startsWith("jsonl:") || jsonl.length() == "jsonl:".length() || jsonl.contains(",")) {
+            throw new IllegalArgumentException("not an output: '" + spec + "' (expected jsonl:DIR[,progress:HOST:PORT])");
+        }
+        return new JsonlOutput(Path.of(jsonl.substring("jsonl:".length())), progress);
+    }
+
+    /** The running totals now hold {@code lines} lines (records and rejected): reported to the probe, if any. */
+    public void counted(long lines) {
+        if (progress != null) {
+            ProgressSender.to(progress).count(lines);
+        }
+    }
+
+    /** A window ending at {@code endMillis} was written: reported to the probe, if any. */
+    public void windowed(long endMillis) {
+        if (progress != null) {
+            ProgressSender.to(progress).window(endMillis);
+        }
+    }
+
+    /** The probe's address, or null. */
+    public ProgressMessage.Address progress() {
+        return progress;
     }
 
     public Path dir() {

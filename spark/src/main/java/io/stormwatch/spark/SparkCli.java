@@ -94,7 +94,9 @@ public final class SparkCli {
             description = "The Structured Streaming version: totals (complete mode) and event-time windows with a watermark (append mode).")
     static final class Structured extends Common implements Callable<Integer> {
         @Option(names = "--trigger", paramLabel = "DURATION",
-                description = "Processing-time trigger (e.g. 100ms); default: Spark's (the next micro-batch at once). file: sources use AvailableNow.")
+                description = "Processing-time trigger (e.g. 100ms); default: Spark's (the next micro-batch at once). file: sources use AvailableNow."
+                        + " continuous:DURATION runs the job's map-only part (extract each line, count it) on the continuous"
+                        + " trigger with that checkpoint interval; socket: sources only, no totals or windows.")
         String trigger;
 
         @Option(names = "--bounds", defaultValue = "stormwatch",
@@ -110,6 +112,20 @@ public final class SparkCli {
             try (SparkRun run = new SparkRun()) {
                 SparkSession spark = SparkSession.builder().config(run.conf("stormwatch-structured-" + job.name(), master)).getOrCreate();
                 run.onClose(spark::stop);
+                if (trigger != null && trigger.startsWith("continuous:")) {
+                    if (!(source instanceof SourceSpec.Socket socket)) {
+                        throw new IllegalArgumentException("the continuous trigger reads socket: sources here");
+                    }
+                    var query = ContinuousJob.start(spark, run, job, socket, out,
+                            WindowSpec.parseDuration(trigger.substring("continuous:".length())), maxLineLength);
+                    long duration = durationMillis();
+                    if (duration > 0) {
+                        query.awaitTermination(duration);
+                    } else {
+                        query.awaitTermination();
+                    }
+                    return 0;
+                }
                 StructuredJob.Queries queries = new StructuredJob(spark, run, job, Settings.window(job, Map.of()), chosen, maxLineLength)
                         .start(source, out, trigger == null ? 0 : WindowSpec.parseDuration(trigger));
                 if (source instanceof SourceSpec.File) {

@@ -179,6 +179,7 @@ public final class StructuredJob {
             byte[] bytes = rows.isEmpty() ? null : rows.get(0).getAs("tally");
             Tally merged = bytes == null ? j.aggregate().createAccumulator() : TallyCodec.decode(bytes);
             output.totals(j.views().jsonText(merged));
+            output.counted(merged.records() + merged.rejected());
         };
         var writer = totals.writeStream().queryName(name("totals")).outputMode("complete")
                 .option("checkpointLocation", run.checkpoint(name("totals")).toString()).foreachBatch(write);
@@ -201,6 +202,9 @@ public final class StructuredJob {
                         TallyCodec.decode(row.getAs("tally"))));
             }
             output.windows(lines);
+            for (Row row : rows) {
+                output.windowed(row.<Row>getAs("window").<Timestamp>getAs("end").getTime());
+            }
         };
         var writer = windows.writeStream().queryName(name("windows")).outputMode("append")
                 .option("checkpointLocation", run.checkpoint(name("windows")).toString()).foreachBatch(write);

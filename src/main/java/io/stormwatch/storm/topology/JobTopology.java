@@ -2,6 +2,7 @@ package io.stormwatch.storm.topology;
 
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Jobs;
+import io.stormwatch.storm.sink.ProgressHook;
 import io.stormwatch.storm.sink.ResultSink;
 import java.util.Map;
 import org.apache.storm.Config;
@@ -41,8 +42,19 @@ public record JobTopology(String name, Job<?> job, Config config, StormTopology 
         Map<String, ResultSink> sinks = Outputs.sinks(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, "log"),
                 job, options.window(), environment);
         int sourceTasks = StormwatchConfig.integer(conf, StormwatchConfig.SOURCE_PARALLELISM, 1);
+        Config config = TopologyConfigs.forJob(conf, environment);
+        if (Outputs.hasProgress(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, null))) {
+            // The running count of a progress output comes from the totals bolt's task, through a hook.
+            // Added to any hooks the user configured.
+            java.util.List<Object> hooks = new java.util.ArrayList<>();
+            if (config.get(Config.TOPOLOGY_AUTO_TASK_HOOKS) instanceof java.util.List<?> configured) {
+                hooks.addAll(configured);
+            }
+            hooks.add(ProgressHook.class.getName());
+            config.put(Config.TOPOLOGY_AUTO_TASK_HOOKS, hooks);
+        }
         return new JobTopology(name, job,
-                TopologyConfigs.forJob(conf, environment),
+                config,
                 PipelineTopology.build(job, spout, sourceTasks, sinks, options),
                 Sources.isFinite(source) && (inProcess || source.startsWith("file:")));
     }

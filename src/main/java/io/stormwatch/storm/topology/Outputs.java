@@ -4,6 +4,9 @@ import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.storm.sink.LogSink;
+import io.stormwatch.storm.sink.ProgressHook;
+import io.stormwatch.storm.sink.ProgressSink;
+import io.stormwatch.core.probe.ProgressMessage;
 import io.stormwatch.storm.sink.RedisSink;
 import io.stormwatch.storm.sink.ResultSink;
 import io.stormwatch.storm.state.RedisEndpoint;
@@ -17,7 +20,7 @@ import java.util.Objects;
 
 /**
  * Turns an outputs spec — comma-separated {@code log}, {@code jsonl:DIR}, {@code redis://HOST:PORT[/DB]}
- * ({@code rediss://} for TLS) — into a job's sinks keyed by their component ids ({@code sink-log},
+ * ({@code rediss://} for TLS), {@code progress:HOST:PORT} (the latency probe of {@code stormwatch compare}) — into a job's sinks keyed by their component ids ({@code sink-log},
  * {@code sink-jsonl}, {@code sink-redis}; a second output of one kind gets {@code -2}, and so on). The sinks
  * are the same for every job; only the Redis key prefix ({@link #redisKeyPrefix}) and the window TTL depend
  * on the job.
@@ -78,18 +81,26 @@ public final class Outputs {
             } else if (output.startsWith("jsonl:") && output.length() > "jsonl:".length()) {
                 outputs.add(new Output(output, "jsonl",
                         Path.of(output.substring("jsonl:".length())).toAbsolutePath().normalize(), null));
+            } else if (output.startsWith("progress:")) {
+                ProgressMessage.address(output); // refused here when malformed
+                outputs.add(new Output(output, "progress", null, null));
             } else if (output.startsWith("redis://") || output.startsWith("rediss://")) {
                 outputs.add(new Output(output, "redis", null,
                         RedisEndpoint.parse(output, environment.get(StormwatchConfig.REDIS_PASSWORD_ENV))));
             } else {
                 throw new IllegalArgumentException("unknown output '" + output
-                        + "': expected log, jsonl:DIR or redis://HOST:PORT[/DB]");
+                        + "': expected log, jsonl:DIR, redis://HOST:PORT[/DB] or progress:HOST:PORT");
             }
         }
         if (outputs.isEmpty()) {
-            throw new IllegalArgumentException("no output given: expected log, jsonl:DIR or redis://HOST:PORT[/DB]");
+            throw new IllegalArgumentException("no output given: expected log, jsonl:DIR, redis://HOST:PORT[/DB] or progress:HOST:PORT");
         }
         return outputs;
+    }
+
+    /** True when {@code spec} names a {@code progress:} output, which also needs {@link ProgressHook} installed. */
+    public static boolean hasProgress(String spec) {
+        return spec != null && java.util.Arrays.stream(spec.split(",")).anyMatch(o -> o.trim().startsWith("progress:"));
     }
 
     /**
@@ -107,6 +118,7 @@ public final class Outputs {
             ResultSink sink = switch (output.kind()) {
                 case "log" -> new LogSink(job);
                 case "jsonl" -> new JsonLinesSink(output.directory().toString());
+                case "progress" -> new ProgressSink(ProgressMessage.address(output.text()));
                 default -> new RedisSink(output.redis(), redisKeyPrefix(job.name()), windowTtl(window));
             };
             String id = SINK_PREFIX + output.kind();

@@ -59,9 +59,26 @@ class OutputsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " , ", "kafka://x", "jsonl:", "redis://:6379", "redis://user:pw@host:6379", "logs"})
+    @ValueSource(strings = {"", " , ", "kafka://x", "jsonl:", "redis://:6379", "redis://user:pw@host:6379", "logs",
+        "progress:", "progress:host", "progress:host:0", "progress:host:x"})
     void aBadSpecIsRejected(String spec) {
         assertThatThrownBy(() -> Outputs.sinks(spec, LogAnalytics.defaults(), WINDOW, Map.of()))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aProgressOutputIsASinkForWindowsAndNamesTheHook() {
+        Map<String, ResultSink> sinks = Outputs.sinks("log,progress:127.0.0.1:9000", LogAnalytics.defaults(), WINDOW, Map.of());
+
+        assertThat(sinks).containsOnlyKeys("sink-log", "sink-progress");
+        assertThat(sinks.get("sink-progress")).isInstanceOf(ProgressSink.class).hasToString("progress:127.0.0.1:9000");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "-", value = {
+        "progress:127.0.0.1:9000|true", "log, progress:h:1|true", "log,jsonl:out|false", "-|false", "jsonl:progress:x|false",
+    })
+    void aProgressOutputIsRecognised(String spec, boolean progress) {
+        assertThat(Outputs.hasProgress(spec)).isEqualTo(progress);
     }
 }
