@@ -1,7 +1,6 @@
 package io.stormwatch.spark;
 
-import io.stormwatch.core.io.LineReader;
-import io.stormwatch.core.job.Extractor;
+import io.stormwatch.core.job.LineExtraction;
 import io.stormwatch.core.job.Job;
 import java.util.Iterator;
 import java.util.concurrent.TimeoutException;
@@ -54,26 +53,20 @@ public final class ContinuousJob {
         return query;
     }
 
-    /** Each line → {@code ok} or why it was rejected, one at a time (a continuous partition never ends). */
+    /** Each line → {@code ok} or why it was rejected, by the rules of every engine ({@link LineExtraction}). */
     static Iterator<String> classify(Job<?> job, int maxLineLength, Iterator<byte[]> lines) {
-        Extractor<?> extractor = job.newExtractor();
-        String[] reason = new String[1];
+        LineExtraction<?> extraction = new LineExtraction<>(job, maxLineLength);
+        Iterator<String> decoded = Counting.decoded(lines);
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return lines.hasNext();
+                return decoded.hasNext();
             }
 
             @Override
             public String next() {
-                byte[] bytes = lines.next();
-                String line = bytes == null ? "" : LineReader.decode(bytes, 0, bytes.length);
-                if (line.length() > maxLineLength) {
-                    return "too-long";
-                }
-                reason[0] = null;
-                Object record = extractor.extract(line, (why, detail) -> reason[0] = why);
-                return record != null ? "ok" : reason[0];
+                String reason = extraction.rejectReason(decoded.next());
+                return reason == null ? "ok" : reason;
             }
         };
     }

@@ -13,12 +13,8 @@ import java.util.List;
  * tally, or rejected with a reason and kept as a dead letter. The parse bolt and {@code stormwatch batch}
  * both count through this class, so the stream and the batch oracle treat every line alike.
  *
- * <p>Rules every job shares: a line longer than {@code maxLineLength} code points (readers cut such lines
- * just past the bound) is rejected as {@value #TOO_LONG} without reaching the extractor; an extractor that
- * throws is a bug, and its line is rejected as {@value #MALFORMED} rather than lost. Every line has exactly one
- * outcome, even from an extractor that breaks its contract: the first reason it gives, if it gives one (a
- * record returned or an exception thrown after that is ignored); else its record; else {@value #MALFORMED}.
- * Not thread-safe: one per parse task.
+ * <p>Each line has one outcome by the rules every job shares ({@link LineExtraction}: too long, extractor
+ * errors, the first reason wins). Not thread-safe: one per parse task.
  *
  * @param <R> the job's record type
  */
@@ -33,19 +29,17 @@ public final class BlockCounter<R> {
     public record Counted(BlockPanes panes, List<DeadLetter> deadLetters) {}
 
     private final Job<R> job;
-    private final Extractor<R> extractor;
+    private final LineExtraction<R> extraction;
     private final Aggregate<R> aggregate;
     private final BlockSplitter splitter;
-    private final int maxLineLength;
     private final CurrentLine rejects = new CurrentLine();
 
     /** @param window the slide and lag panes are cut with */
     public BlockCounter(Job<R> job, WindowSpec window, int maxLineLength) {
         this.job = job;
-        this.extractor = job.newExtractor();
+        this.extraction = new LineExtraction<>(job, maxLineLength);
         this.aggregate = job.aggregate();
         this.splitter = new BlockSplitter(window, aggregate.schema());
-        this.maxLineLength = maxLineLength;
     }
 
     /**
@@ -68,23 +62,8 @@ public final class BlockCounter<R> {
     private void countLine(String line, long offset) {
         rejects.line = line;
         rejects.offset = offset;
-        rejects.lineRejected = false;
-        if (line.length() > maxLineLength && line.codePointCount(0, line.length()) > maxLineLength) {
-            rejects.reject(TOO_LONG, "longer than " + maxLineLength + " characters");
-            return;
-        }
-        R record;
-        try {
-            record = extractor.extract(line, rejects);
-        } catch (RuntimeException e) {
-            rejects.reject(MALFORMED, "extractor error: " + e); // ignored if the extractor rejected it before
-            return;
-        }
-        if (rejects.lineRejected) {
-            return; // rejected: whatever the extractor returned as well
-        }
+        R record = extraction.extract(line, rejects);
         if (record == null) {
-            rejects.reject(MALFORMED, "extractor gave neither a record nor a reason");
             return;
         }
         long time = job.eventTimeMillis(record);
@@ -97,8 +76,6 @@ public final class BlockCounter<R> {
         String source;
         String line;
         long offset;
-        /** The line was rejected already: a line has one outcome, the first reason given. */
-        boolean lineRejected;
         List<DeadLetter> deadLetters = new ArrayList<>();
 
         void start(String blockSource) {
@@ -107,10 +84,6 @@ public final class BlockCounter<R> {
 
         @Override
         public void reject(String reason, String detail) {
-            if (lineRejected) {
-                return;
-            }
-            lineRejected = true;
             splitter.reject(reason);
             deadLetters.add(DeadLetter.of(source, offset, reason, detail, line));
         }

@@ -137,6 +137,17 @@ class BlockCounterTest {
         });
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("misbehavingExtractors")
+    void oneLineAtATimeHasTheSameOutcomeAsInABlock(String name, String line, String reason) {
+        LineExtraction<Word> extraction = new LineExtraction<>(new Words(), MAX);
+
+        assertThat(extraction.rejectReason(line)).isEqualTo(reason);
+        assertThat(extraction.rejectReason("1 ok")).as("a record").isNull();
+        assertThat(extraction.rejectReason("throw now")).isEqualTo(BlockCounter.MALFORMED);
+        assertThat(extraction.rejectReason("x".repeat(MAX + 1))).isEqualTo(BlockCounter.TOO_LONG);
+    }
+
     @Test
     void theCounterStartsAfreshForEachBlock() {
         BlockCounter<Word> counter = new BlockCounter<>(new Words(), PANES, MAX);
