@@ -10,9 +10,11 @@ import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.JobTopology;
+import io.stormwatch.storm.topology.PipelineTopology;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.LocalStorm;
 import io.stormwatch.testing.Oracle;
+import io.stormwatch.testing.RandomlyFailingBolt;
 import io.stormwatch.testing.WindowOracle;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.storm.Config;
 import org.apache.storm.LocalCluster;
+import org.apache.storm.generated.StormTopology;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,7 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * spans days and then bursts with lines out of order, with malformed lines of every kind, goes in; the totals
  * equal {@code batch --json}, {@code windows.jsonl} equals {@code batch --window --json} line for line and the
  * line-by-line definition ({@link WindowOracle}) window for window, and the late lines and dead letters are
- * the oracle's — with one and two parse tasks, on one and two workers (tuples then really cross workers).
+ * the oracle's — with one and two parse tasks, on one and two workers (tuples then really cross workers), and
+ * with bolts failing random blocks.
  */
 class LogAnalyticsIT {
 
@@ -61,15 +65,7 @@ class LogAnalyticsIT {
     void aMultiDayLogGivesTheBatchTotalsAndWindowsWindowForWindow(int parseTasks, int workers) throws Exception {
         Path log = Oracle.multiDay(tmp.resolve("access.log"), 6_000, 6_000, 7);
         Path out = tmp.resolve("out");
-        Map<String, Object> conf = LocalStorm.testConfig();
-        conf.put(StormwatchConfig.SOURCE, "file:" + log);
-        conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out);
-        conf.put(StormwatchConfig.WINDOW_LENGTH, "20s");
-        conf.put(StormwatchConfig.WINDOW_SLIDE, "5s");
-        conf.put(StormwatchConfig.WINDOW_LAG, "2s");
-        conf.put(StormwatchConfig.PARSE_PARALLELISM, parseTasks);
-        conf.put(StormwatchConfig.BLOCK_LINES, 97);
-        conf.put(Config.TOPOLOGY_WORKERS, workers);
+        Map<String, Object> conf = multiDayConf(log, out, parseTasks, workers);
         JobTopology job = JobTopology.fromConfig(LogAnalytics.NAME, "multi-day-" + parseTasks + "-" + workers, conf,
                 true, Map.of());
 
@@ -127,5 +123,44 @@ class LogAnalyticsIT {
         assertThat(windows.stream().mapToLong(w -> w.get("records").asLong() + w.get("rejected").asLong()).sum())
                 .as("every line in some window (1 s slides over 2 s windows: twice)")
                 .isEqualTo(2 * 5_000);
+    }
+
+    /**
+     * One of the faults the windows and the totals must come through exactly once: the parse, window and totals
+     * bolts each fail 3 % of the blocks they get (before the bolt sees them); the spout replays each failed block
+     * line by line, and some replays fail again. None lost, none counted twice, no window written twice.
+     */
+    @Test
+    void boltsFailingRandomBlocksLoseNothingAndCountNothingTwice() throws Exception {
+        Path log = Oracle.multiDay(tmp.resolve("access.log"), 6_000, 6_000, 11);
+        Path out = tmp.resolve("out");
+        JobTopology built = JobTopology.fromConfig(LogAnalytics.NAME, "failing-bolts", multiDayConf(log, out, 2, 2), true,
+                Map.of());
+        StormTopology topology = built.topology().deepCopy();
+        RandomlyFailingBolt.inject(topology, PipelineTopology.PARSE, 0.03, 1);
+        RandomlyFailingBolt.inject(topology, PipelineTopology.WINDOWS, 0.03, 2);
+        RandomlyFailingBolt.inject(topology, PipelineTopology.TOTALS, 0.03, 3);
+        JobTopology job = new JobTopology(built.name(), built.job(), built.config(), topology, built.finite());
+
+        LocalStorm.submit(cluster, job);
+        LocalStorm.awaitSuccess(out);
+        LocalStorm.kill(cluster, job.name());
+
+        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(log));
+        assertThat(Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS))).containsExactlyElementsOf(Oracle.windows(WINDOW, log));
+    }
+
+    /** The file {@code log} through {@link #WINDOW} into {@code out}, blocks of 97 lines. */
+    private static Map<String, Object> multiDayConf(Path log, Path out, int parseTasks, int workers) {
+        Map<String, Object> conf = LocalStorm.testConfig();
+        conf.put(StormwatchConfig.SOURCE, "file:" + log);
+        conf.put(StormwatchConfig.OUTPUTS, "jsonl:" + out);
+        conf.put(StormwatchConfig.WINDOW_LENGTH, "20s");
+        conf.put(StormwatchConfig.WINDOW_SLIDE, "5s");
+        conf.put(StormwatchConfig.WINDOW_LAG, "2s");
+        conf.put(StormwatchConfig.PARSE_PARALLELISM, parseTasks);
+        conf.put(StormwatchConfig.BLOCK_LINES, 97);
+        conf.put(Config.TOPOLOGY_WORKERS, workers);
+        return conf;
     }
 }
