@@ -184,47 +184,10 @@ class ClusterIT {
         storm.kill(name);
     }
 
-    /**
-     * Every window in {@code windows.jsonl} is {@code batch --window}'s, in order, once; only the last few, which
-     * the watermark of a never-ending input has not passed, may be missing.
-     */
     private static void assertWindowsExact(Path out, Run run) throws IOException {
-        List<String> oracle = Oracle.windows(WINDOW, run.log());
-        int atLeast = oracle.size() - (int) (WINDOW.lengthMillis() / WINDOW.slideMillis()) - 1;
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(() -> Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS)).size() >= atLeast);
-        List<String> written = Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS));
-        LOG.info("figures: windows.jsonl {}", WindowFigures.of(Oracle.readJsonLines(out.resolve(JsonLinesSink.WINDOWS)), oracle));
-        assertThat(written.size()).as("windows written of %d", oracle.size()).isBetween(atLeast, oracle.size());
-        assertThat(written).containsExactlyElementsOf(oracle.subList(0, written.size()));
-    }
-
-    @Test
-    void submittedThroughFluxRemoteTheTotalsSurviveAKilledSpoutWorker() throws Exception {
-        String name = "log-analytics"; // the Flux file's own name
-        Path out = tmp.resolve("out");
-        Run run = prepare("cluster-flux", 42);
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(Path.of("conf/cluster.properties"))) {
-            properties.load(in);
-        }
-        properties.setProperty("stormwatch.source", "kafka:" + kafka.bootstrap() + "/cluster-flux");
-        properties.setProperty("stormwatch.output.dir", out.toString());
-        properties.setProperty("stormwatch.state.provider.config",
-                "{\"host\":\"" + redis.host() + "\",\"port\":" + redis.port() + ",\"database\":0,\"timeout\":2000}");
-        Path filter = tmp.resolve("cluster-test.properties");
-        try (OutputStream stream = Files.newOutputStream(filter)) {
-            properties.store(stream, "conf/cluster.properties pointed at the test's Kafka, Redis and directory");
-        }
-        CliProcess submit = CliProcess.stormwatch(tmp, LIMIT, "submit", "--dir", storm.home().toString(),
-                "--flux", "flux/log-analytics.yaml", "--filter", filter.toString());
-        assertThat(submit.exitCode()).as("submit --flux: %s", submit.stderr()).isZero();
-        killAWorkerWhileLinesFlow(run, name, out, true);
-
-        // The Flux file writes totals to jsonl only; they come from the totals' state in Redis.
-        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(run.log()));
-        assertWindowsExact(out, run);
-        storm.kill(name);
+        LOG.info("figures: windows.jsonl {}", WindowFigures.of(Oracle.readJsonLines(out.resolve(JsonLinesSink.WINDOWS)),
+                Oracle.windows(WINDOW, run.log())));
+        Oracle.assertWindowsSoFar(out, WINDOW, run.log());
     }
 
     /** A generated log of two minutes, its first third already in topic {@code topic}, the rest to come. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.stormwatch.core.io.LineServer;
+import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.sink.JsonLinesSink;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import io.stormwatch.testing.CliProcess;
@@ -118,6 +119,8 @@ class RedisOutageIT {
         assertThat(exit).as(String.join("\n", lines)).isEqualTo(143);
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).as("every line counted once")
                 .isEqualTo(Oracle.totals(log));
+        assertThat(Files.readAllLines(out.resolve(JsonLinesSink.WINDOWS))).as("every window once, as batch's")
+                .containsExactlyElementsOf(Oracle.windows(WindowSpec.parse("30s", "10s", "5s"), log));
         assertThat(lines).filteredOn(l -> l.contains("is unreachable")).as("said once per state (totals, checkpoints)")
                 .hasSizeBetween(1, 2);
         assertThat(lines).filteredOn(l -> l.contains("is reachable again")).isNotEmpty();

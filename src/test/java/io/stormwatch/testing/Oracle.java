@@ -92,6 +92,24 @@ public final class Oracle {
         return lines;
     }
 
+    /**
+     * Asserts that {@code out/windows.jsonl} of a run whose input has not ended holds {@code batch --window}'s
+     * windows of {@code log}, in order, each once: all but the last few, which the watermark has not passed
+     * (waits up to a minute for them to be written).
+     */
+    public static void assertWindowsSoFar(Path out, WindowSpec window, Path log) throws IOException {
+        List<String> oracle = windows(window, log);
+        Path file = out.resolve(io.stormwatch.storm.sink.JsonLinesSink.WINDOWS);
+        int atLeast = oracle.size() - (int) (window.lengthMillis() / window.slideMillis()) - 1;
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> Files.exists(file) && Files.readAllLines(file).size() >= atLeast);
+        List<String> written = Files.readAllLines(file);
+        org.assertj.core.api.Assertions.assertThat(written.size()).as("windows written of %d", oracle.size())
+                .isBetween(atLeast, oracle.size());
+        org.assertj.core.api.Assertions.assertThat(written).containsExactlyElementsOf(oracle.subList(0, written.size()));
+    }
+
     /** {@code batch --json} of the files, with the default views, as read back from its text. */
     public static JsonNode totals(Path... files) throws IOException {
         LogAnalytics job = LogAnalytics.defaults();
