@@ -41,8 +41,8 @@ import redis.clients.jedis.Jedis;
  * log-analytics on a real multi-process Storm cluster ({@code stormwatch cluster up}: ZooKeeper, Nimbus, a
  * Supervisor, two workers, each a JVM of its own), reading a real Kafka broker and keeping its running totals
  * in a real Redis, submitted with {@code stormwatch submit} exactly as {@code storm jar} submits: once through
- * {@code SubmitTopology} and once through {@code Flux --remote}. While lines flow, one worker is killed with
- * SIGKILL (the one without the Kafka spout in the first run, the spout's own in the second); the Supervisor
+ * {@code SubmitTopology} and once through {@code Flux --remote}. While lines flow, workers are killed with
+ * SIGKILL (in the first run the one without the Kafka spout, then the spout's own; in the second the spout's); the Supervisor
  * relaunches it and the final totals, in Redis and in the jsonl output, equal {@code batch --json}'s, and every
  * window written equals {@code batch --window}'s, once (the input never ends, so the last few windows, which
  * the watermark has not passed, are not out). A third run kills the topology mid-stream and submits it again:
@@ -118,7 +118,7 @@ class ClusterIT {
     }
 
     @Test
-    void submittedAsStormJarTheTotalsSurviveAKilledWorker() throws Exception {
+    void submittedAsStormJarTheTotalsAndWindowsSurviveTwoKilledWorkers() throws Exception {
         String name = "cluster-jar";
         Path out = tmp.resolve("out");
         String redisUrl = "redis://" + redis.host() + ":" + redis.port() + "/0";
@@ -131,7 +131,7 @@ class ClusterIT {
                 // Lines a dead worker held are replayed after the message timeout: keep the test short.
                 "-c", "topology.message.timeout.secs=10");
         assertThat(submit.exitCode()).as("submit: %s", submit.stderr()).isZero();
-        killAWorkerWhileLinesFlow(run, name, out, false);
+        killWorkersWhileLinesFlow(run, name, out, 300, false, true);
 
         JsonNode expected = Oracle.totals(run.log());
         assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(expected);
@@ -206,31 +206,35 @@ class ClusterIT {
     }
 
     /**
-     * Waits for the first counted line, sends the rest of the log, kills a worker (SIGKILL) while it goes in,
-     * waits for the Supervisor's relaunch and for every line to be counted (and to stay so for 3 s).
+     * Waits for the first counted line, sends the rest of the log (at {@code rate} lines/s, or as fast as it goes
+     * when 0), and while it goes in kills workers with SIGKILL one after the other — for each of {@code spouts},
+     * the one with the spout (true) or without it (false) — each once the previous one's replacement counts lines
+     * again; then waits for every line to be counted (and to stay so for 3 s).
      */
-    private void killAWorkerWhileLinesFlow(Run run, String name, Path out, boolean theSpouts) throws Exception {
+    private void killWorkersWhileLinesFlow(Run run, String name, Path out, double rate, boolean... spouts) throws Exception {
         long submitted = System.nanoTime();
         await().atMost(LIMIT).pollInterval(Duration.ofMillis(100)).until(() -> JsonLinesSink.linesCounted(out) > 0);
         LOG.info("figures: {} submit → first totals in {} ms", name, (System.nanoTime() - submitted) / 1_000_000);
         String id = storm.topologyId(name).orElseThrow();
-        await().atMost(LIMIT).until(() -> storm.workers(id).size() == 2);
-        Map<Integer, Long> workers = storm.workers(id);
-        Set<Integer> spoutPorts = storm.portsOf(id, "source");
-        int port = workers.keySet().stream().filter(p -> spoutPorts.contains(p) == theSpouts).findFirst()
-                .orElse(workers.keySet().iterator().next());
-
-        long before = JsonLinesSink.linesCounted(out);
-        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> kafka.produce(run.topic(), 1, run.rest()));
-        await().atMost(LIMIT).pollInterval(Duration.ofMillis(50)).until(() -> JsonLinesSink.linesCounted(out) > before);
-        long killedAt = System.nanoTime();
-        LOG.info("figures: {} killing worker {} (port {}, components {}) with {} of {} lines counted", name,
-                workers.get(port), port, storm.componentsOf(id, port), JsonLinesSink.linesCounted(out), LINES);
-        Duration relaunch = storm.killWorker(id, port);
-        LOG.info("figures: {} worker relaunched (worker.pid rewritten) {} ms after the kill", name, relaunch.toMillis());
+        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> kafka.produce(run.topic(), 1, rate, run.rest()));
+        long killedAt = 0;
+        for (boolean theSpouts : spouts) {
+            await().atMost(LIMIT).until(() -> storm.workers(id).size() == 2);
+            Map<Integer, Long> workers = storm.workers(id);
+            Set<Integer> spoutPorts = storm.portsOf(id, "source");
+            int port = workers.keySet().stream().filter(p -> spoutPorts.contains(p) == theSpouts).findFirst()
+                    .orElse(workers.keySet().iterator().next());
+            long before = JsonLinesSink.linesCounted(out);
+            await().atMost(LIMIT).pollInterval(Duration.ofMillis(50)).until(() -> JsonLinesSink.linesCounted(out) > before);
+            killedAt = System.nanoTime();
+            LOG.info("figures: {} killing worker {} (port {}, components {}) with {} of {} lines counted", name,
+                    workers.get(port), port, storm.componentsOf(id, port), JsonLinesSink.linesCounted(out), LINES);
+            Duration relaunch = storm.killWorker(id, port);
+            LOG.info("figures: {} worker relaunched (worker.pid rewritten) {} ms after the kill", name, relaunch.toMillis());
+        }
         producing.join();
         await().atMost(LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> JsonLinesSink.linesCounted(out) == LINES);
-        LOG.info("figures: {} every line counted {} ms after the kill", name, (System.nanoTime() - killedAt) / 1_000_000);
+        LOG.info("figures: {} every line counted {} ms after the last kill", name, (System.nanoTime() - killedAt) / 1_000_000);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> JsonLinesSink.linesCounted(out) == LINES);
     }
