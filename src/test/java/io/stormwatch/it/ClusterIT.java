@@ -154,6 +154,34 @@ class ClusterIT {
     }
 
     @Test
+    void submittedThroughFluxRemoteTheTotalsAndWindowsSurviveAKilledSpoutWorker() throws Exception {
+        String name = "log-analytics"; // the Flux file's own name
+        Path out = tmp.resolve("out");
+        Run run = prepare("cluster-flux", 42);
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of("conf/cluster.properties"))) {
+            properties.load(in);
+        }
+        properties.setProperty("stormwatch.source", "kafka:" + kafka.bootstrap() + "/cluster-flux");
+        properties.setProperty("stormwatch.output.dir", out.toString());
+        properties.setProperty("stormwatch.state.provider.config",
+                "{\"host\":\"" + redis.host() + "\",\"port\":" + redis.port() + ",\"database\":0,\"timeout\":2000}");
+        Path filter = tmp.resolve("cluster-test.properties");
+        try (OutputStream stream = Files.newOutputStream(filter)) {
+            properties.store(stream, "conf/cluster.properties pointed at the test's Kafka, Redis and directory");
+        }
+        CliProcess submit = CliProcess.stormwatch(tmp, LIMIT, "submit", "--dir", storm.home().toString(),
+                "--flux", "flux/log-analytics.yaml", "--filter", filter.toString());
+        assertThat(submit.exitCode()).as("submit --flux: %s", submit.stderr()).isZero();
+        killWorkersWhileLinesFlow(run, name, out, 0, true);
+
+        // The Flux file writes totals to jsonl only; they come from the totals' state in Redis.
+        assertThat(Oracle.readJson(out.resolve(JsonLinesSink.TOTALS))).isEqualTo(Oracle.totals(run.log()));
+        assertWindowsExact(out, run);
+        storm.kill(name);
+    }
+
+    @Test
     void killedAndResubmittedTheTotalsAndWindowsGoOnFromTheState() throws Exception {
         String name = "cluster-resubmit";
         Path out = tmp.resolve("out");
