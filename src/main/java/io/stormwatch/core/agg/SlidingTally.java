@@ -100,13 +100,14 @@ public final class SlidingTally {
     /** Receives a pane of the window: see {@link #forEachPane}. */
     @FunctionalInterface
     public interface PaneVisitor {
-        void pane(long end, byte[] encoded, long late);
+        /** {@code encoded} gives the pane's {@link TallyCodec} bytes, encoding it only when asked. */
+        void pane(long end, java.util.function.Supplier<byte[]> encoded, long late);
     }
 
-    /** Hands every pane in the window, oldest first, encoded ({@link TallyCodec}), e.g. to checkpoint it. */
+    /** Hands every pane in the window, oldest first, e.g. to checkpoint those that changed. */
     public void forEachPane(PaneVisitor visitor) {
         for (Held held : panes) {
-            visitor.pane(held.end, held.encoded != null ? held.encoded : TallyCodec.encode(held.tally), held.late);
+            visitor.pane(held.end, () -> held.encoded != null ? held.encoded : TallyCodec.encode(held.tally), held.late);
         }
     }
 

@@ -273,7 +273,7 @@ public final class WindowAssembler {
         sliding.forEachPane((end, encoded, late) -> {
             inWindow.add(end);
             if (changedPanes.contains(end)) {
-                puts.put(PANE_PREFIX + end, paneEntry(encoded, late));
+                puts.put(PANE_PREFIX + end, paneEntry(encoded.get(), late));
                 storedPanes.add(end);
             }
         });
