@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * example. Late lines are counted in the {@code late} of the next window to close and, with a late-tuple
  * stream, emitted there ({@link LateLine}s). In processing time a block goes into the pane of its arrival
  * and nothing is late. Subscribe it to the parse bolt's default stream and to the spout's
- * {@link Schema#END_OF_INPUT_STREAM} (all-grouping); run one task.
+ * {@link Schema#END_OF_INPUT_STREAM} (all-grouping) and {@link Schema#RETIRED_STREAM} (a source the spout
+ * will never emit again: its ranges are forgotten {@value #RETIRE_GRACE_MILLIS} ms later, as the totals forget
+ * theirs, so a spool of many files does not grow the state); run one task.
  *
  * <p><b>Exactly once</b> (event time): the open panes, the panes in the window, each channel's watermark and
  * progress and the source ranges already in the windows live in Storm's checkpointed {@link KeyValueState}
@@ -272,6 +274,10 @@ public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Obj
                     emitDone();
                     collector.emit(Schema.END_OF_INPUT_STREAM, input, endOfInput.forward(componentId));
                 }
+            } else if (Schema.RETIRED_STREAM.equals(input.getSourceStreamId())) {
+                // Sent once every block of the source is acked, so all of them are in the windows by now.
+                String source = input.getStringByField(Schema.SOURCE);
+                offloader.submit(() -> work(() -> windows.retire(source, now)));
             } else {
                 BlockPanes block = (BlockPanes) input.getValueByField(Schema.PANES);
                 checkCut(block);

@@ -24,7 +24,7 @@ import org.apache.storm.topology.TopologyBuilder;
  *    │             ├─ panes ──► totals ─── totals ─────────┼─► sink-*
  *    │             └─ rejected ────────────────────────────┘
  *    ├─ end-of-input ─► windows, totals ─ end-of-input ─► sink-*
- *    └─ retired ──────► totals
+ *    └─ retired ──────► windows, totals (they forget a source that is done)
  * </pre>
  *
  * <p>Windows and totals run as one task each: a window is one sequence of panes, and the totals are one
@@ -69,7 +69,8 @@ public final class PipelineTopology {
         builder.setBolt(WINDOWS, WindowBolt.of(job, options.window(), options.time() == TimeMode.EVENT)
                         .withLateTupleStream(Schema.LATE_STREAM), 1)
                 .globalGrouping(PARSE)
-                .allGrouping(SOURCE, Schema.END_OF_INPUT_STREAM);
+                .allGrouping(SOURCE, Schema.END_OF_INPUT_STREAM)
+                .globalGrouping(SOURCE, Schema.RETIRED_STREAM);
 
         builder.setBolt(TOTALS, new TotalsBolt(job), 1)
                 .globalGrouping(PARSE)

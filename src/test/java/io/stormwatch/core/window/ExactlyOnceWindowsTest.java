@@ -177,6 +177,33 @@ class ExactlyOnceWindowsTest {
         assertThat(puts).as("nothing changed").isEmpty();
     }
 
+    @Test
+    void aRetiredSourceIsForgottenAfterTheGracePeriod() {
+        WindowSpec spec = new WindowSpec(10_000, 10_000, 0);
+        Topology storm = new Topology();
+        ExactlyOnceWindows<Delivery> engine = new ExactlyOnceWindows<>(true,
+                new WindowAssembler(spec, EventJob.SCHEMA, new Sink(), Long.MAX_VALUE, 0), 1_000_000, 60_000, storm);
+        engine.expect(List.of(100));
+        BlockCounter<EventJob.Event> counter = new BlockCounter<>(new EventJob(), spec, 1000);
+        java.util.function.IntFunction<BlockPanes> line = i -> counter.count(100, BlockPosition.whole(1, i), "done.log",
+                new String[] {EventJob.line(T0 + i * 1_000L, "k")}, new long[] {i}, i + 1).panes();
+        engine.offer(line.apply(0), null, 0);
+        engine.offer(line.apply(1), null, 0);
+        engine.checkpoint(0, new HashMap<>(), new ArrayList<>());
+
+        engine.retire("done.log", 1_000);
+        Map<String, Object> puts = new HashMap<>();
+        List<String> deletes = new ArrayList<>();
+        engine.checkpoint(1_000, puts, deletes);
+        assertThat(puts).as("the retirement itself is kept, for a restart within the grace").containsKey("r:done.log");
+        assertThat(deletes).isEmpty();
+        assertThat(storm.refused).isEmpty();
+
+        deletes.clear();
+        engine.checkpoint(61_000, new HashMap<>(), deletes);
+        assertThat(deletes).as("after the grace period").containsExactlyInAnyOrder("o:done.log", "r:done.log");
+    }
+
     private static ExactlyOnceWindows<Delivery> newEngine(WindowSpec spec, Sink sink, Topology storm, int channels) {
         ExactlyOnceWindows<Delivery> engine = new ExactlyOnceWindows<>(true,
                 new WindowAssembler(spec, EventJob.SCHEMA, sink, Long.MAX_VALUE, 0), 1_000_000, 0, storm);

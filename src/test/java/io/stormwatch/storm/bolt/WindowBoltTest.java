@@ -16,6 +16,7 @@ import io.stormwatch.testing.RecordingOutputCollector;
 import io.stormwatch.testing.TestTopology;
 import java.util.List;
 import java.util.Map;
+import org.apache.storm.state.InMemoryKeyValueState;
 import org.apache.storm.topology.base.BaseWindowedBolt.Duration;
 import org.apache.storm.tuple.Fields;
 import org.apache.storm.tuple.Tuple;
@@ -33,10 +34,11 @@ class WindowBoltTest {
 
     private TestTopology topology(WindowBolt bolt) {
         return new TestTopology()
-                .component("source", 1, Map.of(Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS))
+                .component("source", 1, Map.of(Schema.END_OF_INPUT_STREAM, Schema.END_OF_INPUT_FIELDS,
+                        Schema.RETIRED_STREAM, Schema.RETIRED_FIELDS))
                 .component("parse", 2, Map.of(Utils.DEFAULT_STREAM_ID, Schema.PANES_FIELDS))
                 .bolt("windows", 1, bolt, stream("parse", Utils.DEFAULT_STREAM_ID),
-                        stream("source", Schema.END_OF_INPUT_STREAM));
+                        stream("source", Schema.END_OF_INPUT_STREAM), stream("source", Schema.RETIRED_STREAM));
     }
 
     /** 10 s windows sliding by 10 s, no lag, event time, late lines on "late". */
@@ -106,6 +108,28 @@ class WindowBoltTest {
         assertThat(windows(output)).extracting(Result::windowEnd, Result::late)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(Blocks.T0 + 30_000, 1L));
         assertThat(output.streams()).endsWith(Schema.END_OF_INPUT_STREAM);
+    }
+
+    @Test
+    void aRetiredSourceIsAckedAndRecordedInTheStateToBeForgotten() {
+        WindowBolt bolt = eventTimeBolt();
+        TestTopology topology = topology(bolt);
+        RecordingOutputCollector output = new RecordingOutputCollector();
+        bolt.prepare(topology.conf(), topology.context("windows", 0), output.collector());
+        InMemoryKeyValueState<String, Object> state = new InMemoryKeyValueState<>();
+        bolt.initState(state);
+        int channel = topology.tasks("source").get(0);
+        bolt.execute(block(topology, 0, Blocks.panes(channel, "a", 0, 10, 0)));
+        bolt.prePrepare(1);
+        assertThat(state.get("o:a")).isNotNull();
+
+        Tuple retired = topology.tuple("source", 0, Schema.RETIRED_STREAM, "a");
+        bolt.execute(retired);
+        bolt.prePrepare(2);
+
+        assertThat(output.acked()).contains(retired);
+        assertThat(state.get("r:a")).as("when it was retired: forgotten %d ms later", WindowBolt.RETIRE_GRACE_MILLIS)
+                .isNotNull();
     }
 
     @Test
