@@ -22,7 +22,8 @@ import picocli.CommandLine.Option;
 public final class Compare implements Callable<Integer> {
 
     @Option(names = "--jobs", split = ",", defaultValue = "log-analytics", paramLabel = "JOB,...",
-            description = "Access-log jobs to compare (log-analytics, status-codes, top-urls; default ${DEFAULT-VALUE}).")
+            description = "Jobs to compare, each fed lines of its own kind (access-log lines; text for word-count;"
+                    + " tweets for hashtags; default ${DEFAULT-VALUE}).")
     List<String> jobs;
 
     @Option(names = "--rates", split = ",", defaultValue = "1000,10000", paramLabel = "R,...",
@@ -61,9 +62,9 @@ public final class Compare implements Callable<Integer> {
     public Integer call() throws Exception {
         Path root = Path.of(System.getProperty("stormwatch.home", ".")).toAbsolutePath().normalize();
         for (String job : jobs) {
-            if (!Jobs.NAMES.contains(job) || job.equals("word-count") || job.equals("hashtags")) {
+            if (!Jobs.NAMES.contains(job)) {
                 throw new CommandLine.ParameterException(new CommandLine(this),
-                        "compare feeds access-log lines: --jobs takes log-analytics, status-codes, top-urls; not " + job);
+                        "--jobs takes " + String.join(", ", Jobs.NAMES) + "; not " + job);
             }
         }
         List<Engine> chosen = new ArrayList<>();
@@ -91,7 +92,7 @@ public final class Compare implements Callable<Integer> {
                 }
             }
             if (backlogLines > 0) {
-                Path file = Comparison.backlogFile(root.resolve(work).resolve("backlog-" + backlogLines + ".log"), backlogLines);
+                Path file = Comparison.backlogFile(job, root.resolve(work), backlogLines);
                 report.add(comparison.backlog(null, job, file, backlogLines, 180_000));
                 for (Engine engine : List.of(Engine.STORMWATCH, Engine.STRUCTURED_DEFAULT, Engine.DSTREAM_1S)) {
                     if (chosen.contains(engine)) {

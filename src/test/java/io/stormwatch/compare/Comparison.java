@@ -3,6 +3,10 @@ package io.stormwatch.compare;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Jobs;
 import io.stormwatch.core.gen.LogGenerator;
+import io.stormwatch.core.gen.TextGenerator;
+import io.stormwatch.core.gen.TweetGenerator;
+import io.stormwatch.core.job.hashtags.Hashtags;
+import io.stormwatch.core.job.wordcount.WordCount;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +52,7 @@ final class Comparison {
         Path dir = runDir(jobName + "-" + engine.label + "-" + (long) rate);
         int warmupLines = (int) (rate * settings.warmupMillis() / 1000);
         int total = warmupLines + (int) (rate * settings.durationMillis() / 1000);
-        LiveLines lines = new LiveLines(50_000, 42);
+        LiveLines lines = LiveLines.forJob(jobName, 50_000, 42);
         try (PacedFeed feed = new PacedFeed(); ProgressReceiver progress = new ProgressReceiver()) {
             Process process = start(engine, engine.command(settings.root(), jobName, feed.spec(), progress.spec(),
                     dir.resolve("out")), dir);
@@ -172,18 +176,32 @@ final class Comparison {
         }
     }
 
-    /** Writes {@code lines} generated access-log lines to {@code file} (kept between runs when already there). */
-    static Path backlogFile(Path file, long lines) throws IOException {
+    /**
+     * A file of {@code lines} generated lines of {@code job}'s kind in {@code dir} (kept between runs when already
+     * there): access-log lines, text for word-count, tweets for hashtags — what {@code generate} writes.
+     */
+    static Path backlogFile(String job, Path dir, long lines) throws IOException {
+        String kind = switch (job) {
+            case WordCount.NAME -> "text";
+            case Hashtags.NAME -> "tweets";
+            default -> "access";
+        };
+        Path file = dir.resolve("backlog-" + kind + "-" + lines + ".log");
         if (Files.isRegularFile(file)) {
             return file;
         }
-        Files.createDirectories(file.getParent());
+        Files.createDirectories(dir);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-            new LogGenerator(new LogGenerator.Options(lines, 42, LogGenerator.Format.COMBINED, 0.01,
-                    LogGenerator.DEFAULT_START)).writeTo(out);
+            switch (kind) {
+                case "text" -> new TextGenerator(new TextGenerator.Options(lines, 42)).writeTo(out);
+                case "tweets" -> new TweetGenerator(new TweetGenerator.Options(lines, 42, LogGenerator.DEFAULT_START, null,
+                        TweetGenerator.DEFAULT_BROKEN_RATIO)).writeTo(out);
+                default -> new LogGenerator(new LogGenerator.Options(lines, 42, LogGenerator.Format.COMBINED, 0.01,
+                        LogGenerator.DEFAULT_START)).writeTo(out);
+            }
         }
-        return Files.move(temp, file);
+        return Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private Path runDir(String name) throws IOException {
