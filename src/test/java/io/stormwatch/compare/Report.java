@@ -119,7 +119,7 @@ final class Report {
         StringBuilder md = new StringBuilder();
         md.append("# stormwatch vs Spark: latency, sustained rate, backlog\n\n");
         md.append("Produced by `bin/stormwatch compare` (this file and the PNGs beside it are rewritten by each run). How it\n"
-                + "measures — clocks, what \"visible\" means per engine, warm-up, drops and stragglers: [METHOD.md](METHOD.md).\n\n");
+                + "measures — clocks, what \"visible\" means per engine, warm-up, drops and stragglers: [METHOD.md](" + methodLink() + ").\n\n");
         md.append(String.format(Locale.ROOT, "- Machine: %d cores (%s), %,d MiB; %s.%n", before.cores(), before.cpu(),
                 before.memoryMib(), before.java()));
         md.append(String.format(Locale.ROOT, "- Load average (1, 5, 15 min): %s at the start (%s), %s at the end; the machine"
@@ -278,5 +278,12 @@ final class Report {
         double[] copy = values.clone();
         Arrays.sort(copy);
         return copy;
+    }
+
+    /** The link to METHOD.md (in {@code topologies/results/}) from wherever this report is written. */
+    private String methodLink() {
+        Path root = Path.of(System.getProperty("stormwatch.home", ".")).toAbsolutePath().normalize();
+        Path method = root.resolve("topologies/results/METHOD.md");
+        return out.toAbsolutePath().normalize().relativize(method).toString().replace('\\', '/');
     }
 }
