@@ -2,11 +2,6 @@ package io.stormwatch.compare;
 
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Jobs;
-import io.stormwatch.core.gen.LogGenerator;
-import io.stormwatch.core.gen.TextGenerator;
-import io.stormwatch.core.gen.TweetGenerator;
-import io.stormwatch.core.job.hashtags.Hashtags;
-import io.stormwatch.core.job.wordcount.WordCount;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -181,25 +176,14 @@ final class Comparison {
      * there): access-log lines, text for word-count, tweets for hashtags — what {@code generate} writes.
      */
     static Path backlogFile(String job, Path dir, long lines) throws IOException {
-        String kind = switch (job) {
-            case WordCount.NAME -> "text";
-            case Hashtags.NAME -> "tweets";
-            default -> "access";
-        };
-        Path file = dir.resolve("backlog-" + kind + "-" + lines + ".log");
+        Path file = dir.resolve("backlog-" + LiveLines.kind(job) + "-" + lines + ".log");
         if (Files.isRegularFile(file)) {
             return file;
         }
         Files.createDirectories(dir);
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-            switch (kind) {
-                case "text" -> new TextGenerator(new TextGenerator.Options(lines, 42)).writeTo(out);
-                case "tweets" -> new TweetGenerator(new TweetGenerator.Options(lines, 42, LogGenerator.DEFAULT_START, null,
-                        TweetGenerator.DEFAULT_BROKEN_RATIO)).writeTo(out);
-                default -> new LogGenerator(new LogGenerator.Options(lines, 42, LogGenerator.Format.COMBINED, 0.01,
-                        LogGenerator.DEFAULT_START)).writeTo(out);
-            }
+            LiveLines.generate(job, lines, 42, out);
         }
         return Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }

@@ -72,20 +72,32 @@ final class LiveLines {
 
     /** @param count how many distinct lines to cycle through */
     static LiveLines forJob(String job, int count, long seed) {
-        return switch (job) {
-            case WordCount.NAME -> new LiveLines(lines(count, out -> {
-                TextGenerator text = new TextGenerator(new TextGenerator.Options(count, seed));
-                for (int i = 0; i < count; i++) {
-                    out.write(text.nextLine().getBytes(StandardCharsets.UTF_8));
-                    out.write('\n');
-                }
-            }));
-            case Hashtags.NAME -> new LiveLines(lines(count, out -> new TweetGenerator(new TweetGenerator.Options(count,
-                    seed, LogGenerator.DEFAULT_START, null, TweetGenerator.DEFAULT_BROKEN_RATIO)).writeTo(out)),
-                    TWITTER, EPOCH_MILLIS);
-            default -> new LiveLines(lines(count, out -> new LogGenerator(new LogGenerator.Options(count, seed,
-                    LogGenerator.Format.COMBINED, 0.01, LogGenerator.DEFAULT_START)).writeTo(out)), ACCESS_LOG);
+        List<byte[]> lines = lines(count, out -> generate(job, count, seed, out));
+        return switch (kind(job)) {
+            case "text" -> new LiveLines(lines);
+            case "tweets" -> new LiveLines(lines, TWITTER, EPOCH_MILLIS);
+            default -> new LiveLines(lines, ACCESS_LOG);
         };
+    }
+
+    /** What {@code job} reads: {@code access} log lines, {@code text} (word-count) or {@code tweets} (hashtags). */
+    static String kind(String job) {
+        return switch (job) {
+            case WordCount.NAME -> "text";
+            case Hashtags.NAME -> "tweets";
+            default -> "access";
+        };
+    }
+
+    /** Writes {@code lines} generated lines of {@code job}'s {@link #kind}, each followed by {@code \n}. */
+    static void generate(String job, long lines, long seed, OutputStream out) throws IOException {
+        switch (kind(job)) {
+            case "text" -> new TextGenerator(new TextGenerator.Options(lines, seed)).writeTo(out);
+            case "tweets" -> new TweetGenerator(new TweetGenerator.Options(lines, seed, LogGenerator.DEFAULT_START, null,
+                    TweetGenerator.DEFAULT_BROKEN_RATIO)).writeTo(out);
+            default -> new LogGenerator(new LogGenerator.Options(lines, seed, LogGenerator.Format.COMBINED, 0.01,
+                    LogGenerator.DEFAULT_START)).writeTo(out);
+        }
     }
 
     private interface Writer {
