@@ -87,10 +87,8 @@ public final class JsonLinesSink implements ResultSink {
             return;
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = channel.size();
-            long from = Math.max(0, size - TAIL_BYTES);
-            ByteBuffer tail = ByteBuffer.allocate((int) (size - from));
-            channel.read(tail, from);
+            long from = Math.max(0, channel.size() - TAIL_BYTES);
+            ByteBuffer tail = tail(channel, from);
             int end = tail.position();
             int keep = end;
             while (keep > 0 && tail.get(keep - 1) != '\n') {
@@ -111,10 +109,7 @@ public final class JsonLinesSink implements ResultSink {
             return Long.MIN_VALUE;
         }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = channel.size();
-            long from = Math.max(0, size - TAIL_BYTES);
-            ByteBuffer tail = ByteBuffer.allocate((int) (size - from));
-            channel.read(tail, from);
+            ByteBuffer tail = tail(channel, Math.max(0, channel.size() - TAIL_BYTES));
             String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).stripTrailing();
             String last = text.substring(text.lastIndexOf('\n') + 1);
             try {
@@ -124,6 +119,15 @@ public final class JsonLinesSink implements ResultSink {
                 return Long.MIN_VALUE;
             }
         }
+    }
+
+    /** The bytes of {@code channel} from {@code from} to its end; its position is how many were read. */
+    private static ByteBuffer tail(FileChannel channel, long from) throws IOException {
+        ByteBuffer tail = ByteBuffer.allocate((int) (channel.size() - from));
+        while (tail.hasRemaining() && channel.read(tail, from + tail.position()) >= 0) {
+            // a read may return fewer bytes than asked
+        }
+        return tail;
     }
 
     private Writer append(String name) throws IOException {
