@@ -4,6 +4,7 @@ import io.stormwatch.core.probe.ProgressMessage;
 import io.stormwatch.core.probe.ProgressSender;
 import io.stormwatch.core.window.BlockPanes;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.Outputs;
 import io.stormwatch.storm.topology.PipelineTopology;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import java.util.Map;
@@ -35,10 +36,9 @@ public final class ProgressHook extends BaseTaskHook {
         if (!PipelineTopology.TOTALS.equals(context.getThisComponentId())) {
             return;
         }
-        for (String output : StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, "").split(",")) {
-            if (output.trim().startsWith("progress:")) {
-                sender = ProgressSender.to(ProgressMessage.address(output.trim()));
-            }
+        ProgressMessage.Address address = Outputs.progressAddress(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, null));
+        if (address != null) {
+            sender = ProgressSender.to(address);
         }
     }
 

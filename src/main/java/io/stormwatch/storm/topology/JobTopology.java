@@ -4,6 +4,8 @@ import io.stormwatch.core.job.Job;
 import io.stormwatch.core.job.Jobs;
 import io.stormwatch.storm.sink.ProgressHook;
 import io.stormwatch.storm.sink.ResultSink;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.storm.Config;
 import org.apache.storm.generated.StormTopology;
@@ -46,8 +48,8 @@ public record JobTopology(String name, Job<?> job, Config config, StormTopology 
         if (Outputs.hasProgress(StormwatchConfig.string(conf, StormwatchConfig.OUTPUTS, null))) {
             // The running count of a progress output comes from the totals bolt's task, through a hook.
             // Added to any hooks the user configured.
-            java.util.List<Object> hooks = new java.util.ArrayList<>();
-            if (config.get(Config.TOPOLOGY_AUTO_TASK_HOOKS) instanceof java.util.List<?> configured) {
+            List<Object> hooks = new ArrayList<>();
+            if (config.get(Config.TOPOLOGY_AUTO_TASK_HOOKS) instanceof List<?> configured) {
                 hooks.addAll(configured);
             }
             hooks.add(ProgressHook.class.getName());

@@ -100,7 +100,19 @@ public final class Outputs {
 
     /** True when {@code spec} names a {@code progress:} output, which also needs {@link ProgressHook} installed. */
     public static boolean hasProgress(String spec) {
-        return spec != null && java.util.Arrays.stream(spec.split(",")).anyMatch(o -> o.trim().startsWith("progress:"));
+        return progressAddress(spec) != null;
+    }
+
+    /** Where the first {@code progress:} output of {@code spec} reports, or null when it names none. */
+    public static ProgressMessage.Address progressAddress(String spec) {
+        if (spec != null) {
+            for (String output : spec.split(",")) {
+                if (output.trim().startsWith("progress:")) {
+                    return ProgressMessage.address(output.trim());
+                }
+            }
+        }
+        return null;
     }
 
     /**
