@@ -85,14 +85,7 @@ class ExactlyOnceWindowsTest {
         int[] ids = {0};
         for (int c = 0; c < channels; c++) {
             List<String> lines = WindowAssemblerTest.lines(random, 1 + random.nextInt(300));
-            List<EventJob.Event> events = new ArrayList<>();
-            for (String line : lines) {
-                EventJob.Event event = job.newExtractor().extract(line, (reason, detail) -> {});
-                if (event != null) {
-                    events.add(event);
-                }
-            }
-            records.add(events);
+            records.add(WindowAssemblerTest.records(job, lines));
             channelLines.add(lines);
             storm.inFlight.addAll(cut(random, 100 + c, 7, lines, 0, ids));
         }

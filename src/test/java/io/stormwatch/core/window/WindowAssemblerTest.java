@@ -95,6 +95,18 @@ class WindowAssemblerTest {
     }
 
     /** A channel's lines: time moves on by up to 3 s, now and then runs back up to 15 s; a few junk lines. */
+    /** The records of {@code lines} (the rejected ones left out). */
+    static List<EventJob.Event> records(EventJob job, List<String> lines) {
+        List<EventJob.Event> events = new ArrayList<>();
+        for (String line : lines) {
+            EventJob.Event event = job.newExtractor().extract(line, (reason, detail) -> {});
+            if (event != null) {
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
     static List<String> lines(Random random, int count) {
         List<String> lines = new ArrayList<>();
         long time = T0 + random.nextInt(10_000);
@@ -128,14 +140,7 @@ class WindowAssemblerTest {
         List<Delivery> blocks = new ArrayList<>();
         for (int c = 0; c < channels; c++) {
             List<String> lines = lines(random, 1 + random.nextInt(400));
-            List<EventJob.Event> events = new ArrayList<>();
-            for (String line : lines) {
-                EventJob.Event event = job.newExtractor().extract(line, (reason, detail) -> {});
-                if (event != null) {
-                    events.add(event);
-                }
-            }
-            records.add(events);
+            records.add(records(job, lines));
             int seq = 0;
             for (int from = 0; from < lines.size(); ) {
                 int to = Math.min(lines.size(), from + 1 + random.nextInt(random.nextBoolean() ? 3 : 60));
