@@ -31,7 +31,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * table. Benchmarks print to stdout (they are commands whose figures the project reports); Storm's own logging
  * goes to stderr.
  */
-final class Bench {
+public final class Bench {
 
     /** The config `stormwatch local --conf conf/local.yaml` uses. */
     static final Path LOCAL_CONF = Path.of("conf/local.yaml");
@@ -172,7 +172,7 @@ final class Bench {
     }
 
     /** Median of unsorted values. */
-    static double median(double... values) {
+    public static double median(double... values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int n = sorted.length;
