@@ -262,8 +262,8 @@ class ClusterIT {
             LOG.info("figures: {} worker relaunched (worker.pid rewritten) {} ms after the kill", name, relaunch.toMillis());
         }
         producing.join();
-        // Blocks lost with a worker are replayed after the message timeout (60 s in the Flux file), and a window
-        // bolt waits that long, plus a slack, for a block missing in its channel's order before it gives up on it.
+        // Blocks lost with a worker are replayed one to two message timeouts (60 s in the Flux file) after their
+        // emit, plus the Kafka spout's retry backoff; a window bolt waits for a block missing in its channel's order.
         await().atMost(RECOVERY_LIMIT).pollInterval(Duration.ofMillis(200)).until(() -> JsonLinesSink.linesCounted(out) == LINES);
         LOG.info("figures: {} every line counted {} ms after the last kill", name, (System.nanoTime() - killedAt) / 1_000_000);
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))

@@ -145,7 +145,7 @@ public final class SocketLineClient implements Closeable {
             queue.poll();
             builder.add(next.text(), next.sequence(), next.sequence() + 1, next.bytes());
         }
-        LineBlock block = builder.build(first.source(), BlockPosition.whole(epoch, blocksEmitted.getAndIncrement()));
+        LineBlock block = builder.build(first.source(), BlockPosition.wholeUnreplayable(epoch, blocksEmitted.getAndIncrement()));
         emitting.computeIfAbsent(block.source(), s -> new Connection()).blocks.put(block.offset(), block.lineCount());
         linesInFlight.addAndGet(block.lineCount());
         return block;

@@ -57,6 +57,8 @@ public final class ExactlyOnceWindows<H> {
     private final Sequencer<Pending<H>> sequencer;
     private final Handles<H> handles;
     private final List<Integer> expected = new ArrayList<>();
+    /** Blocks the sequencer dropped during the current call, settled at its end ({@link #settleDrops}). */
+    private final List<Pending<H>> drops = new ArrayList<>();
 
     /**
      * @param eventTime          blocks go into the panes of their lines' event times; else into the pane of
@@ -70,7 +72,7 @@ public final class ExactlyOnceWindows<H> {
         this.assembler = assembler;
         this.handles = handles;
         this.counted = new CountedRanges(retireGraceMillis);
-        this.sequencer = new Sequencer<>(maxWaiting, dropped -> handles.done(dropped.handle()));
+        this.sequencer = new Sequencer<>(maxWaiting, drops::add);
     }
 
     /** The channels that will send blocks ({@link WindowAssembler#expect}). */
@@ -83,6 +85,7 @@ public final class ExactlyOnceWindows<H> {
     public void offer(BlockPanes block, H handle, long nowMillis) {
         if (eventTime) {
             apply(sequencer.offer(block.channel(), block.position(), new Pending<>(block, handle), nowMillis), nowMillis);
+            keepWaitingChannelsAlive(nowMillis);
         } else {
             // At least once: a replay goes into the pane of its new arrival, as any block does.
             assembler.acceptAt(block, nowMillis);
@@ -90,10 +93,15 @@ public final class ExactlyOnceWindows<H> {
         }
     }
 
-    /** A timer: gives up on blocks missing since {@code giveUpMillis}, and lets idle channels go. */
-    public void tick(long nowMillis, long giveUpMillis) {
+    /**
+     * A timer: gives up on blocks missing since {@code giveUpLostMillis} in channels that cannot replay (a
+     * socket's) and since {@code giveUpReplayedMillis} in those that do ({@link Sequencer#skipGapsWaitingSince(long,
+     * long)}), and lets idle channels go.
+     */
+    public void tick(long nowMillis, long giveUpLostMillis, long giveUpReplayedMillis) {
         if (eventTime) {
-            apply(sequencer.skipGapsWaitingSince(giveUpMillis), nowMillis);
+            apply(sequencer.skipGapsWaitingSince(giveUpLostMillis, giveUpReplayedMillis), nowMillis);
+            keepWaitingChannelsAlive(nowMillis);
             assembler.tick(nowMillis);
         } else {
             assembler.advanceClock(nowMillis);
@@ -148,13 +156,53 @@ public final class ExactlyOnceWindows<H> {
         return counted.sourceCount();
     }
 
+    private void keepWaitingChannelsAlive(long nowMillis) {
+        for (int channel : sequencer.channelsWaiting()) {
+            assembler.stillSending(channel, nowMillis);
+        }
+    }
+
+    /**
+     * Every call to the sequencer goes through here: the blocks it hands out go into the windows, in order,
+     * and then the blocks it dropped are settled.
+     */
     private void apply(List<Pending<H>> due, long nowMillis) {
         Map<Integer, BlockPosition> refused = new HashMap<>();
+        handOut(due, refused, nowMillis);
+        settleDrops(refused, nowMillis);
+    }
+
+    /**
+     * A dropped block is done — its lines are in the windows, or will be read again — except a copy of a block
+     * that went back in line here: a copy of a refused block is refused with it, and a copy of one behind it
+     * goes back in line with it, to be dropped (and done) when its block is taken. Done now, it would be
+     * acknowledged with the next checkpoint while its block, still waiting, is not in it; after a crash nothing
+     * would replay the block.
+     */
+    private void settleDrops(Map<Integer, BlockPosition> refused, long nowMillis) {
+        while (!drops.isEmpty()) {
+            List<Pending<H>> settling = new ArrayList<>(drops);
+            drops.clear();
+            for (Pending<H> drop : settling) {
+                BlockPosition position = drop.block().position();
+                BlockPosition back = refused.get(drop.block().channel());
+                if (back != null && position.epoch() == back.epoch() && position.seq() == back.seq()) {
+                    handles.refused(drop.handle());
+                } else if (back != null && position.epoch() == back.epoch() && position.seq() > back.seq()) {
+                    handOut(sequencer.offer(drop.block().channel(), position, drop, nowMillis), refused, nowMillis);
+                } else {
+                    handles.done(drop.handle());
+                }
+            }
+        }
+    }
+
+    private void handOut(List<Pending<H>> due, Map<Integer, BlockPosition> refused, long nowMillis) {
         for (Pending<H> pending : due) {
             BlockPanes block = pending.block();
             if (refused.containsKey(block.channel())) {
                 // Its channel waits for a refused block's lines: this one goes back in line behind them.
-                apply(sequencer.offer(block.channel(), block.position(), pending, nowMillis), nowMillis);
+                handOut(sequencer.offer(block.channel(), block.position(), pending, nowMillis), refused, nowMillis);
                 continue;
             }
             switch (counted.add(block.source(), block.offset(), block.nextOffset())) {

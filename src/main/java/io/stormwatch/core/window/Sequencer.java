@@ -21,16 +21,20 @@ import java.util.function.Consumer;
  *   <li>A block whose position was handed out before (a replay after a failure downstream) is dropped.</li>
  *   <li>A block emitted again as single-line parts stands complete once every part has arrived, and its parts
  *       are handed out in part order; if the whole block turns up as well, the first complete one wins.</li>
- *   <li>A new epoch of a channel (the spout task was restarted) hands out what the old epoch had waiting, in
- *       order, and starts again from block 0; blocks of an epoch seen before arriving later are dropped — the
- *       restarted task reads their lines again. Epochs are told apart, not ordered: a clock set back between
- *       two runs of a spout task does not make the new run look old.</li>
+ *   <li>A new epoch of a channel (the spout task was restarted) starts again from block 0; blocks of an epoch
+ *       seen before arriving later are dropped — the restarted task reads their lines again. What the old epoch
+ *       had waiting behind a gap is dropped too when its blocks are {@link BlockPosition#replayable replayable}:
+ *       none of it was taken, so the new epoch reads all of it again, after the gap's lines and in their order
+ *       (handing it out first would put the gap's lines behind it, and make them late). A socket's, which no one
+ *       reads again, is handed out, in order. Epochs are told apart, not ordered: a clock set back between two
+ *       runs of a spout task does not make the new run look old.</li>
  *   <li>A block that never arrives (lost with a worker until its replay, or for good: a socket cannot
  *       replay) holds back its channel's later blocks; once more than {@code maxWaiting} blocks of a channel
  *       wait behind such a gap, or the first of them has waited {@link #skipGapsWaitingSince longer than
- *       allowed}, the gap is skipped, and the missing block, should it come after all, is handed out on
- *       arrival, out of order — whole, or part by part when it comes in parts. A block that had only some of
- *       its parts when its gap was skipped goes out with those, and its other parts follow on arrival.</li>
+ *       allowed} (a patience per kind of channel: one that replays may take a few message timeouts), the gap is
+ *       skipped, and the missing block, should it come after all, is handed out on arrival, out of order —
+ *       whole, or part by part when it comes in parts. A block that had only some of its parts when its gap was
+ *       skipped goes out with those, and its other parts follow on arrival.</li>
  * </ul>
  *
  * Example: blocks 0, 2, 1 arrive → offer(0) gives [0], offer(2) gives [], offer(1) gives [1, 2]; offer(1)
@@ -89,13 +93,18 @@ public final class Sequencer<T> {
             }
             Channel<T> next = new Channel<>(position.epoch(), dropped);
             if (state != null) {
-                state.releaseAll(due);
+                if (state.replayable) {
+                    state.dropAll();
+                } else {
+                    state.releaseAll(due);
+                }
                 next.pastEpochs.addAll(state.pastEpochs);
                 next.pastEpochs.add(state.epoch);
             }
             state = next;
             channels.put(channel, state);
         }
+        state.replayable = position.replayable();
         state.offer(position, block, due, nowMillis);
         if (state.waiting.size() > maxWaiting) {
             gapsSkipped++;
@@ -126,8 +135,19 @@ public final class Sequencer<T> {
      * back for ever. Call it from a timer with {@code now − patience}.
      */
     public List<T> skipGapsWaitingSince(long millis) {
+        return skipGapsWaitingSince(millis, millis);
+    }
+
+    /**
+     * As {@link #skipGapsWaitingSince(long)}, with a patience per kind of channel: gaps of channels whose blocks
+     * are lost for good when lost downstream (a socket's) are given up if they wait since {@code unreplayableMillis},
+     * those of channels that replay since {@code replayableMillis} — a replay may come only after a few message
+     * timeouts, and giving up on it before makes its lines late.
+     */
+    public List<T> skipGapsWaitingSince(long unreplayableMillis, long replayableMillis) {
         List<T> due = new ArrayList<>();
         for (Channel<T> state : channels.values()) {
+            long millis = state.replayable ? replayableMillis : unreplayableMillis;
             while (!state.waiting.isEmpty() && state.waiting.firstEntry().getValue().arrivedMillis <= millis) {
                 gapsSkipped++;
                 state.skipGap(due);
@@ -198,6 +218,17 @@ public final class Sequencer<T> {
         return waiting;
     }
 
+    /** The channels with blocks waiting behind a gap: not idle, though nothing of theirs is handed out. */
+    public List<Integer> channelsWaiting() {
+        List<Integer> ids = new ArrayList<>();
+        channels.forEach((id, state) -> {
+            if (!state.waiting.isEmpty()) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
     /** How many times a gap was given up on. */
     public long gapsSkipped() {
         return gapsSkipped;
@@ -208,6 +239,8 @@ public final class Sequencer<T> {
         /** Epochs this channel had before: their blocks, should any still arrive, are dropped. */
         final Set<Long> pastEpochs = new HashSet<>();
         long next;
+        /** As the channel's last block said ({@link BlockPosition#replayable}); true until one arrives. */
+        boolean replayable = true;
         final TreeMap<Long, Slot<T>> waiting = new TreeMap<>();
         /**
          * Blocks given up on — missing from a skipped gap, or handed out with parts missing — with the parts of
@@ -287,6 +320,14 @@ public final class Sequencer<T> {
             }
             next = first;
             releaseReady(due);
+        }
+
+        /** Everything waiting is done with, unused: its lines come again (a replayable channel's next epoch). */
+        void dropAll() {
+            List<T> all = new ArrayList<>();
+            waiting.values().forEach(slot -> slot.all(all));
+            waiting.clear();
+            all.forEach(dropped);
         }
 
         void releaseAll(List<T> due) {

@@ -34,7 +34,9 @@ import java.util.TreeSet;
  * panes close by the <em>global</em> watermark, the smallest watermark of the channels that hold it back: a
  * channel holds it back unless its spout task has finished ({@link #finish(int)}), or has sent nothing for
  * {@code idleTimeout} (an idle channel that comes back has its watermark raised to the global one first, so
- * its lines in closed panes are late — the only rule where timing matters). Channels expected but not yet
+ * its lines in closed panes are late — the only rule where timing matters). A channel whose blocks wait for a
+ * missing one is not idle ({@link #stillSending}): a block lost with a worker holds its channel's windows until
+ * its replay, rather than making its lines late. Channels expected but not yet
  * heard from hold it back for the first {@code idleTimeout}.
  *
  * <p>A spout may name channels of its own instead of its task (negative ids: a Kafka spout's partitions).
@@ -222,6 +224,17 @@ public final class WindowAssembler {
     public void advanceClock(long nowMillis) {
         lastClockMillis = Math.max(lastClockMillis, nowMillis);
         closeThrough(lastClockMillis - spec.lagMillis());
+    }
+
+    /**
+     * Event time: {@code channelId} is sending — blocks of it wait for a missing one (lost with a worker, to be
+     * replayed) — though none reached this assembler: it is not idle, and goes on holding the watermark back.
+     */
+    public void stillSending(int channelId, long nowMillis) {
+        Channel channel = channels.get(channelId);
+        if (channel != null && channel.seen && !channel.idle) {
+            channel.lastSeenMillis = Math.max(channel.lastSeenMillis, nowMillis);
+        }
     }
 
     /** Event time: re-evaluates idleness at {@code nowMillis} (on a timer, when no blocks arrive). */

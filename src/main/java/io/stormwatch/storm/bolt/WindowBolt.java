@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
  * moves to a worker thread ({@link Offloader}). A checkpoint waits for the queued work (it must write the state
  * as of every block it acks). Results are emitted by the executor thread with the next tuple, the next
  * one-second tick or the checkpoint, anchored to the latest input. The tick also advances processing time,
- * notices idle tasks, and gives up on a block that stayed missing longer than the message timeout plus
- * {@value #GAP_SLACK_MILLIS} ms (a socket's block lost for good). Once every spout task has sent end of input,
+ * notices idle tasks, and gives up on a block that stayed missing longer than Storm takes to replay it
+ * ({@link #gapPatience}: a socket's block lost for good). Once every spout task has sent end of input,
  * the queued work is finished, the last windows are emitted and end of input is forwarded.
  */
 public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Object>> {
@@ -84,8 +84,10 @@ public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Obj
     static final int MAX_QUEUED_TASKS = 256;
     /** Window work slower than this moves to the worker thread (a live stream's takes microseconds). */
     static final java.time.Duration INLINE_LIMIT = java.time.Duration.ofMillis(2);
-    /** Beyond the message timeout, after which Storm replays a lost block, before its gap is given up. */
+    /** Beyond the latest a lost block can come again (see {@link #gapPatience}), before its gap is given up. */
     static final long GAP_SLACK_MILLIS = 5_000;
+    /** The longest a Kafka spout holds back the replay of a failed record (storm-kafka-client's default backoff). */
+    static final long REPLAY_BACKOFF_MILLIS = 10_000;
 
     /** How long a source retired by its spout is still recognised in a replay. */
     static final long RETIRE_GRACE_MILLIS = 600_000;
@@ -119,7 +121,8 @@ public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Obj
     /** Finished window work, waiting for the executor thread to emit it. */
     private transient ConcurrentLinkedQueue<Emission> done;
     private transient Offloader offloader;
-    private transient long gapPatienceMillis;
+    private transient long lostGapPatienceMillis;
+    private transient long replayedGapPatienceMillis;
     private transient boolean mismatchReported;
 
     public WindowBolt(Job<?> job) {
@@ -240,9 +243,10 @@ public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Obj
             }
         }
         windows.expect(spoutTasks);
-        // A block lost for good (a socket's) is given up once Storm would have replayed it.
         Object timeout = topoConf.get(Config.TOPOLOGY_MESSAGE_TIMEOUT_SECS);
-        this.gapPatienceMillis = 1_000L * (timeout instanceof Number n ? n.intValue() : 30) + GAP_SLACK_MILLIS;
+        long timeoutMillis = 1_000L * (timeout instanceof Number n ? n.intValue() : 30);
+        this.lostGapPatienceMillis = gapPatience(timeoutMillis, false);
+        this.replayedGapPatienceMillis = gapPatience(timeoutMillis, true);
         this.offloader = new Offloader(componentId + "-" + context.getThisTaskId() + "-windows", MAX_QUEUED_TASKS,
                 INLINE_LIMIT);
     }
@@ -262,7 +266,8 @@ public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Obj
             }
             long now = System.currentTimeMillis();
             if (TupleUtils.isTick(input)) {
-                offloader.submit(() -> work(() -> windows.tick(now, now - gapPatienceMillis)));
+                offloader.submit(() -> work(() -> windows.tick(now, now - lostGapPatienceMillis,
+                        now - replayedGapPatienceMillis)));
             } else if (EndOfInputBarrier.isEndOfInput(input)) {
                 int spoutTask = input.getSourceTask();
                 offloader.submit(() -> work(() -> windows.finish(spoutTask)));
@@ -331,6 +336,18 @@ public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Obj
         }
         // Storm rolls the state back only after this returns: reading it now would see the prepared values.
         reloadNeeded = true;
+    }
+
+    /**
+     * How long a channel's blocks wait behind a missing one before it is given up (its lines, should they come
+     * after all, are then late). Storm fails a block lost with a worker between one and two message timeouts
+     * after its spout emitted it (the spout's pending map rotates once per timeout). A socket's failed block is
+     * lost for good, so its gap is given up once Storm must have failed it; a replayable one comes again after
+     * that, once its spout's retry backoff (Kafka's: up to {@value #REPLAY_BACKOFF_MILLIS} ms) has passed, and
+     * giving up before it does would make its lines late — a window short of them after a killed worker.
+     */
+    static long gapPatience(long messageTimeoutMillis, boolean replayable) {
+        return 2 * messageTimeoutMillis + (replayable ? REPLAY_BACKOFF_MILLIS : 0) + GAP_SLACK_MILLIS;
     }
 
     private void load() {

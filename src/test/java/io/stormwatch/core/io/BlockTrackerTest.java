@@ -116,13 +116,13 @@ class BlockTrackerTest {
             assertThat(part.lines()).containsExactly("GET /a");
             assertThat(part.offsets()).containsExactly(0L);
             assertThat(part.nextOffset()).isEqualTo(8);
-            assertThat(part.position()).isEqualTo(new BlockPosition(EPOCH, 4, 0, 2));
+            assertThat(part.position()).isEqualTo(BlockPosition.whole(EPOCH, 4).part(0, 2));
         });
         assertThat(tracker.nextReplay()).satisfies(part -> {
             assertThat(part.lines()).containsExactly("GET /b");
             assertThat(part.offset()).isEqualTo(8);
             assertThat(part.nextOffset()).isEqualTo(15);
-            assertThat(part.position()).isEqualTo(new BlockPosition(EPOCH, 4, 1, 2));
+            assertThat(part.position()).isEqualTo(BlockPosition.whole(EPOCH, 4).part(1, 2));
         });
     }
 

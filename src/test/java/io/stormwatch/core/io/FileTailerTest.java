@@ -117,9 +117,9 @@ class FileTailerTest {
         assertThat(tailer.fail(source(1), 0)).isTrue();
         List<LineBlock> parts = next(tailer, 4);
         assertThat(parts).extracting(FileTailerTest::render, LineBlock::position).containsExactly(
-                tuple("a@0 →2", new BlockPosition(EPOCH, 0, 0, 3)),
-                tuple("bb@2 →5", new BlockPosition(EPOCH, 0, 1, 3)),
-                tuple("c@5 →7", new BlockPosition(EPOCH, 0, 2, 3)));
+                tuple("a@0 →2", BlockPosition.whole(EPOCH, 0).part(0, 3)),
+                tuple("bb@2 →5", BlockPosition.whole(EPOCH, 0).part(1, 3)),
+                tuple("c@5 →7", BlockPosition.whole(EPOCH, 0).part(2, 3)));
         assertThat(tailer.linesReplayed()).isEqualTo(3);
         tailer.ack(source(1), 0);
         tailer.ack(source(1), 5);

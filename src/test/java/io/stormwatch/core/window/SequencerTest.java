@@ -18,17 +18,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Pins down {@link Sequencer}, table-driven: per channel, blocks come out in emission order whatever order
  * they arrive in; a block handed out before is dropped when it comes again; a block re-emitted as parts is
  * handed out, parts in part order, once all its parts are there, and of a whole block and its parts the one
- * complete first wins; a new epoch hands out what the old one had waiting, in order, and an epoch seen before is
- * dropped; a gap is skipped once more than {@code maxWaiting} blocks wait behind it, and the missing block
+ * complete first wins; a new epoch drops what the old one had waiting (a socket's: hands it out, in order), and an
+ * epoch seen before is dropped; a gap is skipped once more than {@code maxWaiting} blocks wait behind it, and the missing block
  * (whole or in parts) is handed out when it turns up; {@code drain()} hands out everything waiting.
  *
  * <p>A step {@code "offered > handed out"} offers one block and expects the blocks handed out, by name. A
- * block is named {@code [c<channel>:][e<epoch>:]<seq>[.<part>/<parts>]} (channel and epoch default to 0), e.g.
- * {@code 3}, {@code e1:0}, {@code c2:5.1/3}; the step {@code "drain > ..."} drains.
+ * block is named {@code [c<channel>:][e<epoch>:][s]<seq>[.<part>/<parts>]} (channel and epoch default to 0; {@code s}:
+ * a socket's, not {@link BlockPosition#replayable}), e.g. {@code 3}, {@code e1:0}, {@code e1:s0}, {@code c2:5.1/3};
+ * the step {@code "drain > ..."} drains.
  */
 class SequencerTest {
 
-    private static final Pattern BLOCK = Pattern.compile("(?:c(\\d+):)?(?:e(\\d+):)?(\\d+)(?:\\.(\\d+)/(\\d+))?");
+    private static final Pattern BLOCK = Pattern.compile("(?:c(\\d+):)?(?:e(\\d+):)?(s)?(\\d+)(?:\\.(\\d+)/(\\d+))?");
 
     static Stream<Arguments> scenarios() {
         return Stream.of(
@@ -52,14 +53,18 @@ class SequencerTest {
                         "1.0/2 >", "1 >", "0 > 0, 1", "1.1/2 >"),
                 scenario("parts of a block handed out whole are dropped", 4,
                         "0 > 0", "0.0/2 >", "0.1/2 >", "1 > 1"),
-                scenario("a new epoch hands out what the old one had waiting, in order, then starts at 0", 4,
-                        "e1:0 > e1:0", "e1:3 >", "e1:2 >", "e2:1 > e1:2, e1:3", "e2:0 > e2:0, e2:1"),
+                scenario("a new epoch drops what the old one had waiting (it reads that again), then starts at 0", 4,
+                        "e1:0 > e1:0", "e1:3 >", "e1:2 >", "e2:1 >", "e2:0 > e2:0, e2:1", "e1:1 >"),
+                scenario("a socket's new epoch hands out what the old one had waiting, in order, then starts at 0", 4,
+                        "e1:s0 > e1:s0", "e1:s3 >", "e1:s2 >", "e2:s1 > e1:s2, e1:s3", "e2:s0 > e2:s0, e2:s1"),
                 scenario("an epoch seen before is dropped", 4,
                         "e1:0 > e1:0", "e2:0 > e2:0", "e1:1 >", "e1:2 >", "e2:1 > e2:1"),
                 scenario("a new epoch with a smaller number (a clock set back) is still new", 4,
                         "e5:0 > e5:0", "e3:0 > e3:0", "e3:1 > e3:1", "e5:1 >"),
-                scenario("a new epoch hands out an incomplete block's parts", 4,
-                        "e1:0 > e1:0", "e1:1.1/2 >", "e2:0 > e1:1.1/2, e2:0"),
+                scenario("a new epoch drops an incomplete block's parts", 4,
+                        "e1:0 > e1:0", "e1:1.1/2 >", "e2:0 > e2:0"),
+                scenario("a socket's new epoch hands out an incomplete block's parts", 4,
+                        "e1:s0 > e1:s0", "e1:s1.1/2 >", "e2:s0 > e1:s1.1/2, e2:s0"),
                 scenario("channels are independent", 4,
                         "c1:1 >", "c2:0 > c2:0", "c1:0 > c1:0, c1:1", "c2:1 > c2:1"),
                 scenario("a gap is skipped once more than maxWaiting blocks wait, and the straggler handed out on arrival", 2,
@@ -123,9 +128,11 @@ class SequencerTest {
         }
         int channel = m.group(1) == null ? 0 : Integer.parseInt(m.group(1));
         long epoch = m.group(2) == null ? 0 : Long.parseLong(m.group(2));
-        BlockPosition position = BlockPosition.whole(epoch, Long.parseLong(m.group(3)));
-        if (m.group(4) != null) {
-            position = position.part(Integer.parseInt(m.group(4)), Integer.parseInt(m.group(5)));
+        long seq = Long.parseLong(m.group(4));
+        BlockPosition position = m.group(3) == null ? BlockPosition.whole(epoch, seq)
+                : BlockPosition.wholeUnreplayable(epoch, seq);
+        if (m.group(5) != null) {
+            position = position.part(Integer.parseInt(m.group(5)), Integer.parseInt(m.group(6)));
         }
         return sequencer.offer(channel, position, name);
     }
@@ -147,5 +154,37 @@ class SequencerTest {
         assertThat(sequencer.skipGapsWaitingSince(5_000)).containsExactly("4");
         assertThat(sequencer.waiting()).isZero();
         assertThat(sequencer.gapsSkipped()).isEqualTo(2);
+    }
+
+    @Test
+    void aSocketsGapIsGivenUpSoonerThanOneThatWillBeReplayed() {
+        List<String> dropped = new ArrayList<>();
+        Sequencer<String> sequencer = new Sequencer<>(1_000, dropped::add);
+        sequencer.offer(1, BlockPosition.wholeUnreplayable(1, 0), "socket 0", 1_000);
+        sequencer.offer(1, BlockPosition.wholeUnreplayable(1, 2), "socket 2", 2_000);
+        sequencer.offer(2, BlockPosition.whole(1, 0), "file 0", 1_000);
+        sequencer.offer(2, BlockPosition.whole(1, 2), "file 2", 2_000);
+        assertThat(sequencer.channelsWaiting()).containsExactlyInAnyOrder(1, 2);
+
+        assertThat(sequencer.skipGapsWaitingSince(2_000, 1_999)).as("the socket's block 1 is lost for good")
+                .containsExactly("socket 2");
+        assertThat(sequencer.channelsWaiting()).as("the file's block 1 will be replayed").containsExactly(2);
+        assertThat(sequencer.offer(2, BlockPosition.whole(1, 1).part(0, 1), "file 1 replayed", 30_000))
+                .containsExactly("file 1 replayed", "file 2");
+        assertThat(sequencer.gapsSkipped()).isEqualTo(1);
+        assertThat(dropped).isEmpty();
+    }
+
+    @Test
+    void aRestartedTaskReadsAgainWhatItsLastRunHadWaitingSoThatIsDroppedUnused() {
+        List<String> dropped = new ArrayList<>();
+        Sequencer<String> sequencer = new Sequencer<>(1_000, dropped::add);
+        sequencer.offer(0, BlockPosition.whole(1, 0), "e1:0", 0);
+        sequencer.offer(0, BlockPosition.whole(1, 2), "e1:2", 0);
+        sequencer.offer(0, BlockPosition.whole(1, 2), "e1:2 again", 0);
+
+        assertThat(sequencer.offer(0, BlockPosition.whole(2, 0), "e2:0", 0)).containsExactly("e2:0");
+        assertThat(dropped).containsExactlyInAnyOrder("e1:2", "e1:2 again");
+        assertThat(sequencer.waiting()).isZero();
     }
 }
