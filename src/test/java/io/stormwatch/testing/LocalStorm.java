@@ -23,9 +23,16 @@ public final class LocalStorm {
 
     private LocalStorm() {}
 
-    /** Tuples are really serialized, so a class missing from the Kryo registrations fails in tests too. */
+    /**
+     * Tuples are really serialized, so a class missing from the Kryo registrations fails in tests too. A worker
+     * of a multi-worker topology checks backpressure every second, not every 50 ms: Storm re-schedules that
+     * timer with {@code StormTimer.scheduleRecurringMs}, which throws if the worker closed the timer while the
+     * check ran, and the worker then halts its JVM — here the test JVM, once in a while when a test kills a
+     * 2-worker topology (CI, 2026-12-01: "Timer is not active" → "Halting process", exit 20).
+     */
     public static Map<String, Object> testConfig() {
         Map<String, Object> conf = new HashMap<>();
+        conf.put(Config.TOPOLOGY_BACKPRESSURE_CHECK_MILLIS, 1_000);
         conf.put(Config.TOPOLOGY_TESTING_ALWAYS_TRY_SERIALIZE, true);
         conf.put(Config.TOPOLOGY_FALL_BACK_ON_JAVA_SERIALIZATION, false);
         conf.put(Config.TOPOLOGY_MAX_SPOUT_PENDING, 5_000);
