@@ -46,4 +46,25 @@ class ReportTest {
         assertThat(report.headline()).contains("stormwatch 90,000 lines/s vs Spark's best (dstream-1s) 50,000 lines/s"
                 + " → 1.80× (target ≥ 2×: **not met**); medians of 3 and 3 runs");
     }
+
+    private static RunResult live(String engine, long latencyMs, boolean bounded) {
+        long[] latencies = new long[100];
+        java.util.Arrays.fill(latencies, latencyMs * 1_000_000);
+        return new RunResult(engine, "log-analytics", 10_000, 10_000, Double.NaN, 100, 0, latencies, bounded,
+                new long[0], 10, 10, 500, "", 1.0);
+    }
+
+    @Test
+    void aRatioAgainstAnEngineThatFellBehindIsALowerBound(@TempDir Path out) {
+        Report report = new Report(out, Machine.now(), "-Xmx1g", 1_000, 1_000);
+        report.add(live("stormwatch", 4, true));
+        report.add(live("dstream-1s", 2_400, false));
+        report.add(live("structured", 200, false));
+
+        assertThat(report.headline())
+                .contains("p99 4.00 ms vs dstream-1s 2,400 ms → at least 600.0× lower (dstream-1s not sustained: its p99 is"
+                        + " over the lines it showed; the lines it never showed waited longer) (target ≥ 500×: met)")
+                .contains("vs structured 200 ms → at least 50.0× lower (structured not sustained: its p99 is over the lines"
+                        + " it showed; the lines it never showed waited longer) (target ≥ 90×: **not met** by this lower bound)");
+    }
 }
