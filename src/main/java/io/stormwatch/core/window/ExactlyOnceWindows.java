@@ -84,8 +84,9 @@ public final class ExactlyOnceWindows<H> {
     /** Takes a block arriving at {@code nowMillis}. */
     public void offer(BlockPanes block, H handle, long nowMillis) {
         if (eventTime) {
+            // The channel sent a block, whether it goes in now or waits behind a missing one.
+            assembler.stillSending(block.channel(), nowMillis);
             apply(sequencer.offer(block.channel(), block.position(), new Pending<>(block, handle), nowMillis), nowMillis);
-            keepWaitingChannelsAlive(nowMillis);
         } else {
             // At least once: a replay goes into the pane of its new arrival, as any block does.
             assembler.acceptAt(block, nowMillis);
@@ -95,8 +96,8 @@ public final class ExactlyOnceWindows<H> {
 
     /**
      * A timer: gives up on blocks missing since {@code giveUpLostMillis} in channels that cannot replay (a
-     * socket's) and since {@code giveUpReplayedMillis} in those that do ({@link Sequencer#skipGapsWaitingSince(long,
-     * long)}), and lets idle channels go.
+     * socket's) and since {@code giveUpReplayedMillis} in those that do ({@link Sequencer#skipGapsWaitingSince}),
+     * and lets idle channels go.
      */
     public void tick(long nowMillis, long giveUpLostMillis, long giveUpReplayedMillis) {
         if (eventTime) {
@@ -186,9 +187,10 @@ public final class ExactlyOnceWindows<H> {
             for (Pending<H> drop : settling) {
                 BlockPosition position = drop.block().position();
                 BlockPosition back = refused.get(drop.block().channel());
-                if (back != null && position.epoch() == back.epoch() && position.seq() == back.seq()) {
+                boolean backInLine = back != null && position.epoch() == back.epoch() && position.seq() >= back.seq();
+                if (backInLine && position.seq() == back.seq()) {
                     handles.refused(drop.handle());
-                } else if (back != null && position.epoch() == back.epoch() && position.seq() > back.seq()) {
+                } else if (backInLine) {
                     handOut(sequencer.offer(drop.block().channel(), position, drop, nowMillis), refused, nowMillis);
                 } else {
                     handles.done(drop.handle());

@@ -130,19 +130,12 @@ public final class Sequencer<T> {
     }
 
     /**
-     * Gives up on every gap whose first waiting block arrived at or before {@code millis}, and returns what that
-     * hands out, in order per channel: a block lost for good (a socket's) must not hold its channel's windows
-     * back for ever. Call it from a timer with {@code now − patience}.
-     */
-    public List<T> skipGapsWaitingSince(long millis) {
-        return skipGapsWaitingSince(millis, millis);
-    }
-
-    /**
-     * As {@link #skipGapsWaitingSince(long)}, with a patience per kind of channel: gaps of channels whose blocks
-     * are lost for good when lost downstream (a socket's) are given up if they wait since {@code unreplayableMillis},
-     * those of channels that replay since {@code replayableMillis} — a replay may come only after a few message
-     * timeouts, and giving up on it before makes its lines late.
+     * Gives up on every gap whose first waiting block arrived at or before its channel's cut-off, and returns what
+     * that hands out, in order per channel: a block lost for good (a socket's) must not hold its channel's windows
+     * back for ever. Call it from a timer with {@code now − patience}, a patience per kind of channel: gaps of
+     * channels whose blocks are lost for good when lost downstream (a socket's) are given up if they wait since
+     * {@code unreplayableMillis}, those of channels that replay since {@code replayableMillis} — a replay may come
+     * only after a few message timeouts, and giving up on it before makes its lines late.
      */
     public List<T> skipGapsWaitingSince(long unreplayableMillis, long replayableMillis) {
         List<T> due = new ArrayList<>();

@@ -148,10 +148,10 @@ class SequencerTest {
         assertThat(sequencer.offer(0, BlockPosition.whole(1, 2), "2", 2_000)).isEmpty();
         assertThat(sequencer.offer(0, BlockPosition.whole(1, 4), "4", 5_000)).isEmpty();
 
-        assertThat(sequencer.skipGapsWaitingSince(1_999)).as("block 2 has waited since 2 000").isEmpty();
-        assertThat(sequencer.skipGapsWaitingSince(2_000)).as("the gap before 4 is younger").containsExactly("2");
+        assertThat(sequencer.skipGapsWaitingSince(1_999, 1_999)).as("block 2 has waited since 2 000").isEmpty();
+        assertThat(sequencer.skipGapsWaitingSince(2_000, 2_000)).as("the gap before 4 is younger").containsExactly("2");
         assertThat(sequencer.offer(0, BlockPosition.whole(1, 1), "1", 6_000)).as("a straggler").containsExactly("1");
-        assertThat(sequencer.skipGapsWaitingSince(5_000)).containsExactly("4");
+        assertThat(sequencer.skipGapsWaitingSince(5_000, 5_000)).containsExactly("4");
         assertThat(sequencer.waiting()).isZero();
         assertThat(sequencer.gapsSkipped()).isEqualTo(2);
     }
