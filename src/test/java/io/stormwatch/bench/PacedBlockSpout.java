@@ -6,6 +6,7 @@ import io.stormwatch.core.log.AccessLogRenderer;
 import io.stormwatch.core.log.LogRecord;
 import io.stormwatch.core.window.BlockPosition;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import java.util.Arrays;
 import java.util.Map;
 import org.apache.storm.spout.SpoutOutputCollector;
@@ -131,7 +132,7 @@ final class PacedBlockSpout extends BaseRichSpout {
 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
         this.sink = timeline;
         this.epoch = System.currentTimeMillis();
         LogGenerator generator = new LogGenerator(new LogGenerator.Options(POOL, 42, LogGenerator.Format.COMBINED, 0.0,

@@ -107,6 +107,7 @@ public final class SocketLineClient implements Closeable {
     private volatile boolean connected;
     private volatile Socket socket;
     private Thread reader;
+    private Runnable onReceived = () -> {};
 
     /** @param epoch identifies this run of the client in the positions of its blocks */
     public SocketLineClient(String host, int port, Settings settings, long epoch) {
@@ -119,9 +120,18 @@ public final class SocketLineClient implements Closeable {
 
     /** Starts the reading thread. */
     public synchronized void start() {
+        start(() -> {});
+    }
+
+    /**
+     * Starts the reading thread, which runs {@code onReceived} after it has queued each line (or a connection's
+     * end): a consumer that waits for input can be woken rather than poll.
+     */
+    public synchronized void start(Runnable onReceived) {
         if (reader != null) {
             throw new IllegalStateException("already started");
         }
+        this.onReceived = onReceived;
         reader = new Thread(this::run, "stormwatch-socket-" + host + ":" + port);
         reader.setDaemon(true);
         reader.start();
@@ -319,12 +329,14 @@ public final class SocketLineClient implements Closeable {
             LineReader lines = new LineReader(connection.getInputStream(), settings.maxLineLength());
             for (LineReader.Line line; (line = lines.next()) != null; ) {
                 queue.put(new Received(source, line.text(), sequence, line.end() - line.offset()));
+                onReceived.run();
                 sequence++;
                 linesReceived.incrementAndGet();
             }
         } finally {
             if (sequence > 0 && !closed) {
                 queue.put(new Received(source, null, sequence, 0));
+                onReceived.run();
             }
         }
         return sequence;

@@ -6,6 +6,7 @@ import io.stormwatch.core.job.DeadLetter;
 import io.stormwatch.core.job.Job;
 import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import java.util.Map;
 import org.apache.storm.task.OutputCollector;
 import org.apache.storm.task.TopologyContext;
@@ -65,7 +66,7 @@ public final class ParseBolt extends BaseRichBolt {
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         this.counter = counter(job, window, maxLineLength);
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
     }
 
     private static <R> BlockCounter<R> counter(Job<R> job, WindowSpec window, int maxLineLength) {

@@ -6,6 +6,7 @@ import io.stormwatch.core.totals.RunningTotals;
 import io.stormwatch.core.window.BlockPanes;
 import io.stormwatch.storm.Schema;
 import io.stormwatch.storm.sink.Result;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -102,7 +103,7 @@ public final class TotalsBolt extends BaseStatefulBolt<KeyValueState<String, Obj
 
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
         this.views = job.views();
         this.totals = new RunningTotals(job.aggregate().schema(), retireGraceSecs * 1000);
         this.endOfInput = new EndOfInputBarrier(context);

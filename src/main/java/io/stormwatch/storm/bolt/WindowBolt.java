@@ -10,6 +10,7 @@ import io.stormwatch.core.window.WindowSpec;
 import io.stormwatch.storm.Schema;
 import io.stormwatch.storm.sink.LateLine;
 import io.stormwatch.storm.sink.Result;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -214,7 +215,7 @@ public final class WindowBolt extends BaseStatefulBolt<KeyValueState<String, Obj
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
         this.spec = window();
         this.views = job.views();
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
         this.componentId = context.getThisComponentId();
         this.endOfInput = new EndOfInputBarrier(context);
         this.dueWindows = new ArrayList<>();

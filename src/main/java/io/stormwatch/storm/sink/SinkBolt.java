@@ -3,6 +3,7 @@ package io.stormwatch.storm.sink;
 import io.stormwatch.core.job.DeadLetter;
 import io.stormwatch.storm.Schema;
 import io.stormwatch.storm.bolt.EndOfInputBarrier;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import io.stormwatch.storm.topology.StormwatchConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,7 +83,7 @@ public final class SinkBolt extends BaseStatefulBolt<KeyValueState<String, Objec
 
     @Override
     public void prepare(Map<String, Object> topoConf, TopologyContext context, OutputCollector collector) {
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
         this.endOfInput = new EndOfInputBarrier(context);
         this.endOfInputPending = false;
         this.lastWindowEnd = Long.MIN_VALUE;

@@ -6,6 +6,7 @@ import io.stormwatch.core.io.LineReader;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.core.window.BlockPosition;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -173,7 +174,7 @@ public class KafkaBlockSpout extends BaseRichSpout {
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
         KafkaSettings settings = KafkaSettings.fromConfig(conf, System.getenv());
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
         this.captured = new ArrayList<>(1);
         this.nextSeq = new HashMap<>();
         this.retries = new HashMap<>();

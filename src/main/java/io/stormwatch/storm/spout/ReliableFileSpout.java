@@ -5,6 +5,7 @@ import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.ReliableFileReader;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import java.util.List;
 import java.util.Map;
 import org.apache.storm.spout.SpoutOutputCollector;
@@ -124,7 +125,7 @@ public abstract class ReliableFileSpout<S extends ReliableFileSpout<S>> extends 
 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
         this.stop = new EndOnDeactivate(conf);
         this.reader = new ReliableFileReader(catalog(context),
                 new ReliableFileReader.Settings(maxInFlight, maxLineLength, blockBounds, checkpointIntervalMillis()),

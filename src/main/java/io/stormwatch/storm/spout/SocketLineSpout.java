@@ -6,6 +6,7 @@ import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.SocketLineClient;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -118,7 +119,7 @@ public class SocketLineSpout extends BaseRichSpout {
 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
         this.stop = new EndOnDeactivate(conf);
         this.client = new SocketLineClient(host, port, new SocketLineClient.Settings(queueCapacity, maxLineLength,
                 blockBounds, initialBackoffMillis, maxBackoffMillis), System.currentTimeMillis());
@@ -130,7 +131,7 @@ public class SocketLineSpout extends BaseRichSpout {
         context.registerGauge("connected", () -> metered.connected() ? 1 : 0);
         this.linesLost = context.registerCounter("lines-lost");
         this.lastWarningNanos = System.nanoTime() - LOSS_WARNING_INTERVAL_NANOS;
-        client.start();
+        client.start(ExecutorWakeups.wakerOfCurrentThread());
     }
 
     @Override

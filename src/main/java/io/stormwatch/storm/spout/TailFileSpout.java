@@ -6,6 +6,7 @@ import io.stormwatch.core.io.LineBlock;
 import io.stormwatch.core.io.ProgressStore;
 import io.stormwatch.core.log.AccessLogParser;
 import io.stormwatch.storm.Schema;
+import io.stormwatch.storm.topology.ExecutorWakeups;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +125,7 @@ public class TailFileSpout extends BaseRichSpout {
 
     @Override
     public void open(Map<String, Object> conf, TopologyContext context, SpoutOutputCollector collector) {
-        this.collector = collector;
+        this.collector = ExecutorWakeups.waking(collector, context);
         this.stop = new EndOnDeactivate(conf);
         if (context.getThisTaskIndex() > 0) {
             LOG.warn("{} is followed by task 0 of {} only; this task ({}) stays idle: give the spout parallelism 1",

@@ -28,13 +28,20 @@ public final class TopologyConfigs {
     static final int DEFAULT_MAX_SPOUT_PENDING = 2_000;
 
     /**
-     * How an executor with nothing to do waits, when the user sets nothing: parked {@value #WAIT_PARK_MICROS} µs
-     * at a time. Storm's default, {@code WaitStrategyProgressive}, spins and yields first, and on a small
-     * machine each idle executor (sinks, acker, an idle window bolt) then burns a tenth of a core that the busy
-     * ones lack; parking measured faster and lower in latency (topologies/log-analytics.md "Measured").
+     * How an executor with nothing to do waits, when the user sets nothing: parked, where Storm's default,
+     * {@code WaitStrategyProgressive}, spins and yields first, and on a small machine each idle executor (sinks,
+     * acker, an idle window bolt) then burns a tenth of a core that the busy ones lack. Even parked 100 µs at a
+     * time an idle executor takes about a tenth of a core, so executors that are woken when input comes for
+     * them park longer ({@link WakeableParkWaitStrategy}).
      */
-    static final String WAIT_STRATEGY = "org.apache.storm.policy.WaitStrategyPark";
-    static final int WAIT_PARK_MICROS = 100;
+    static final String WAIT_STRATEGY = WakeableParkWaitStrategy.class.getName();
+    /**
+     * A bolt parks up to 1 ms: stormwatch's own emits wake the bolts they go to ({@link ExecutorWakeups}), so the
+     * park bounds only Storm's acks and checkpoints and tuples from another worker.
+     */
+    static final int BOLT_WAIT_PARK_MICROS = 1_000;
+    /** A spout parks 100 µs, since a file or a tailed file has nothing to wake it when a line comes. */
+    static final int SPOUT_WAIT_PARK_MICROS = 100;
 
     private TopologyConfigs() {}
 
@@ -59,9 +66,9 @@ public final class TopologyConfigs {
         config.put(Config.TOPOLOGY_STATE_CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL_MILLIS);
         config.put(Config.TOPOLOGY_MAX_SPOUT_PENDING, DEFAULT_MAX_SPOUT_PENDING);
         config.put(Config.TOPOLOGY_BOLT_WAIT_STRATEGY, WAIT_STRATEGY);
-        config.put(Config.TOPOLOGY_BOLT_WAIT_PARK_MICROSEC, WAIT_PARK_MICROS);
+        config.put(Config.TOPOLOGY_BOLT_WAIT_PARK_MICROSEC, BOLT_WAIT_PARK_MICROS);
         config.put(Config.TOPOLOGY_SPOUT_WAIT_STRATEGY, WAIT_STRATEGY);
-        config.put(Config.TOPOLOGY_SPOUT_WAIT_PARK_MICROSEC, WAIT_PARK_MICROS);
+        config.put(Config.TOPOLOGY_SPOUT_WAIT_PARK_MICROSEC, SPOUT_WAIT_PARK_MICROS);
         config.putAll(conf);
         config.putAll(KafkaSettings.secrets(conf, environment));
         TupleTypes.register(config);

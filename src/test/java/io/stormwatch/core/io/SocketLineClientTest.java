@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.awaitility.core.ConditionFactory;
@@ -99,6 +100,22 @@ class SocketLineClientTest {
             waiting().until(() -> client.linesReceived() == 6);
             assertThat(renders(pollAll())).containsExactly("f@5 →6");
         }
+    }
+
+    /** A consumer can sleep until input comes: the reader calls back once each line or end is in the queue. */
+    @Test
+    void theReaderCallsBackAfterQueueingEachLineAndTheConnectionsEnd() throws IOException {
+        AtomicInteger callbacks = new AtomicInteger();
+        client = new SocketLineClient("127.0.0.1", server.getLocalPort(),
+                new SocketLineClient.Settings(1_000, 100, BlockBounds.DEFAULT, 20, 200), EPOCH);
+        client.start(callbacks::incrementAndGet);
+        try (Socket connection = server.accept()) {
+            send(connection, "a\nb\n");
+            waiting().until(() -> callbacks.get() == 2);
+            assertThat(renders(pollAll())).containsExactly("a@0 b@1 →2");
+        }
+        waiting().until(() -> callbacks.get() == 3);
+        assertThat(client.poll()).isNull(); // the end of the connection, not a block
     }
 
     /** Bytes count as received, terminator included: here 5 per line. */
