@@ -46,6 +46,7 @@ public final class TestTopology {
     private final Map<String, Map<String, Fields>> streams = new HashMap<>();
     private final Map<String, Map<GlobalStreamId, Grouping>> inputs = new HashMap<>();
     private final Map<String, Object> conf = new HashMap<>();
+    private String stormId = "test-topology";
     private int nextTask = 1;
 
     public TestTopology() {
@@ -100,6 +101,12 @@ public final class TestTopology {
         return tasks.get(component);
     }
 
+    /** Names the topology: the storm id its contexts give (default {@code test-topology}). */
+    public TestTopology stormId(String id) {
+        this.stormId = id;
+        return this;
+    }
+
     /** The context of the {@code taskIndex}-th task of {@code component}. */
     public TopologyContext context(String component, int taskIndex) {
         Map<String, Bolt> bolts = new HashMap<>();
@@ -113,7 +120,7 @@ public final class TestTopology {
         tasks.forEach((id, ids) -> ids.forEach(task -> taskToComponent.put(task, id)));
         int taskId = tasks.get(component).get(taskIndex);
         return new TopologyContext(topology, conf(), taskToComponent, new HashMap<>(tasks), streams, new HashMap<>(),
-                "test-topology", null, null, taskId, 6700, new ArrayList<>(taskToComponent.keySet()),
+                stormId, null, null, taskId, 6700, new ArrayList<>(taskToComponent.keySet()),
                 new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new AtomicBoolean(), null);
     }
 

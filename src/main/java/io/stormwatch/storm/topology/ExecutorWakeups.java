@@ -38,8 +38,9 @@ import org.apache.storm.tuple.Tuple;
  *       bounds it.</li>
  * </ul>
  *
- * <p>The threads are held per topology id for the whole JVM, since Storm gives the executors of a worker no
- * shared object of their own; the workers of one topology in one JVM (LocalCluster) have disjoint task ids.
+ * <p>The threads are held per topology id in a static registry, since Storm gives the executors of a worker no
+ * shared object of their own; the workers of one topology in one JVM (LocalCluster) have disjoint task ids. A
+ * topology's entry is dropped once all its registered threads have ended.
  */
 public final class ExecutorWakeups {
 
@@ -80,12 +81,20 @@ public final class ExecutorWakeups {
         return () -> LockSupport.unpark(executor);
     }
 
+    /** Whether executor threads of the topology {@code stormId} are held. */
+    static boolean holdsTopology(String stormId) {
+        return BY_TOPOLOGY.containsKey(stormId);
+    }
+
     /** Whether the calling thread is an executor whose inputs wake it. */
     static boolean currentThreadIsWakeable() {
         return WAKEABLE.get();
     }
 
     private static ExecutorWakeups of(TopologyContext context) {
+        // A JVM that outlives its topologies (LocalCluster in tests, a long `local` session) forgets the
+        // executor threads of those whose executors have all ended, so that they do not accumulate.
+        BY_TOPOLOGY.entrySet().removeIf(entry -> !entry.getKey().equals(context.getStormId()) && entry.getValue().ended());
         // Task ids of a topology run from 1 to its number of tasks (system tasks' are negative: never woken).
         int tasks = context.getTaskToComponent().keySet().stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
         return BY_TOPOLOGY.compute(context.getStormId(), (id, known) -> {
@@ -98,6 +107,21 @@ public final class ExecutorWakeups {
             }
             return grown;
         });
+    }
+
+    /** Whether threads were registered and all of them have ended. */
+    private boolean ended() {
+        boolean any = false;
+        for (int task = 0; task < threadByTask.length(); task++) {
+            Thread thread = threadByTask.get(task);
+            if (thread != null) {
+                if (thread.isAlive()) {
+                    return false;
+                }
+                any = true;
+            }
+        }
+        return any;
     }
 
     private void wake(List<Integer> tasks) {

@@ -168,4 +168,21 @@ class ExecutorWakeupsTest {
             totals.stopNow();
         }
     }
+
+    @Test
+    void theThreadsOfATopologyWhoseExecutorsAllEndedAreForgottenWhenAnotherRegisters() throws InterruptedException {
+        TestTopology gone = new TestTopology().stormId("gone-topology")
+                .component("source", 1, Map.of("default", new Fields("line")))
+                .component("parse", 1, Map.of(), TestTopology.stream("source", "default"));
+        Thread executor = new Thread(() -> ExecutorWakeups.waking(new RecordingOutputCollector().collector(),
+                gone.context("parse", 0)));
+        executor.start();
+        executor.join(20_000);
+        assertThat(ExecutorWakeups.holdsTopology("gone-topology")).isTrue();
+
+        ExecutorWakeups.waking(new RecordingOutputCollector().collector(), topology.context("parse", 0));
+
+        assertThat(ExecutorWakeups.holdsTopology("gone-topology")).isFalse();
+        assertThat(ExecutorWakeups.holdsTopology("test-topology")).isTrue();
+    }
 }
